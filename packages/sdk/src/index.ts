@@ -1,0 +1,1 @@
+export { DEFAULT_IMAGE_REF, getImageRef } from "./image.js";

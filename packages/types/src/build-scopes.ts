@@ -1,0 +1,236 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+
+/**
+ * The build scopes a deploy can build. `platform` is the running apps and what they
+ * depend on; `all` is the whole workspace.
+ *
+ * @example
+ * ```ts
+ * import { BUILD_SCOPES } from "@app-building/types/build-scopes";
+ * BUILD_SCOPES.includes("platform"); // true
+ * ```
+ */
+export const BUILD_SCOPES = ["platform", "all"] as const;
+/** A concrete build scope. */
+export type BuildScope = (typeof BUILD_SCOPES)[number];
+
+/**
+ * What a caller may ask for: a concrete scope, or `auto` (the widest the mode allows).
+ *
+ * @example
+ * ```ts
+ * requestedScopeSchema.parse("auto"); // "auto"
+ * ```
+ */
+export const requestedScopeSchema = z.enum(["auto", ...BUILD_SCOPES]);
+/** A scope as requested: `auto`, `platform` or `all`. */
+export type RequestedScope = z.infer<typeof requestedScopeSchema>;
+
+/**
+ * Deploy modes: `restricted` allows the `platform` scope only, `unrestricted` allows `all`.
+ *
+ * @example
+ * ```ts
+ * deployModeSchema.parse("restricted");
+ * ```
+ */
+export const deployModeSchema = z.enum(["restricted", "unrestricted"]);
+/** A deploy mode. */
+export type DeployMode = z.infer<typeof deployModeSchema>;
+
+const serviceName = z.string().regex(/^[A-Za-z0-9_.-]+$/, "a supervisord program name (letters, digits, _ . -)");
+
+/**
+ * One scope in the build-scope definition: the turbo filters it builds and the
+ * supervised services restarted, in order, after a successful build.
+ *
+ * @example
+ * ```ts
+ * scopeDefinitionSchema.parse({ description: "apps", filters: ["@app-building/core-back..."], restart: ["core-back"] });
+ * ```
+ */
+export const scopeDefinitionSchema = z
+  .object({
+    description: z.string().min(1),
+    filters: z.array(z.string().min(1)).min(1),
+    restart: z.array(serviceName),
+  })
+  .strict();
+/** One scope of the definition. */
+export type ScopeDefinition = z.infer<typeof scopeDefinitionSchema>;
+
+/**
+ * The checked-in build-scope definition (`build-scopes.json` at the workspace root).
+ *
+ * @example
+ * ```ts
+ * const def = buildScopesSchema.parse(JSON.parse(text));
+ * def.scopes.platform.filters;
+ * ```
+ */
+export const buildScopesSchema = z
+  .object({
+    $schema: z.string().optional(),
+    scopes: z
+      .object({
+        platform: scopeDefinitionSchema,
+        all: scopeDefinitionSchema,
+      })
+      .strict(),
+  })
+  .strict();
+/** The whole build-scope definition. */
+export type BuildScopes = z.infer<typeof buildScopesSchema>;
+
+/** Thrown when a build-scope definition cannot be read, parsed or validated. */
+export class BuildScopesError extends Error {
+  override readonly name = "BuildScopesError";
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join(".") : "(root)"}: ${issue.message}`)
+    .join("; ");
+}
+
+/**
+ * Validates an already-parsed build-scope definition.
+ *
+ * @throws {BuildScopesError} naming each invalid field.
+ * @example
+ * ```ts
+ * const scopes = parseBuildScopes(JSON.parse(readFileSync("build-scopes.json", "utf8")));
+ * ```
+ */
+export function parseBuildScopes(value: unknown): BuildScopes {
+  const result = buildScopesSchema.safeParse(value);
+  if (!result.success) {
+    throw new BuildScopesError(`invalid build-scope definition: ${describeIssues(result.error)}`);
+  }
+  return result.data;
+}
+
+/**
+ * Reads and validates the build-scope definition file.
+ *
+ * @throws {BuildScopesError} when the file is missing, is not JSON, or is invalid.
+ * @example
+ * ```ts
+ * const scopes = loadBuildScopes("/repo/build-scopes.json");
+ * ```
+ */
+export function loadBuildScopes(path: string): BuildScopes {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (cause) {
+    throw new BuildScopesError(`cannot read the build-scope definition at ${path}`, { cause });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new BuildScopesError(`${path} is not valid JSON`, { cause });
+  }
+  return parseBuildScopes(json);
+}
+
+/**
+ * The scopes a mode allows, narrowest first.
+ *
+ * @example
+ * ```ts
+ * allowedScopes("restricted"); // ["platform"]
+ * ```
+ */
+export function allowedScopes(mode: DeployMode): readonly BuildScope[] {
+  return mode === "unrestricted" ? BUILD_SCOPES : ["platform"];
+}
+
+/** The outcome of resolving a requested scope against a mode. */
+export type ScopeResolution =
+  | { ok: true; scope: BuildScope }
+  | { ok: false; reason: "unrestricted_required"; requested: BuildScope };
+
+/**
+ * Resolves `auto` to the widest scope the mode allows, and refuses a scope the mode
+ * does not allow.
+ *
+ * @example
+ * ```ts
+ * resolveScope("auto", "restricted"); // { ok: true, scope: "platform" }
+ * resolveScope("all", "restricted"); // { ok: false, reason: "unrestricted_required", requested: "all" }
+ * ```
+ */
+export function resolveScope(requested: RequestedScope, mode: DeployMode): ScopeResolution {
+  const allowed = allowedScopes(mode);
+  if (requested === "auto") {
+    const widest = allowed[allowed.length - 1] ?? "platform";
+    return { ok: true, scope: widest };
+  }
+  if (allowed.includes(requested)) return { ok: true, scope: requested };
+  return { ok: false, reason: "unrestricted_required", requested };
+}
+
+/**
+ * The turbo arguments that select a scope's packages.
+ *
+ * @example
+ * ```ts
+ * turboFilterArgs(scopes, "platform"); // ["--filter=@app-building/core-back...", ...]
+ * ```
+ */
+export function turboFilterArgs(scopes: BuildScopes, scope: BuildScope): string[] {
+  return scopes.scopes[scope].filters.map((filter) => `--filter=${filter}`);
+}
+
+/** A workspace package as `turbo ls --output=json` reports it. */
+export interface WorkspacePackage {
+  /** The package name, e.g. `@app-building/core-back`. */
+  name: string;
+  /** The package directory relative to the workspace root, e.g. `apps/core-back`. */
+  path: string;
+}
+
+function globToRegExp(glob: string): RegExp {
+  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*");
+  return new RegExp(`^${escaped}$`);
+}
+
+/**
+ * The core selector of a turbo filter: without the `...` graph markers, a leading `^`
+ * or a leading `!`. Returns whether it selects by directory (`./apps/*`) or by name.
+ */
+function filterSelector(filter: string): { kind: "path" | "name"; pattern: string } {
+  let core = filter.trim();
+  if (core.startsWith("!")) core = core.slice(1);
+  if (core.startsWith("...")) core = core.slice(3);
+  if (core.startsWith("^")) core = core.slice(1);
+  if (core.endsWith("...")) core = core.slice(0, -3);
+  if (core.startsWith("{") && core.endsWith("}")) return { kind: "path", pattern: core.slice(1, -1) };
+  if (core.startsWith("./") || core.startsWith("../")) return { kind: "path", pattern: core };
+  return { kind: "name", pattern: core };
+}
+
+/**
+ * The filters that match no workspace package. An unknown package name in a scope is a
+ * configuration error that should stop a server at startup, not fail a deploy later.
+ *
+ * @example
+ * ```ts
+ * unmatchedFilters(["@app-building/nope..."], [{ name: "@app-building/types", path: "packages/types" }]);
+ * // ["@app-building/nope..."]
+ * ```
+ */
+export function unmatchedFilters(filters: readonly string[], packages: readonly WorkspacePackage[]): string[] {
+  return filters.filter((filter) => {
+    const selector = filterSelector(filter);
+    if (selector.kind === "path") {
+      const pattern = globToRegExp(selector.pattern.replace(/^\.\//, "").replace(/\/$/, ""));
+      return !packages.some((pkg) => pattern.test(pkg.path.replace(/\/$/, "")));
+    }
+    const pattern = globToRegExp(selector.pattern);
+    return !packages.some((pkg) => pattern.test(pkg.name));
+  });
+}

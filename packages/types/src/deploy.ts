@@ -1,0 +1,160 @@
+import { z } from "zod";
+import { BUILD_SCOPES, deployModeSchema, requestedScopeSchema } from "./build-scopes.js";
+
+/**
+ * Every status a deploy can have. `queued`, `building` and `restarting` are live; the
+ * rest are terminal.
+ *
+ * @example
+ * ```ts
+ * deployStatusSchema.parse("building");
+ * ```
+ */
+export const deployStatusSchema = z.enum([
+  "queued",
+  "building",
+  "restarting",
+  "ok",
+  "error",
+  "cancelled",
+  "timed_out",
+  "interrupted",
+]);
+/** A deploy status. */
+export type DeployStatus = z.infer<typeof deployStatusSchema>;
+
+/**
+ * The statuses a deploy never leaves.
+ *
+ * @example
+ * ```ts
+ * isTerminalStatus("ok"); // true
+ * ```
+ */
+export const TERMINAL_DEPLOY_STATUSES = [
+  "ok",
+  "error",
+  "cancelled",
+  "timed_out",
+  "interrupted",
+] as const satisfies readonly DeployStatus[];
+/** A status a deploy never leaves. */
+export type TerminalDeployStatus = (typeof TERMINAL_DEPLOY_STATUSES)[number];
+
+/**
+ * Whether a status is terminal.
+ *
+ * @example
+ * ```ts
+ * isTerminalStatus("queued"); // false
+ * ```
+ */
+export function isTerminalStatus(status: DeployStatus): status is TerminalDeployStatus {
+  return (TERMINAL_DEPLOY_STATUSES as readonly DeployStatus[]).includes(status);
+}
+
+/**
+ * The phase a deploy is in, or ended in: where a failure happened.
+ *
+ * @example
+ * ```ts
+ * deployPhaseSchema.parse("restart");
+ * ```
+ */
+export const deployPhaseSchema = z.enum(["queue", "build", "restart", "done"]);
+/** A deploy phase. */
+export type DeployPhase = z.infer<typeof deployPhaseSchema>;
+
+/**
+ * One deploy as the API returns it.
+ *
+ * @example
+ * ```ts
+ * const deploy = deploySchema.parse(await (await fetch(url)).json());
+ * ```
+ */
+export const deploySchema = z.object({
+  id: z.string(),
+  status: deployStatusSchema,
+  scope: z.enum(BUILD_SCOPES),
+  filters: z.array(z.string()),
+  requestedBy: z.string().nullable(),
+  sessionId: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  createdAt: z.string(),
+  durationMs: z.number().int().nullable(),
+  exitCode: z.number().int().nullable(),
+  errorSummary: z.string().nullable(),
+  phase: deployPhaseSchema,
+  selfRestart: z.boolean(),
+});
+/** One deploy. */
+export type Deploy = z.infer<typeof deploySchema>;
+
+/**
+ * The body of `POST /api/v1/self/deploy` and `POST /deploy`.
+ *
+ * @example
+ * ```ts
+ * selfDeployRequestSchema.parse({ scope: "platform", sessionId: "abc" });
+ * ```
+ */
+export const selfDeployRequestSchema = z
+  .object({
+    scope: requestedScopeSchema.optional(),
+    sessionId: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+/** A deploy request. */
+export type SelfDeployRequest = z.infer<typeof selfDeployRequestSchema>;
+
+/**
+ * The answer of a blocking self-deploy: `200` with `ok: true`, `500` with `ok: false`.
+ *
+ * @example
+ * ```ts
+ * const result = selfDeployResponseSchema.parse(body);
+ * if (!result.ok) console.error(result.errorSummary);
+ * ```
+ */
+export const selfDeployResponseSchema = z.object({
+  ok: z.boolean(),
+  deployId: z.string(),
+  status: deployStatusSchema,
+  scope: z.enum(BUILD_SCOPES),
+  durationMs: z.number().int().nullable(),
+  exitCode: z.number().int().nullable(),
+  errorSummary: z.string().nullable(),
+  logTail: z.string(),
+});
+/** The answer of a blocking self-deploy. */
+export type SelfDeployResponse = z.infer<typeof selfDeployResponseSchema>;
+
+/**
+ * `GET|PUT /deploy/mode` body.
+ *
+ * @example
+ * ```ts
+ * deployModeBodySchema.parse({ mode: "unrestricted" });
+ * ```
+ */
+export const deployModeBodySchema = z.object({ mode: deployModeSchema }).strict();
+/** The deploy mode body. */
+export type DeployModeBody = z.infer<typeof deployModeBodySchema>;
+
+/**
+ * A page of deploys, newest first.
+ *
+ * @example
+ * ```ts
+ * const page = deployListSchema.parse(body);
+ * page.nextCursor; // pass as ?cursor= for the next page, or null at the end
+ * ```
+ */
+export const deployListSchema = z.object({
+  items: z.array(deploySchema),
+  nextCursor: z.string().nullable(),
+});
+/** A page of deploys. */
+export type DeployList = z.infer<typeof deployListSchema>;

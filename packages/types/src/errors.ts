@@ -1,0 +1,43 @@
+import { z } from "zod";
+
+/**
+ * Every HTTP error of the platform is this JSON: a stable code and what to do next.
+ *
+ * @example
+ * ```ts
+ * const { error, message } = errorBodySchema.parse(await response.json());
+ * ```
+ */
+export const errorBodySchema = z
+  .object({
+    error: z.string(),
+    message: z.string(),
+  })
+  .catchall(z.unknown());
+/** An HTTP error body. */
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/**
+ * The stable error codes shared by the platform's servers.
+ *
+ * @example
+ * ```ts
+ * if (body.error === ERROR_CODES.unauthorized) login();
+ * ```
+ */
+export const ERROR_CODES = {
+  invalidBody: "invalid_body",
+  invalidJson: "invalid_json",
+  payloadTooLarge: "payload_too_large",
+  unauthorized: "unauthorized",
+  forbidden: "forbidden",
+  notFound: "not_found",
+  internal: "internal_error",
+  notLocalhost: "not_localhost",
+  invalidScope: "invalid_scope",
+  unrestrictedRequired: "unrestricted_required",
+  buildInProgress: "build_in_progress",
+  deployTimeout: "deploy_timeout",
+} as const;
+/** A shared error code. */
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

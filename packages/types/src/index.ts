@@ -1,0 +1,5 @@
+export * from "./build-scopes.js";
+export * from "./deploy.js";
+export * from "./container.js";
+export * from "./webhooks.js";
+export * from "./errors.js";

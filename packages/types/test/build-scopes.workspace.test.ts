@@ -1,0 +1,79 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import {
+  BUILD_SCOPES,
+  loadBuildScopes,
+  turboFilterArgs,
+  unmatchedFilters,
+  type WorkspacePackage,
+} from "../src/build-scopes.js";
+
+const root = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
+const turbo = join(root, "node_modules", ".bin", "turbo");
+const env = { ...process.env, TURBO_NO_UPDATE_NOTIFIER: "1", TURBO_TELEMETRY_DISABLED: "1" };
+
+interface DryRun {
+  packages: string[];
+  tasks: { taskId: string; package: string }[];
+}
+
+function workspacePackages(): WorkspacePackage[] {
+  const out = execFileSync(turbo, ["ls", "--output=json"], { cwd: root, env, encoding: "utf8" });
+  return (JSON.parse(out) as { packages: { items: WorkspacePackage[] } }).packages.items;
+}
+
+function dryRun(command: string, args: string[]): DryRun {
+  const out = execFileSync(command, args, { cwd: root, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  return JSON.parse(out) as DryRun;
+}
+
+const scopes = loadBuildScopes(join(root, "build-scopes.json"));
+
+describe("the checked-in build scopes", () => {
+  it("match real workspace packages with every filter", () => {
+    const packages = workspacePackages();
+    for (const scope of BUILD_SCOPES) {
+      expect(unmatchedFilters(scopes.scopes[scope].filters, packages), scope).toEqual([]);
+    }
+  });
+
+  it("are what the root build:<scope> scripts run", () => {
+    const scripts = (
+      JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }
+    ).scripts;
+    for (const scope of BUILD_SCOPES) {
+      expect(scripts[`build:${scope}`]).toBe(`node scripts/build-scope.mjs ${scope}`);
+      const viaScript = dryRun("node", [join(root, "scripts", "build-scope.mjs"), scope, "--dry=json"]);
+      const direct = dryRun(turbo, ["run", "build", ...turboFilterArgs(scopes, scope), "--dry=json"]);
+      expect(viaScript.tasks.map((t) => t.taskId).sort()).toEqual(direct.tasks.map((t) => t.taskId).sort());
+    }
+  });
+
+  it("build only the running apps and their dependencies for platform, and everything for all", () => {
+    const platform = dryRun(turbo, ["run", "build", ...turboFilterArgs(scopes, "platform"), "--dry=json"]);
+    expect(platform.packages.sort()).toEqual([
+      "@app-building/container-runtime",
+      "@app-building/core-back",
+      "@app-building/types",
+    ]);
+    const all = dryRun(turbo, ["run", "build", ...turboFilterArgs(scopes, "all"), "--dry=json"]);
+    expect(all.packages.sort()).toEqual(
+      workspacePackages()
+        .map((p) => p.name)
+        .sort(),
+    );
+  });
+
+  it("refuses an unknown scope with the list of real ones", () => {
+    let stderr = "";
+    try {
+      execFileSync("node", [join(root, "scripts", "build-scope.mjs"), "everything"], { cwd: root, env, stdio: "pipe" });
+    } catch (error) {
+      stderr = String((error as { stderr: Buffer }).stderr);
+    }
+    expect(stderr).toContain('unknown build scope "everything": use one of platform, all');
+  });
+});

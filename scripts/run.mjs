@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+// The README's commands. Each does its whole set-up on a fresh machine (Node 20 + npm):
+// installs the pinned pnpm under .tools/ when it is missing, installs dependencies from
+// the frozen lockfile, builds, then runs.
+//   node scripts/run.mjs setup   set up only
+//   node scripts/run.mjs test    set up, build everything, run every test suite
+//   node scripts/run.mjs start   set up, build the platform scope, start the platform
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { delimiter, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const command = process.argv[2] ?? "test";
+const started = Date.now();
+
+const env = {
+  ...process.env,
+  TURBO_NO_UPDATE_NOTIFIER: "1",
+  TURBO_TELEMETRY_DISABLED: "1",
+  DO_NOT_TRACK: "1",
+  npm_config_update_notifier: "false",
+};
+
+function say(message) {
+  console.log(`\n[app-building] ${message}`);
+}
+
+function fail(message) {
+  console.error(`\n[app-building] ${message}`);
+  process.exit(1);
+}
+
+function run(cmd, args, options = {}) {
+  const result = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env, ...options });
+  if (result.error) fail(`could not run ${cmd}: ${result.error.message}`);
+  return result.status ?? 1;
+}
+
+function must(cmd, args, what) {
+  const status = run(cmd, args);
+  if (status !== 0) fail(`${what} failed (exit ${status})`);
+}
+
+function checkNode() {
+  const [major, minor] = process.versions.node.split(".").map(Number);
+  if (major < 20 || (major === 20 && minor < 19)) {
+    fail(`Node ${process.versions.node} is too old: install Node 20.19 or newer`);
+  }
+}
+
+function pnpmVersionOn(path) {
+  const result = spawnSync("pnpm", ["--version"], { env: { ...env, PATH: path }, encoding: "utf8" });
+  return result.status === 0 ? result.stdout.trim() : null;
+}
+
+function ensurePnpm() {
+  const pinned = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).packageManager.replace(/^pnpm@/, "");
+  const toolsBin = join(root, ".tools", "bin");
+  const withTools = `${toolsBin}${delimiter}${env.PATH ?? ""}`;
+  if (pnpmVersionOn(env.PATH ?? "") === pinned) return;
+  if (!existsSync(join(toolsBin, "pnpm")) || pnpmVersionOn(withTools) !== pinned) {
+    say(`installing pnpm ${pinned} into .tools/ (npm registry)`);
+    must(
+      "npm",
+      ["install", "--global", "--prefix", join(root, ".tools"), `pnpm@${pinned}`, "--no-audit", "--no-fund"],
+      "installing pnpm",
+    );
+  }
+  env.PATH = withTools;
+}
+
+function setup() {
+  checkNode();
+  ensurePnpm();
+  say("installing dependencies from the lockfile (pnpm install --frozen-lockfile)");
+  must("pnpm", ["install", "--frozen-lockfile", "--prefer-offline"], "pnpm install");
+}
+
+function seconds() {
+  return `${((Date.now() - started) / 1000).toFixed(1)} s`;
+}
+
+switch (command) {
+  case "setup": {
+    setup();
+    say(`set up in ${seconds()}`);
+    break;
+  }
+  case "test": {
+    setup();
+    say("building every workspace package (turbo run build)");
+    must("pnpm", ["exec", "turbo", "run", "build", "--ui=stream", "--output-logs=errors-only"], "build");
+    say("running every test suite (vitest, all workspace projects)");
+    // vitest's summary reporter prints the closing "tests: N passed, N failed" line last.
+    const status = run("pnpm", ["exec", "vitest", "run"]);
+    if (status !== 0) say(`tests failed (exit ${status}) after ${seconds()}`);
+    process.exit(status);
+    break;
+  }
+  case "start": {
+    setup();
+    say("building the platform scope (build-scopes.json: platform)");
+    must("node", ["scripts/build-scope.mjs", "platform", "--output-logs=errors-only"], "build:platform");
+    say("starting core-back on http://127.0.0.1:4000 (Ctrl+C stops it)");
+    process.exit(run("node", ["apps/core-back/dist/main.js"]));
+    break;
+  }
+  default:
+    fail(`unknown command "${command}": use setup, test or start`);
+}
