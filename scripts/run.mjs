@@ -6,7 +6,7 @@
 //   node scripts/run.mjs test    set up, build everything, run every test suite
 //   node scripts/run.mjs start   set up, build the platform scope, start the platform
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -70,11 +70,23 @@ function ensurePnpm() {
   env.PATH = withTools;
 }
 
+// System pieces the suites and the platform need (supervisord, a Docker Engine, ...):
+// each scripts/ensure/*.sh is idempotent, gets the command (setup|test|start) as $1,
+// installs or starts what that command needs, and says what it did.
+function ensureSystem() {
+  const dir = join(root, "scripts", "ensure");
+  if (!existsSync(dir)) return;
+  for (const script of readdirSync(dir).filter((name) => name.endsWith(".sh")).sort()) {
+    must("bash", [join(dir, script), command], `scripts/ensure/${script}`);
+  }
+}
+
 function setup() {
   checkNode();
   ensurePnpm();
   say("installing dependencies from the lockfile (pnpm install --frozen-lockfile)");
   must("pnpm", ["install", "--frozen-lockfile", "--prefer-offline"], "pnpm install");
+  ensureSystem();
 }
 
 function seconds() {
