@@ -1,0 +1,274 @@
+/**
+ * The base class of every error the SDK throws. `code` is stable (match on it or on the
+ * class); `status` is the HTTP status when the error came from a response; `retryable`
+ * says whether the same request may succeed later.
+ *
+ * @example
+ * ```ts
+ * import { AppBuildingError } from "@app-building/sdk";
+ * try {
+ *   await client.status();
+ * } catch (error) {
+ *   if (error instanceof AppBuildingError) console.error(error.code, error.message);
+ * }
+ * ```
+ */
+export class AppBuildingError extends Error {
+  /** A stable, machine-readable code such as `unauthorized` or `container_gone`. */
+  readonly code: string;
+  /** The HTTP status of the response this error was mapped from, if any. */
+  readonly status: number | undefined;
+  /** True when retrying the same request later may succeed. */
+  readonly retryable: boolean;
+
+  constructor(message: string, options: { code: string; status?: number; retryable?: boolean; cause?: unknown }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = options.code;
+    this.status = options.status;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/**
+ * The token was missing or wrong (HTTP 401/403).
+ *
+ * @example
+ * ```ts
+ * import { AuthenticationError } from "@app-building/sdk";
+ * if (error instanceof AuthenticationError) console.error("check the container token");
+ * ```
+ */
+export class AuthenticationError extends AppBuildingError {
+  constructor(message: string, status = 401, cause?: unknown) {
+    super(message, { code: "unauthorized", status, cause });
+  }
+}
+
+/**
+ * The thing asked for does not exist: an unknown message id, container or machine (HTTP 404).
+ *
+ * @example
+ * ```ts
+ * import { NotFoundError } from "@app-building/sdk";
+ * const message = await client.getMessage(id).catch((e) => (e instanceof NotFoundError ? null : Promise.reject(e)));
+ * ```
+ */
+export class NotFoundError extends AppBuildingError {
+  constructor(message: string, status = 404, cause?: unknown) {
+    super(message, { code: "not_found", status, cause });
+  }
+}
+
+/**
+ * The request was refused as invalid (HTTP 400/409/413/422); `code` is the server's code.
+ *
+ * @example
+ * ```ts
+ * import { InvalidRequestError } from "@app-building/sdk";
+ * if (error instanceof InvalidRequestError) console.error(error.code, error.message);
+ * ```
+ */
+export class InvalidRequestError extends AppBuildingError {
+  constructor(message: string, code: string, status: number, cause?: unknown) {
+    super(message, { code, status, cause });
+  }
+}
+
+/**
+ * The container is no longer there: the connection is refused or reset, or the runtime has stopped.
+ *
+ * @example
+ * ```ts
+ * import { ContainerGoneError } from "@app-building/sdk";
+ * if (error instanceof ContainerGoneError) await registry.markStopped(state.containerName);
+ * ```
+ */
+export class ContainerGoneError extends AppBuildingError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { code: "container_gone", retryable: true, cause });
+  }
+}
+
+/**
+ * Something did not happen in time: a request, a readiness wait, a message, a lock.
+ *
+ * @example
+ * ```ts
+ * import { TimeoutError } from "@app-building/sdk";
+ * await client.waitForMessage(id, { timeoutMs: 60_000 }).catch((e) => {
+ *   if (e instanceof TimeoutError) console.error("still running after a minute");
+ *   throw e;
+ * });
+ * ```
+ */
+export class TimeoutError extends AppBuildingError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { code: "timeout", retryable: true, cause });
+  }
+}
+
+/**
+ * The server failed (HTTP 5xx) or is briefly unable to serve (HTTP 429).
+ *
+ * @example
+ * ```ts
+ * import { ServerError } from "@app-building/sdk";
+ * if (error instanceof ServerError && error.retryable) console.error("try again shortly");
+ * ```
+ */
+export class ServerError extends AppBuildingError {
+  constructor(message: string, code: string, status: number, cause?: unknown) {
+    super(message, { code, status, retryable: true, cause });
+  }
+}
+
+/**
+ * A Fly.io region had no capacity for the machine (HTTP 412 "insufficient ..."): try another region.
+ *
+ * @example
+ * ```ts
+ * import { CapacityError } from "@app-building/sdk";
+ * if (error instanceof CapacityError) console.error("no capacity in", error.message);
+ * ```
+ */
+export class CapacityError extends AppBuildingError {
+  constructor(message: string, status = 412, cause?: unknown) {
+    super(message, { code: "insufficient_capacity", status, retryable: true, cause });
+  }
+}
+
+/**
+ * The configuration cannot work: a missing token, no Docker Engine, an unknown driver or container.
+ *
+ * @example
+ * ```ts
+ * import { ConfigurationError } from "@app-building/sdk";
+ * if (error instanceof ConfigurationError) console.error(error.message); // says what to set
+ * ```
+ */
+export class ConfigurationError extends AppBuildingError {
+  constructor(message: string, code = "invalid_config", cause?: unknown) {
+    super(message, { code, cause });
+  }
+}
+
+/**
+ * A container could not be started. `output` holds the last lines it printed, `exitCode`
+ * and `signal` how it ended when it died while starting.
+ *
+ * @example
+ * ```ts
+ * import { ContainerStartError } from "@app-building/sdk";
+ * if (error instanceof ContainerStartError) console.error(error.output);
+ * ```
+ */
+export class ContainerStartError extends AppBuildingError {
+  /** The last output of the container (at most a few KB). */
+  readonly output: string;
+  /** The exit code, when it exited. */
+  readonly exitCode: number | null;
+  /** The signal that ended it, when one did. */
+  readonly signal: string | null;
+
+  constructor(
+    message: string,
+    details: { output?: string; exitCode?: number | null; signal?: string | null; cause?: unknown } = {},
+  ) {
+    super(message, { code: "start_failed", cause: details.cause });
+    this.output = details.output ?? "";
+    this.exitCode = details.exitCode ?? null;
+    this.signal = details.signal ?? null;
+  }
+}
+
+/** What {@link errorFromResponse} needs to know about a failed response. */
+export interface FailedResponse {
+  /** HTTP status. */
+  status: number;
+  /** The body as text (JSON or not). */
+  bodyText: string;
+  /** What was asked, for the message: e.g. `GET http://127.0.0.1:4100/status`. */
+  request: string;
+}
+
+function parseBody(text: string): { code: string | undefined; message: string | undefined } {
+  try {
+    const body = JSON.parse(text) as unknown;
+    if (body !== null && typeof body === "object") {
+      const record = body as Record<string, unknown>;
+      const code = typeof record.error === "string" ? record.error : undefined;
+      const message = typeof record.message === "string" ? record.message : undefined;
+      return { code, message };
+    }
+  } catch {
+    // not JSON: the text itself is the message
+  }
+  const trimmed = text.trim().slice(0, 500);
+  return { code: undefined, message: trimmed === "" ? undefined : trimmed };
+}
+
+/**
+ * The one place a failed HTTP response (from a container or from the Fly Machines API)
+ * becomes a typed error. Bodies are `{error, message}` JSON from the platform, or Fly's
+ * `{error: "..."}`, or plain text.
+ *
+ * @example
+ * ```ts
+ * import { errorFromResponse } from "@app-building/sdk";
+ * const response = await fetch(url);
+ * if (!response.ok) throw errorFromResponse({ status: response.status, bodyText: await response.text(), request: `GET ${url}` });
+ * ```
+ */
+export function errorFromResponse(response: FailedResponse): AppBuildingError {
+  const { status, request } = response;
+  const { code, message } = parseBody(response.bodyText);
+  const detail = message ?? code ?? `HTTP ${status}`;
+  const text = `${request} failed (${status}): ${detail}`;
+  const haystack = `${code ?? ""} ${message ?? ""}`;
+  if (status === 401 || status === 403) {
+    return new AuthenticationError(`${text}. Check the token you passed.`, status);
+  }
+  if (status === 404) return new NotFoundError(text, status);
+  if (status === 412 && /insufficient|capacity/i.test(haystack)) return new CapacityError(text, status);
+  if (/MANIFEST_UNKNOWN/i.test(haystack)) {
+    return new ServerError(`${text}. The image is not in the registry yet.`, "manifest_unknown", status);
+  }
+  if (status === 408) return new TimeoutError(text);
+  if (status === 429 || status >= 500) return new ServerError(text, code ?? "server_error", status);
+  return new InvalidRequestError(text, code ?? "invalid_request", status);
+}
+
+/** Node's network error codes that mean nobody is listening any more. */
+const GONE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "ENOTFOUND", "EHOSTUNREACH"]);
+
+/**
+ * Turns a `fetch` failure (no response at all) into {@link ContainerGoneError} or
+ * {@link TimeoutError}, keeping the original as `cause`.
+ *
+ * @example
+ * ```ts
+ * import { errorFromNetworkFailure } from "@app-building/sdk";
+ * const response = await fetch(url).catch((e: unknown) => Promise.reject(errorFromNetworkFailure(e, `GET ${url}`)));
+ * ```
+ */
+export function errorFromNetworkFailure(error: unknown, request: string): AppBuildingError {
+  if (error instanceof AppBuildingError) return error;
+  const name = (error as { name?: string } | null)?.name;
+  if (name === "TimeoutError" || name === "AbortError") {
+    return new TimeoutError(`${request} timed out`, error);
+  }
+  let cause: unknown = error;
+  for (let depth = 0; depth < 4 && cause !== null && typeof cause === "object"; depth += 1) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === "string" && GONE_CODES.has(code)) {
+      return new ContainerGoneError(
+        `${request} failed: nothing answers there (${code}); the container has stopped or is restarting`,
+        error,
+      );
+    }
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  const detail = error instanceof Error ? error.message : String(error);
+  return new ContainerGoneError(`${request} failed: ${detail}`, error);
+}

@@ -1,0 +1,46 @@
+import type { AgentState } from "../state.js";
+
+/**
+ * Options of {@link httpGet} and {@link httpPost}.
+ *
+ * @example
+ * ```ts
+ * import type { HttpOptions } from "@app-building/sdk";
+ * const opts: HttpOptions = { headers: { authorization: "Bearer t0ken" }, timeout: 5_000, retries: 2 };
+ * ```
+ */
+export interface HttpOptions {
+  /** Extra request headers (the container's bearer token, `fly-force-instance-id`, ...). */
+  headers?: Record<string, string>;
+  /** Milliseconds one attempt may take (default 30 s). */
+  timeout?: number;
+  /**
+   * How many times a failed attempt is retried (default 3 for GET, and for a POST that
+   * carries an idempotency key; a POST without one is never retried).
+   */
+  retries?: number;
+  /** Makes a POST safe to retry: the server answers a repeat with the first result. */
+  idempotencyKey?: string;
+  /** Cancels the request. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The headers every request to a container needs: its bearer token, and for Fly
+ * machines `fly-force-instance-id` so the request reaches that machine and no other.
+ *
+ * @example
+ * ```ts
+ * import { httpGet, httpOptsFor } from "@app-building/sdk";
+ * const status = await httpGet(`${state.baseUrl}/status`, httpOptsFor(state));
+ * ```
+ */
+export function httpOptsFor(state: Pick<AgentState, "token" | "flyMachineId">): HttpOptions & {
+  headers: Record<string, string>;
+} {
+  const headers: Record<string, string> = { authorization: `Bearer ${state.token}` };
+  if (state.flyMachineId !== undefined && state.flyMachineId !== "") {
+    headers["fly-force-instance-id"] = state.flyMachineId;
+  }
+  return { headers };
+}

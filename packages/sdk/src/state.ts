@@ -1,0 +1,116 @@
+import type { AgentKind } from "@app-building/types";
+import type { ContainerRegistry } from "./registry/registry.js";
+
+/**
+ * Where a container runs: `process` (the runtime as a local child process), `docker`
+ * (a local Docker Engine) or `fly` (Fly.io Machines).
+ *
+ * @example
+ * ```ts
+ * import type { DriverName } from "@app-building/sdk";
+ * const driver: DriverName = "process";
+ * ```
+ */
+export type DriverName = "process" | "docker" | "fly";
+
+/**
+ * Everything a container needs that is not per-run git settings: where to record it,
+ * credentials, and the agent to run.
+ *
+ * @example
+ * ```ts
+ * import { FileContainerRegistry, type ContainerConfig } from "@app-building/sdk";
+ * const config: ContainerConfig = {
+ *   envVars: { ANTHROPIC_API_KEY: process.env.ANTHROPIC_API_KEY ?? "" },
+ *   registry: new FileContainerRegistry(".container-registry.jsonl"),
+ * };
+ * ```
+ */
+export interface ContainerConfig {
+  /** The project the containers are started for; local drivers keep their data under `<projectRoot>/.app-building/`. */
+  projectRoot?: string;
+  /** Environment passed to the runtime (API keys, `GIT_TOKEN`, ...). */
+  envVars: Record<string, string>;
+  /** Where started and stopped containers are recorded. */
+  registry: ContainerRegistry;
+  /** Fly.io API token: with `flyApp`, selects the `fly` driver unless `driver` says otherwise. */
+  flyToken?: string;
+  /** Fly.io app the machines are created in. */
+  flyApp?: string;
+  /** Image for the `docker` and `fly` drivers; {@link getImageRef} when absent. */
+  imageRef?: string;
+  /** Where the runtime posts signed webhooks. */
+  webhookUrl?: string;
+  /** Standard Webhooks secret (`whsec_...`) for those webhooks. */
+  webhookSecret?: string;
+  /** Exit once the initial prompt and queued work are done. */
+  detached?: boolean;
+  /** A prompt queued before the container accepts requests. */
+  initialPrompt?: string;
+  /** The driver to use; see {@link chooseDriver} for the rule when absent. */
+  driver?: DriverName;
+  /** The agent CLI the runtime runs (`claude` by default). */
+  agent?: AgentKind;
+  /** The model the agent uses. */
+  model?: string;
+}
+
+/**
+ * Per-run git settings: the repository to clone, the branch to clone and the branch the
+ * work is pushed to.
+ *
+ * @example
+ * ```ts
+ * import type { RepoOptions } from "@app-building/sdk";
+ * const repo: RepoOptions = { repoUrl: "https://github.com/acme/app.git", cloneBranch: "main", pushBranch: "agent/readme" };
+ * ```
+ */
+export interface RepoOptions {
+  /** The repository URL (or a local path); empty to work in a fresh repository. */
+  repoUrl: string;
+  /** The branch to clone. */
+  cloneBranch: string;
+  /** The branch commits are pushed to. */
+  pushBranch: string;
+}
+
+/**
+ * A started container: how to reach it and how to stop it. Returned by
+ * {@link startContainer}, stored in the registry, and accepted by {@link createClient}.
+ *
+ * @example
+ * ```ts
+ * import { createClient, type AgentState } from "@app-building/sdk";
+ * function clientFor(state: AgentState) {
+ *   return createClient(state);
+ * }
+ * ```
+ */
+export interface AgentState {
+  /** `local` for the process and docker drivers, `remote` for fly. */
+  type: "local" | "remote";
+  /** The driver that started it. */
+  driver: DriverName;
+  /** Unique name; the runtime reports it as `containerName` in `/status`. */
+  containerName: string;
+  /** Base URL of the container API, without a trailing slash. */
+  baseUrl: string;
+  /** The bearer token of the container API (fresh for every start). */
+  token: string;
+  /** When it was started (ISO 8601). */
+  startedAt: string;
+  /** The branch it pushes to. */
+  pushBranch?: string;
+  /** Fly machine id (fly driver): sent as `fly-force-instance-id`. */
+  flyMachineId?: string;
+  /** Fly app (fly driver). */
+  flyApp?: string;
+  /** Process id of the runtime (process driver). */
+  pid?: number;
+  /** Runtime data directory (process driver). */
+  dataDir?: string;
+  /** Working tree of the agent (process driver). */
+  workspaceDir?: string;
+  /** Docker container id (docker driver). */
+  dockerContainerId?: string;
+}

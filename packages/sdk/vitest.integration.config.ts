@@ -1,0 +1,12 @@
+import { defineProject } from "vitest/config";
+
+export default defineProject({
+  test: {
+    name: "sdk:integration",
+    include: ["test/**/*.test.ts"],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    // The suites start real runtimes, containers and agent CLIs: one file at a time keeps 2 cores responsive.
+    fileParallelism: false,
+  },
+});
