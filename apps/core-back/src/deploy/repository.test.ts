@@ -1,0 +1,101 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { openDatabase } from "../db/database.js";
+import { DeployRepository } from "./repository.js";
+
+function freshFile(): string {
+  return join(mkdtempSync(join(tmpdir(), "deploy-repo-")), "core-back.db");
+}
+
+function newDeploy(id: string) {
+  return {
+    id,
+    scope: "platform" as const,
+    filters: ["@fx/app..."],
+    requestedBy: null,
+    sessionId: "s1",
+    logPath: `/logs/${id}.log`,
+    createdAt: new Date().toISOString(),
+  };
+}
+
+describe("DeployRepository", () => {
+  it("creates its schema in a WAL-mode file and records the schema version", () => {
+    const db = openDatabase(freshFile());
+    new DeployRepository(db);
+    expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+    expect(db.pragma("user_version", { simple: true })).toBe(1);
+    // Opening again migrates nothing and keeps the rows.
+    new DeployRepository(db).insert(newDeploy("a"));
+    expect(new DeployRepository(db).get("a")?.status).toBe("queued");
+  });
+
+  it("refuses a database written by a newer core-back", () => {
+    const db = openDatabase(freshFile());
+    db.pragma("user_version = 99");
+    expect(() => new DeployRepository(db)).toThrow(/newer than this core-back knows/);
+  });
+
+  it("inserts a queued deploy and updates it field by field", () => {
+    const repo = new DeployRepository(openDatabase(freshFile()));
+    const created = repo.insert(newDeploy("d1"));
+    expect(created).toMatchObject({
+      id: "d1",
+      status: "queued",
+      phase: "queue",
+      scope: "platform",
+      selfRestart: false,
+    });
+    const updated = repo.update("d1", { status: "ok", exitCode: 0, phase: "done", selfRestart: true, filters: ["x"] });
+    expect(updated).toMatchObject({ status: "ok", exitCode: 0, phase: "done", selfRestart: true, filters: ["x"] });
+    expect(repo.getLogPath("d1")).toBe("/logs/d1.log");
+    expect(repo.get("nope")).toBeUndefined();
+  });
+
+  it("pages through deploys newest first", () => {
+    const repo = new DeployRepository(openDatabase(freshFile()));
+    for (const id of ["a", "b", "c", "d", "e"]) repo.insert(newDeploy(id));
+    const first = repo.list(2);
+    expect(first.items.map((d) => d.id)).toEqual(["e", "d"]);
+    const second = repo.list(2, first.nextCursor!);
+    expect(second.items.map((d) => d.id)).toEqual(["c", "b"]);
+    const last = repo.list(2, second.nextCursor!);
+    expect(last.items.map((d) => d.id)).toEqual(["a"]);
+    expect(last.nextCursor).toBeNull();
+  });
+
+  it("keeps the deploy mode across reopenings", () => {
+    const file = freshFile();
+    const repo = new DeployRepository(openDatabase(file));
+    expect(repo.getMode()).toBeUndefined();
+    repo.setMode("unrestricted");
+    expect(new DeployRepository(openDatabase(file)).getMode()).toBe("unrestricted");
+  });
+
+  it("marks deploys a crash left live as interrupted, with an end time, and leaves finished ones alone", () => {
+    const file = freshFile();
+    const repo = new DeployRepository(openDatabase(file));
+    repo.insert(newDeploy("queued"));
+    repo.insert(newDeploy("building"));
+    repo.update("building", { status: "building", startedAt: new Date(Date.now() - 1000).toISOString(), pid: 4242 });
+    repo.insert(newDeploy("restarting"));
+    repo.update("restarting", { status: "restarting" });
+    repo.insert(newDeploy("done"));
+    repo.update("done", { status: "ok" });
+
+    const reopened = new DeployRepository(openDatabase(file));
+    const recovered = reopened.recoverInterrupted();
+    expect(recovered.map((d) => d.id)).toEqual(["queued", "building", "restarting"]);
+    expect(recovered.find((d) => d.id === "building")?.pid).toBe(4242);
+    for (const id of ["queued", "building", "restarting"]) {
+      const row = reopened.get(id)!;
+      expect(row.status).toBe("interrupted");
+      expect(row.endedAt).not.toBeNull();
+      expect(row.pid).toBeNull();
+    }
+    expect(reopened.get("building")!.durationMs).toBeGreaterThanOrEqual(1000);
+    expect(reopened.get("done")!.status).toBe("ok");
+  });
+});

@@ -1,0 +1,183 @@
+import { execa } from "execa";
+import { appendFileSync, closeSync, mkdirSync, openSync, rmSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
+import { fallbackSummary, findSummaryPath, readRunSummary, summarizeFailedRun } from "./error-summary.js";
+import { readLogTail } from "./log-tail.js";
+import { killGroup } from "./process-group.js";
+
+/** What a build is asked to do. */
+export interface BuildRequest {
+  deployId: string;
+  /** turbo filters, e.g. `["@app-building/core-back..."]`. */
+  filters: readonly string[];
+  /** The deploy's log file; created, appended to. */
+  logPath: string;
+  timeoutMs: number;
+  /** Aborting cancels the build: the whole process group is stopped. */
+  signal?: AbortSignal;
+  /** Called once the build's process group exists, with its id. */
+  onSpawn?: (pgid: number) => void;
+}
+
+/** How a build ended, as fields rather than a message (execa's `ExecaError` style). */
+export interface BuildResult {
+  outcome: "ok" | "failed" | "timed_out" | "cancelled";
+  exitCode: number | null;
+  signal: string | null;
+  durationMs: number;
+  /** What went wrong, for a caller to act on; `null` when the build succeeded. */
+  errorSummary: string | null;
+}
+
+/** Where and how to run turbo. */
+export interface BuildRunnerOptions {
+  /** The turbo binary (the workspace's `node_modules/.bin/turbo`). */
+  turboBin: string;
+  /** The workspace root turbo runs in. */
+  workspaceDir: string;
+  /** The environment the build sees. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** How long SIGTERM has before SIGKILL. */
+  killGraceMs: number;
+}
+
+/** Appends one `[core-back]` line to a deploy log. */
+export function appendLogLine(logPath: string, line: string): void {
+  mkdirSync(dirname(logPath), { recursive: true });
+  appendFileSync(logPath, `[core-back] ${line}\n`);
+}
+
+/**
+ * Runs `turbo run build` for a set of filters: the binary directly with an args array,
+ * in its own process group, output to the deploy's log file. A timeout or an abort
+ * stops the whole group, so no `tsc` or `node` outlives the build.
+ */
+export class BuildRunner {
+  constructor(private readonly options: BuildRunnerOptions) {}
+
+  /** The turbo arguments for a set of filters. */
+  args(filters: readonly string[]): string[] {
+    return ["run", "build", "--ui=stream", "--summarize", ...filters.map((filter) => `--filter=${filter}`)];
+  }
+
+  /** Runs one build to its end; never throws for a failing build, only reports it. */
+  async run(request: BuildRequest): Promise<BuildResult> {
+    const { turboBin, workspaceDir, killGraceMs } = this.options;
+    const args = this.args(request.filters);
+    const started = Date.now();
+    appendLogLine(request.logPath, `deploy ${request.deployId}: ${turboBin} ${args.join(" ")} (in ${workspaceDir})`);
+    if (request.signal?.aborted === true) return this.finish(request, started, "cancelled", null, null);
+
+    const fd = openSync(request.logPath, "a");
+    let stopReason: "timed_out" | "cancelled" | undefined;
+    let child: ReturnType<typeof this.spawn>;
+    try {
+      child = this.spawn(args, fd);
+    } catch (error) {
+      closeSync(fd);
+      appendLogLine(request.logPath, `cannot start turbo: ${(error as Error).message}`);
+      return this.finish(
+        request,
+        started,
+        "failed",
+        null,
+        null,
+        `cannot start turbo (${turboBin}): ${(error as Error).message}`,
+      );
+    }
+    const pgid = child.pid;
+    if (pgid !== undefined) request.onSpawn?.(pgid);
+
+    let stopping: Promise<boolean> | undefined;
+    const stop = (reason: "timed_out" | "cancelled"): void => {
+      if (stopReason !== undefined || pgid === undefined) return;
+      stopReason = reason;
+      appendLogLine(
+        request.logPath,
+        reason === "timed_out"
+          ? `build passed its ${request.timeoutMs} ms timeout: stopping it`
+          : "build cancelled: stopping it",
+      );
+      stopping = killGroup(pgid, killGraceMs);
+    };
+    const timer = setTimeout(() => stop("timed_out"), request.timeoutMs);
+    const onAbort = (): void => stop("cancelled");
+    request.signal?.addEventListener("abort", onAbort, { once: true });
+
+    try {
+      const result = await child;
+      // Whatever the ending, nothing of the group may outlive the build.
+      if (pgid !== undefined) await (stopping ?? killGroup(pgid, killGraceMs));
+      const exitCode = typeof result.exitCode === "number" ? result.exitCode : null;
+      const signal = result.signal ?? null;
+      if (result.failed && exitCode === null && stopReason === undefined) {
+        writeSync(fd, `[core-back] turbo did not run: ${result.shortMessage}\n`);
+      }
+      if (stopReason !== undefined) return this.finish(request, started, stopReason, exitCode, signal);
+      return this.finish(request, started, exitCode === 0 ? "ok" : "failed", exitCode, signal);
+    } finally {
+      clearTimeout(timer);
+      request.signal?.removeEventListener("abort", onAbort);
+      closeSync(fd);
+    }
+  }
+
+  private spawn(args: string[], fd: number) {
+    const { turboBin, workspaceDir, env } = this.options;
+    return execa(turboBin, args, {
+      cwd: workspaceDir,
+      env: { ...env, TURBO_NO_UPDATE_NOTIFIER: "1", TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" },
+      extendEnv: false,
+      detached: true,
+      cleanup: false,
+      // execa passes any file descriptor straight to the child (no piping through this
+      // process); its types only spell out the small ones.
+      stdio: ["ignore", fd as 3, fd as 3],
+      reject: false,
+    });
+  }
+
+  private finish(
+    request: BuildRequest,
+    started: number,
+    outcome: BuildResult["outcome"],
+    exitCode: number | null,
+    signal: string | null,
+    summary?: string,
+  ): BuildResult {
+    const durationMs = Date.now() - started;
+    appendLogLine(
+      request.logPath,
+      `build ${outcome} (exit ${exitCode ?? "none"}${signal === null ? "" : `, ${signal}`}) in ${durationMs} ms`,
+    );
+    let errorSummary: string | null = null;
+    if (outcome === "ok") {
+      this.discardRunSummary(request.logPath);
+    } else if (outcome === "timed_out") {
+      errorSummary = `the build passed its ${Math.round(request.timeoutMs / 1000)} s timeout and was stopped; the log tail shows where it was`;
+    } else if (outcome === "cancelled") {
+      errorSummary = "the deploy was cancelled and its build stopped";
+    } else if (outcome === "failed") {
+      errorSummary = summary ?? this.summarize(request.logPath, exitCode);
+    }
+    return { outcome, exitCode, signal, durationMs, errorSummary };
+  }
+
+  /** turbo writes a run summary for every run; a successful one is not needed. */
+  private discardRunSummary(logPath: string): void {
+    const summaryPath = findSummaryPath(readLogTail(logPath, 16 * 1024), this.options.workspaceDir);
+    if (summaryPath !== undefined) rmSync(summaryPath, { force: true });
+  }
+
+  private summarize(logPath: string, exitCode: number | null): string {
+    const tail = readLogTail(logPath, 64 * 1024);
+    const summaryPath = findSummaryPath(tail, this.options.workspaceDir);
+    if (summaryPath !== undefined) {
+      const summary = readRunSummary(summaryPath);
+      rmSync(summaryPath, { force: true });
+      const text = summary === undefined ? undefined : summarizeFailedRun(summary, this.options.workspaceDir, exitCode);
+      if (text !== undefined) return text;
+    }
+    return fallbackSummary(readLogTail(logPath, 8 * 1024), exitCode);
+  }
+}

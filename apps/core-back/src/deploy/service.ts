@@ -1,0 +1,428 @@
+import { EventEmitter } from "node:events";
+import { randomUUID } from "node:crypto";
+import { join } from "node:path";
+import type { BuildScope, BuildScopes, Deploy, DeployMode, DeployStatus } from "@app-building/types";
+import { isTerminalStatus } from "@app-building/types";
+import type { Logger } from "pino";
+import {
+  BuildInProgressError,
+  DeployFinishedError,
+  DeployNotFoundError,
+  DeployWaitTimeoutError,
+  ShuttingDownError,
+} from "../errors.js";
+import type { DeployPage, DeployRecord, DeployRepository } from "./repository.js";
+import type { BuildRequest, BuildResult } from "./runner.js";
+import { appendLogLine } from "./runner.js";
+import { killGroup, looksLikeOrphanedBuild } from "./process-group.js";
+
+/** Runs builds (the real {@link BuildRunner}). */
+export interface Builder {
+  run(request: BuildRequest): Promise<BuildResult>;
+}
+
+/** A failed restart, with the service's own output when there is one. */
+export interface RestartFailure extends Error {
+  outputTail?: string;
+}
+
+/** Restarts supervised programs (the real `SupervisorClient`). */
+export interface Restarter {
+  /** Stops then starts a program, resolving once it is up; rejects with a {@link RestartFailure}. */
+  restart(program: string): Promise<void>;
+  /** Asks the supervisor to stop and start this very process; the supervisor finishes it after we are gone. */
+  restartSelf(program: string): Promise<void>;
+}
+
+/** Who asks for a deploy, and what. */
+export interface StartDeployInput {
+  scope: BuildScope;
+  requestedBy: string | null;
+  sessionId: string | null;
+}
+
+/** The deploy a request got, and whether it joined one already queued. */
+export interface StartDeployResult {
+  deploy: DeployRecord;
+  joined: boolean;
+}
+
+/** Events of the deploy service. */
+export interface DeployEvents {
+  started: [DeployRecord];
+  done: [DeployRecord];
+  cancelled: [DeployRecord];
+}
+
+/** What the deploy service needs. */
+export interface DeployServiceOptions {
+  repository: DeployRepository;
+  builder: Builder;
+  /** `null` when no supervisord is configured: restarts are skipped and logged. */
+  restarter: Restarter | null;
+  scopes: BuildScopes;
+  logDir: string;
+  buildTimeoutMs: number;
+  /** How long a new deploy waits for more requests to join it before it builds. */
+  settleMs: number;
+  defaultMode: DeployMode;
+  /** core-back's own supervisord program name. */
+  selfProgram: string;
+  /** How long after answering core-back restarts itself. */
+  selfRestartDelayMs: number;
+  /** How long a cancelled build has to stop, before `cancel` gives up waiting. */
+  cancelWaitMs: number;
+  logger: Logger;
+}
+
+const SCOPE_WIDTH: Record<BuildScope, number> = { platform: 0, all: 1 };
+
+/**
+ * The deploy module: starts, coalesces, runs, restarts and records deploys.
+ *
+ * Coalescing: at most one deploy runs and one waits. A request joins the waiting
+ * deploy (creating it if there is none), never the running one, because a build that
+ * already started may not contain the caller's latest edits. The check and the claim
+ * happen synchronously, before any `await`, so two requests can never both create a
+ * waiting deploy. A new waiting deploy builds after a short settle window, so a burst of
+ * near-simultaneous requests shares one build.
+ */
+export class DeployService extends EventEmitter<DeployEvents> {
+  private running: { id: string; abort: AbortController } | undefined;
+  private pending: { id: string } | undefined;
+  private settleTimer: NodeJS.Timeout | undefined;
+  private selfRestartPending = false;
+  private closed = false;
+  private runningDone: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: DeployServiceOptions) {
+    super();
+    this.setMaxListeners(0);
+  }
+
+  /**
+   * Boot recovery: deploys a crash left live become `interrupted`, and a build they
+   * left running (its process group) is stopped.
+   *
+   * @returns the recovered deploys.
+   */
+  async recover(): Promise<DeployRecord[]> {
+    const recovered = this.options.repository.recoverInterrupted();
+    for (const row of recovered) {
+      appendLogLine(row.logPath, "core-back restarted while this deploy was live: marked interrupted");
+      if (row.pid !== null && looksLikeOrphanedBuild(row.pid)) {
+        this.options.logger.warn({ deployId: row.id, pgid: row.pid }, "stopping a build left running by a crash");
+        await killGroup(row.pid, 2000);
+      }
+    }
+    if (recovered.length > 0) {
+      this.options.logger.warn({ deployIds: recovered.map((row) => row.id) }, "deploys interrupted by a restart");
+    }
+    return recovered;
+  }
+
+  /**
+   * Queues a deploy, or joins the one already waiting. Synchronous: the lock is taken
+   * before anything else can run.
+   */
+  start(input: StartDeployInput): StartDeployResult {
+    if (this.closed) throw new ShuttingDownError();
+    const { repository } = this.options;
+    if (this.pending !== undefined) {
+      let deploy = repository.get(this.pending.id);
+      if (deploy === undefined) throw new Error(`the waiting deploy ${this.pending.id} is missing`);
+      if (SCOPE_WIDTH[input.scope] > SCOPE_WIDTH[deploy.scope]) {
+        // The waiting build widens to cover every caller that joined it.
+        deploy = repository.update(deploy.id, {
+          scope: input.scope,
+          filters: [...this.options.scopes.scopes[input.scope].filters],
+        });
+      }
+      return { deploy, joined: true };
+    }
+    const id = randomUUID();
+    const deploy = repository.insert({
+      id,
+      scope: input.scope,
+      filters: [...this.options.scopes.scopes[input.scope].filters],
+      requestedBy: input.requestedBy,
+      sessionId: input.sessionId,
+      logPath: join(this.options.logDir, `${id}.log`),
+      createdAt: new Date().toISOString(),
+    });
+    appendLogLine(
+      deploy.logPath,
+      `deploy ${id} queued: scope ${input.scope}, requested by ${input.requestedBy ?? "self-deploy"}`,
+    );
+    this.pending = { id };
+    if (this.running === undefined) this.scheduleNext(this.options.settleMs);
+    return { deploy, joined: false };
+  }
+
+  /**
+   * Like {@link start}, but refuses while a build runs (`?wait=false` callers do not queue).
+   *
+   * @throws {BuildInProgressError} with the running deploy's id.
+   */
+  startIfIdle(input: StartDeployInput): StartDeployResult {
+    if (this.running !== undefined) throw new BuildInProgressError(this.running.id);
+    return this.start(input);
+  }
+
+  /** The running deploy's id, if one builds now. */
+  runningId(): string | undefined {
+    return this.running?.id;
+  }
+
+  /** The waiting deploy's id, if one waits. */
+  pendingId(): string | undefined {
+    return this.pending?.id;
+  }
+
+  /** One deploy, or `undefined`. */
+  get(id: string): DeployRecord | undefined {
+    return this.options.repository.get(id);
+  }
+
+  /** A page of deploys, newest first. */
+  list(limit: number, cursor?: string): DeployPage {
+    return this.options.repository.list(limit, cursor);
+  }
+
+  /** A deploy's log file. @throws {DeployNotFoundError} */
+  getLogPath(id: string): string {
+    const path = this.options.repository.getLogPath(id);
+    if (path === undefined) throw new DeployNotFoundError(id);
+    return path;
+  }
+
+  /** The deploy mode: stored, or the configured default. */
+  getMode(): DeployMode {
+    return this.options.repository.getMode() ?? this.options.defaultMode;
+  }
+
+  /** Stores the deploy mode. */
+  setMode(mode: DeployMode): DeployMode {
+    this.options.repository.setMode(mode);
+    this.options.logger.info({ mode }, "deploy mode changed");
+    return mode;
+  }
+
+  /**
+   * Resolves with the deploy once it is terminal: at once for a terminal row. Removes
+   * its listener on every path (done, timeout, abort).
+   *
+   * @throws {DeployNotFoundError} for an unknown id.
+   * @throws {DeployWaitTimeoutError} when `timeoutMs` passes first; the deploy goes on.
+   */
+  waitForDone(id: string, timeoutMs: number, signal?: AbortSignal): Promise<DeployRecord> {
+    const row = this.options.repository.get(id);
+    if (row === undefined) return Promise.reject(new DeployNotFoundError(id));
+    if (isTerminalStatus(row.status)) return Promise.resolve(row);
+    return new Promise<DeployRecord>((resolve, reject) => {
+      const cleanup = (): void => {
+        this.off("done", onDone);
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+      };
+      const onDone = (deploy: DeployRecord): void => {
+        if (deploy.id !== id) return;
+        cleanup();
+        resolve(deploy);
+      };
+      const onAbort = (): void => {
+        cleanup();
+        reject(signal?.reason instanceof Error ? signal.reason : new Error("stopped waiting for the deploy"));
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        const current = this.options.repository.get(id);
+        reject(new DeployWaitTimeoutError(id, current?.status ?? "unknown", timeoutMs));
+      }, timeoutMs);
+      this.on("done", onDone);
+      if (signal?.aborted === true) onAbort();
+      else signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
+  /**
+   * Cancels a waiting or running deploy; a running build's whole process group is
+   * stopped. Resolves with the deploy once it has ended.
+   *
+   * @throws {DeployNotFoundError} for an unknown id.
+   * @throws {DeployFinishedError} for a deploy that already ended.
+   */
+  async cancel(id: string, by: string | null): Promise<DeployRecord> {
+    const row = this.options.repository.get(id);
+    if (row === undefined) throw new DeployNotFoundError(id);
+    if (isTerminalStatus(row.status)) throw new DeployFinishedError(id, row.status);
+    if (this.pending?.id === id) {
+      this.pending = undefined;
+      appendLogLine(row.logPath, `cancelled by ${by ?? "a caller"} before it started`);
+      return this.finish(id, "cancelled", { errorSummary: "the deploy was cancelled before it started" });
+    }
+    if (this.running?.id === id) {
+      appendLogLine(row.logPath, `cancel requested by ${by ?? "a caller"}`);
+      this.running.abort.abort();
+      return this.waitForDone(id, this.options.cancelWaitMs);
+    }
+    return row;
+  }
+
+  /**
+   * Stops taking deploys: a waiting deploy and a running build end `interrupted` (the
+   * build's process group is stopped). Resolves once nothing runs.
+   */
+  async shutdown(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.settleTimer);
+    if (this.pending !== undefined) {
+      const { id } = this.pending;
+      this.pending = undefined;
+      this.finish(id, "interrupted", { errorSummary: "core-back shut down before this deploy started; deploy again" });
+    }
+    this.running?.abort.abort();
+    await this.runningDone;
+  }
+
+  private scheduleNext(delayMs: number): void {
+    clearTimeout(this.settleTimer);
+    this.settleTimer = setTimeout(() => this.promote(), delayMs);
+    this.settleTimer.unref();
+  }
+
+  /** Moves the waiting deploy to running, synchronously, so later requests queue a new one. */
+  private promote(): void {
+    if (this.running !== undefined || this.pending === undefined || this.closed || this.selfRestartPending) return;
+    const { id } = this.pending;
+    this.pending = undefined;
+    const abort = new AbortController();
+    this.running = { id, abort };
+    this.runningDone = this.execute(id, abort.signal).finally(() => {
+      this.running = undefined;
+      if (this.pending !== undefined) this.scheduleNext(0);
+    });
+  }
+
+  private async execute(id: string, signal: AbortSignal): Promise<void> {
+    const { repository, builder, logger } = this.options;
+    try {
+      const row = repository.update(id, { status: "building", phase: "build", startedAt: new Date().toISOString() });
+      this.emit("started", row);
+      logger.info({ deployId: id, scope: row.scope }, "deploy building");
+      const result = await builder.run({
+        deployId: id,
+        filters: row.filters,
+        logPath: row.logPath,
+        timeoutMs: this.options.buildTimeoutMs,
+        signal,
+        onSpawn: (pgid) => repository.update(id, { pid: pgid }),
+      });
+      repository.update(id, { pid: null });
+      if (result.outcome !== "ok") {
+        const status: DeployStatus =
+          result.outcome === "timed_out"
+            ? "timed_out"
+            : result.outcome === "cancelled"
+              ? this.closed
+                ? "interrupted"
+                : "cancelled"
+              : "error";
+        this.finish(id, status, { exitCode: result.exitCode, errorSummary: result.errorSummary, phase: "build" });
+        return;
+      }
+      await this.restartServices(id, row.scope, result.exitCode ?? 0, signal);
+    } catch (error) {
+      logger.error({ err: error, deployId: id }, "deploy failed unexpectedly");
+      const current = repository.get(id);
+      if (current !== undefined && !isTerminalStatus(current.status)) {
+        this.finish(id, "error", { errorSummary: `core-back failed while deploying: ${(error as Error).message}` });
+      }
+    }
+  }
+
+  private async restartServices(id: string, scope: BuildScope, exitCode: number, signal: AbortSignal): Promise<void> {
+    const { repository, restarter, selfProgram, logger } = this.options;
+    const programs = this.options.scopes.scopes[scope].restart;
+    const others = programs.filter((program) => program !== selfProgram);
+    const restartsSelf = programs.includes(selfProgram);
+    const logPath = repository.get(id)?.logPath ?? "";
+    if (restarter === null) {
+      if (programs.length > 0)
+        appendLogLine(logPath, `no supervisord configured: not restarting ${programs.join(", ")}`);
+      this.finish(id, "ok", { exitCode, phase: "done" });
+      return;
+    }
+    if (others.length > 0) repository.update(id, { status: "restarting", phase: "restart" });
+    for (const program of others) {
+      if (signal.aborted) {
+        this.finish(id, this.closed ? "interrupted" : "cancelled", {
+          exitCode,
+          phase: "restart",
+          errorSummary: "the deploy was cancelled between service restarts",
+        });
+        return;
+      }
+      appendLogLine(logPath, `restarting ${program}`);
+      try {
+        await restarter.restart(program);
+        appendLogLine(logPath, `${program} is running`);
+      } catch (error) {
+        const failure = error as RestartFailure;
+        const tail =
+          failure.outputTail === undefined || failure.outputTail === ""
+            ? ""
+            : `\n${program} output:\n${failure.outputTail}`;
+        appendLogLine(logPath, `restart of ${program} failed: ${failure.message}`);
+        this.finish(id, "error", {
+          exitCode,
+          phase: "restart",
+          errorSummary: `the build passed but ${program} did not restart: ${failure.message}${tail}`.slice(0, 6000),
+        });
+        return;
+      }
+    }
+    if (restartsSelf) {
+      appendLogLine(logPath, `restarting ${selfProgram} (this server) right after answering`);
+      this.selfRestartPending = true;
+      this.finish(id, "ok", { exitCode, phase: "done", selfRestart: true });
+      const timer = setTimeout(() => {
+        logger.info({ deployId: id, program: selfProgram }, "restarting core-back itself");
+        restarter.restartSelf(selfProgram).catch((error: unknown) => {
+          this.selfRestartPending = false;
+          logger.error({ err: error, deployId: id }, "core-back could not restart itself");
+          if (this.pending !== undefined && this.running === undefined) this.scheduleNext(0);
+        });
+      }, this.options.selfRestartDelayMs);
+      timer.unref();
+      return;
+    }
+    this.finish(id, "ok", { exitCode, phase: "done" });
+  }
+
+  private finish(
+    id: string,
+    status: DeployStatus,
+    fields: { exitCode?: number | null; errorSummary?: string | null; phase?: Deploy["phase"]; selfRestart?: boolean },
+  ): DeployRecord {
+    const { repository } = this.options;
+    const before = repository.get(id);
+    const endedAt = new Date();
+    const startedMs = before?.startedAt == null ? null : Date.parse(before.startedAt);
+    const row = repository.update(id, {
+      status,
+      endedAt: endedAt.toISOString(),
+      durationMs: startedMs === null ? null : Math.max(0, endedAt.getTime() - startedMs),
+      exitCode: fields.exitCode ?? null,
+      errorSummary: status === "ok" ? null : (fields.errorSummary ?? null),
+      phase: fields.phase ?? (status === "ok" ? "done" : (before?.phase ?? "queue")),
+      selfRestart: fields.selfRestart ?? false,
+      pid: null,
+    });
+    appendLogLine(row.logPath, `deploy ${id} ended: ${status}`);
+    this.options.logger.info({ deployId: id, status, durationMs: row.durationMs }, "deploy ended");
+    if (status === "cancelled") this.emit("cancelled", row);
+    this.emit("done", row);
+    return row;
+  }
+}

@@ -1,0 +1,101 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BuildRunner } from "../src/deploy/runner.js";
+import { createFixtureWorkspace, processAlive, TURBO_BIN, type FixtureWorkspace } from "./fixture-workspace.js";
+
+let fx: FixtureWorkspace;
+let runner: BuildRunner;
+const logDir = mkdtempSync(join(tmpdir(), "core-back-logs-"));
+let n = 0;
+const logPath = (): string => join(logDir, `build-${(n += 1)}.log`);
+
+beforeAll(() => {
+  fx = createFixtureWorkspace();
+  runner = new BuildRunner({ turboBin: TURBO_BIN, workspaceDir: fx.dir, env: process.env, killGraceMs: 1000 });
+});
+afterAll(() => fx.remove());
+
+describe("BuildRunner with real turbo", () => {
+  it("builds a scope and logs turbo's output to the deploy's log file", async () => {
+    const path = logPath();
+    const result = await runner.run({ deployId: "d-ok", filters: ["@fx/app..."], logPath: path, timeoutMs: 60_000 });
+    expect(result).toMatchObject({ outcome: "ok", exitCode: 0, errorSummary: null });
+    const log = readFileSync(path, "utf8");
+    expect(log).toContain("--ui=stream --summarize --filter=@fx/app...");
+    expect(log).toContain("@fx/app:build");
+    expect(log).toContain("build ok (exit 0)");
+  });
+
+  it("names the failed task and the compiler's error line with file and line in errorSummary", async () => {
+    fx.breakLib();
+    try {
+      const result = await runner.run({
+        deployId: "d-ts",
+        filters: ["@fx/app..."],
+        logPath: logPath(),
+        timeoutMs: 60_000,
+      });
+      expect(result.outcome).toBe("failed");
+      expect(result.exitCode).not.toBe(0);
+      expect(result.errorSummary).toContain("@fx/lib#build (packages/lib) exited with code 2");
+      expect(result.errorSummary).toMatch(/src\/index\.ts\(2,14\): error TS2322/);
+      expect(result.errorSummary).not.toMatch(/npm error/);
+    } finally {
+      fx.fixLib();
+    }
+  });
+
+  it("falls back to the output tail when turbo fails before running any task", async () => {
+    const result = await runner.run({
+      deployId: "d-bad",
+      filters: ["@fx/nope"],
+      logPath: logPath(),
+      timeoutMs: 60_000,
+    });
+    expect(result.outcome).toBe("failed");
+    expect(result.errorSummary).toMatch(/^turbo failed \(exit 1\); the last lines of its output:/);
+    expect(result.errorSummary).toContain("@fx/nope");
+  });
+
+  it("stops the whole process tree when the build passes its timeout", async () => {
+    fx.setSlowDelay(30_000);
+    const before = fx.slowRuns().length;
+    let pgid = 0;
+    const result = await runner.run({
+      deployId: "d-timeout",
+      filters: ["@fx/slow"],
+      logPath: logPath(),
+      timeoutMs: 2500,
+      onSpawn: (pid) => (pgid = pid),
+    });
+    expect(result.outcome).toBe("timed_out");
+    expect(result.errorSummary).toMatch(/timeout/);
+    const run = fx.slowRuns()[before];
+    expect(run).toBeDefined();
+    expect(processAlive(run!.pid)).toBe(false);
+    expect(processAlive(run!.childPid)).toBe(false);
+    expect(processAlive(pgid)).toBe(false);
+  });
+
+  it("stops the whole process tree when the build is cancelled", async () => {
+    fx.setSlowDelay(30_000);
+    const before = fx.slowRuns().length;
+    const abort = new AbortController();
+    const running = runner.run({
+      deployId: "d-cancel",
+      filters: ["@fx/slow"],
+      logPath: logPath(),
+      timeoutMs: 60_000,
+      signal: abort.signal,
+    });
+    await expect.poll(() => fx.slowRuns().length, { timeout: 15_000 }).toBe(before + 1);
+    abort.abort();
+    const result = await running;
+    expect(result.outcome).toBe("cancelled");
+    const run = fx.slowRuns()[before]!;
+    expect(processAlive(run.pid)).toBe(false);
+    expect(processAlive(run.childPid)).toBe(false);
+  });
+});
