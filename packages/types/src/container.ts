@@ -141,8 +141,10 @@ export const eventKindSchema = z.enum([
   "message.done",
   "message.error",
   "message.interrupted",
+  "task.queued",
   "task.started",
   "task.done",
+  "task.failed",
   "git.committed",
   "git.pushed",
   "git.push_failed",
@@ -203,3 +205,122 @@ export interface Page<T> {
   items: T[];
   nextOffset: number;
 }
+
+/**
+ * The header that makes a retried `POST /message` return the first message instead of
+ * queueing a second one.
+ *
+ * @example
+ * ```ts
+ * await fetch(`${url}/message`, { method: "POST", headers: { [IDEMPOTENCY_KEY_HEADER]: crypto.randomUUID() } });
+ * ```
+ */
+export const IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
+
+/**
+ * The answer of `POST /interrupt`, `POST /detach` and `POST /stop`: what the container
+ * did and the state it is in now.
+ *
+ * @example
+ * ```ts
+ * const { state } = controlResponseSchema.parse(await response.json());
+ * ```
+ */
+export const controlResponseSchema = z.object({
+  ok: z.boolean(),
+  state: containerStateSchema,
+  interrupted: z.boolean().optional(),
+  messageId: z.string().nullable().optional(),
+});
+/** The answer of a control request. */
+export type ControlResponse = z.infer<typeof controlResponseSchema>;
+
+/**
+ * `GET /health`: open to everyone (no token), for probes.
+ *
+ * @example
+ * ```ts
+ * healthSchema.parse({ ok: true, state: "idle" });
+ * ```
+ */
+export const healthSchema = z.object({ ok: z.boolean(), state: containerStateSchema });
+/** The answer of `GET /health`. */
+export type Health = z.infer<typeof healthSchema>;
+
+/**
+ * A task's status: `pending` until the worker takes it, `done` once the agent ends a
+ * result with the `<DONE>` marker, `failed` after `maxAttempts` attempts without it.
+ *
+ * @example
+ * ```ts
+ * taskStatusSchema.parse("pending");
+ * ```
+ */
+export const taskStatusSchema = z.enum(["pending", "processing", "done", "failed"]);
+/** A task status. */
+export type TaskStatus = z.infer<typeof taskStatusSchema>;
+
+/** The marker an agent puts in its result to say a task is complete. */
+export const TASK_DONE_MARKER = "<DONE>";
+
+/** The most attempts a task may ask for. */
+export const MAX_TASK_ATTEMPTS = 20;
+
+/**
+ * The body of `POST /tasks`: follow-up work the agent queues for itself.
+ *
+ * @example
+ * ```ts
+ * createTaskRequestSchema.parse({ prompt: "Write the tests for parse.ts", maxAttempts: 3 });
+ * ```
+ */
+export const createTaskRequestSchema = z
+  .object({
+    prompt: z.string().min(1).max(MAX_PROMPT_LENGTH),
+    maxAttempts: z.number().int().min(1).max(MAX_TASK_ATTEMPTS).optional(),
+  })
+  .strict();
+/** A task request. */
+export type CreateTaskRequest = z.infer<typeof createTaskRequestSchema>;
+
+/**
+ * One task, as `POST /tasks` and `GET /tasks` return it.
+ *
+ * @example
+ * ```ts
+ * const task = taskSchema.parse(body);
+ * task.attempts <= task.maxAttempts;
+ * ```
+ */
+export const taskSchema = z.object({
+  id: z.string(),
+  status: taskStatusSchema,
+  prompt: z.string(),
+  attempts: z.number().int().nonnegative(),
+  maxAttempts: z.number().int().positive(),
+  result: z.string().nullable(),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+  endedAt: z.string().nullable(),
+});
+/** One task. */
+export type Task = z.infer<typeof taskSchema>;
+
+/**
+ * The query of `GET /events` and `GET /logs`: where to start, how many, and how long to
+ * wait for something new (long-poll) when nothing is there yet.
+ *
+ * @example
+ * ```ts
+ * journalQuerySchema.parse({ offset: "10", limit: "100", wait: "30" });
+ * ```
+ */
+export const journalQuerySchema = z
+  .object({
+    offset: z.coerce.number().int().nonnegative().optional(),
+    limit: z.coerce.number().int().min(1).max(10_000).optional(),
+    wait: z.coerce.number().min(0).max(120).optional(),
+  })
+  .strict();
+/** The query of a journal read. */
+export type JournalQuery = z.infer<typeof journalQuerySchema>;

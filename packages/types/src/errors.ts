@@ -38,6 +38,7 @@ export const ERROR_CODES = {
   unrestrictedRequired: "unrestricted_required",
   buildInProgress: "build_in_progress",
   deployTimeout: "deploy_timeout",
+  containerStopping: "container_stopping",
 } as const;
 /** A shared error code. */
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

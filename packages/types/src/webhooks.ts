@@ -17,8 +17,11 @@ export const webhookTypeSchema = z.enum([
   "message.started",
   "message.done",
   "message.error",
+  "message.interrupted",
+  "task.queued",
   "task.started",
   "task.done",
+  "task.failed",
   "git.pushed",
   "git.push_failed",
 ]);

@@ -1,0 +1,82 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { createCommandAgent, parseAgentCommand } from "./command.js";
+import type { TurnSink } from "./types.js";
+
+function recordingSink(): TurnSink & { json: string[]; events: unknown[]; logs: string[] } {
+  const sink = {
+    json: [] as string[],
+    events: [] as unknown[],
+    logs: [] as string[],
+    agentJson: (line: string) => sink.json.push(line),
+    agentEvent: (data: unknown) => sink.events.push(data),
+    log: (_stream: string, line: string) => sink.logs.push(line),
+    session: () => undefined,
+  };
+  return sink;
+}
+
+const cwd = mkdtempSync(join(tmpdir(), "command-agent-"));
+const env = (): Record<string, string> => ({ PATH: process.env.PATH ?? "/usr/bin:/bin" });
+const input = { id: "m1", prompt: "hello world", model: null, sessionId: null, cwd };
+
+describe("parseAgentCommand", () => {
+  it("takes a JSON array as the argv itself", () => {
+    expect(parseAgentCommand('["node","-e","1"]')).toEqual({ file: "node", args: ["-e", "1"] });
+  });
+
+  it("runs a shell line with the prompt appended, unless the line places it itself", () => {
+    expect(parseAgentCommand("aider --message")).toEqual({
+      file: "/bin/sh",
+      args: ["-c", 'aider --message "$@"', "agent"],
+    });
+    expect(parseAgentCommand('echo "$1" > f')).toEqual({ file: "/bin/sh", args: ["-c", 'echo "$1" > f', "agent"] });
+  });
+
+  it("refuses a JSON value that is not an array of strings", () => {
+    expect(() => parseAgentCommand("[1]")).toThrow(/array of strings/);
+  });
+});
+
+describe("the command agent", () => {
+  it("turns JSON lines into events, other lines into text events, stderr into logs", async () => {
+    const agent = createCommandAgent({
+      command: `printf '{"type":"step","n":1}\\nplain words\\n'; echo "got $1" >&2`,
+      promptMode: "arg",
+      env,
+    });
+    const sink = recordingSink();
+    const result = await agent.start(input, sink).done;
+    expect(sink.json).toEqual(['{"type":"step","n":1}']);
+    expect(sink.events).toEqual([{ type: "text", text: "plain words" }]);
+    expect(sink.logs).toEqual(["got hello world"]);
+    expect(result).toMatchObject({ status: "done", result: "plain words", error: null });
+  });
+
+  it("gives the prompt on stdin when asked to", async () => {
+    const agent = createCommandAgent({ command: '["cat"]', promptMode: "stdin", env });
+    const result = await agent.start(input, recordingSink()).done;
+    expect(result.result).toBe("hello world");
+  });
+
+  it("reports a failing command as an error with its stderr", async () => {
+    const agent = createCommandAgent({ command: "echo broken >&2; exit 3", promptMode: "arg", env });
+    const result = await agent.start(input, recordingSink()).done;
+    expect(result.status).toBe("error");
+    expect(result.error).toMatch(/exited with code 3: broken/);
+  });
+
+  it("interrupts the whole process group, children included", async () => {
+    const agent = createCommandAgent({ command: `: "$1"; sleep 30 & echo started; wait`, promptMode: "arg", env });
+    const sink = recordingSink();
+    const turn = agent.start(input, sink);
+    while (sink.events.length === 0) await new Promise((r) => setTimeout(r, 10));
+    const started = Date.now();
+    turn.interrupt();
+    const result = await turn.done;
+    expect(result.status).toBe("interrupted");
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});

@@ -1,0 +1,119 @@
+import type { AgentAdapter, Turn, TurnInput, TurnResult, TurnSink } from "./types.js";
+import { spawnGroup } from "./process.js";
+
+/** The longest result text kept from a command's plain output. */
+const MAX_RESULT = 16 * 1024;
+
+/**
+ * Parses `AGENT_COMMAND`: a JSON array of strings is the argv itself; anything else is a
+ * shell command line run by `/bin/sh -c` with the prompt as `$1`; a command line that does
+ * not mention `$1`, `$@` or `$*` gets `"$@"` appended, so `aider --message` just works.
+ */
+export function parseAgentCommand(command: string): { file: string; args: string[] } {
+  const trimmed = command.trim();
+  if (trimmed.startsWith("[")) {
+    const parsed: unknown = JSON.parse(trimmed);
+    if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((part) => typeof part === "string")) {
+      throw new Error("AGENT_COMMAND as JSON must be a non-empty array of strings");
+    }
+    const [file, ...args] = parsed;
+    return { file: file as string, args };
+  }
+  const usesArgs = /\$(\{?[1@*])/.test(trimmed);
+  return { file: "/bin/sh", args: ["-c", usesArgs ? trimmed : `${trimmed} "$@"`, "agent"] };
+}
+
+/** Options of the generic command adapter. */
+export interface CommandAgentOptions {
+  command: string;
+  /** `arg`: the prompt is the last argument; `stdin`: it is written to stdin, then stdin closes. */
+  promptMode: "arg" | "stdin";
+  /** The agent's environment, read at each turn. */
+  env: () => Record<string, string>;
+}
+
+function isJsonObjectLine(line: string): boolean {
+  if (line.charCodeAt(0) !== 123 /* { */) return false;
+  try {
+    const value: unknown = JSON.parse(line);
+    return value !== null && typeof value === "object" && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Any CLI given a prompt: each stdout line becomes an event (JSON object lines as they
+ * are, other lines as `{type:"text", text}`), stderr goes to the logs, and exit code 0
+ * means done. The result is the last `{"type":"result","result":...}` line if the command
+ * prints one, else its plain output.
+ */
+export function createCommandAgent(options: CommandAgentOptions): AgentAdapter {
+  const { file, args } = parseAgentCommand(options.command);
+  return {
+    kind: "command",
+    start(input: TurnInput, sink: TurnSink): Turn {
+      const started = Date.now();
+      let text = "";
+      let resultLine: string | null = null;
+      let interrupted = false;
+      const stderrTail: string[] = [];
+      const proc = spawnGroup(file, options.promptMode === "arg" ? [...args, input.prompt] : args, {
+        cwd: input.cwd,
+        env: { ...options.env(), AGENT_MESSAGE_ID: input.id },
+        onStdout: (line) => {
+          if (isJsonObjectLine(line)) {
+            sink.agentJson(line);
+            if (line.includes('"result"')) {
+              const value = JSON.parse(line) as { type?: unknown; result?: unknown };
+              if (value.type === "result" && typeof value.result === "string") resultLine = value.result;
+            }
+          } else {
+            sink.agentEvent({ type: "text", text: line });
+            if (text.length < MAX_RESULT) text += (text === "" ? "" : "\n") + line;
+          }
+        },
+        onStderr: (line) => {
+          sink.log("stderr", line);
+          stderrTail.push(line);
+          if (stderrTail.length > 20) stderrTail.shift();
+        },
+      });
+      if (options.promptMode === "stdin") {
+        proc.child.stdin.end(input.prompt);
+      } else {
+        proc.child.stdin.end();
+      }
+      const done = proc.exited.then(({ code, signal, spawnError }): TurnResult => {
+        const base = {
+          result: resultLine ?? (text === "" ? null : text.slice(0, MAX_RESULT)),
+          costUsd: null,
+          durationMs: Date.now() - started,
+          numTurns: null,
+          sessionId: null,
+        };
+        if (interrupted) return { ...base, status: "interrupted", error: "interrupted" };
+        if (spawnError !== null)
+          return { ...base, status: "error", error: `could not start the agent: ${spawnError.message}` };
+        if (code === 0) return { ...base, status: "done", error: null };
+        const why = code === null ? `was killed by ${signal ?? "a signal"}` : `exited with code ${code}`;
+        const tail = stderrTail.length > 0 ? `: ${stderrTail.join("\n")}` : "";
+        return { ...base, status: "error", error: `the agent ${why}${tail}` };
+      });
+      return {
+        done,
+        interrupt: () => {
+          interrupted = true;
+          proc.signal("SIGINT");
+          const timer = setTimeout(() => proc.terminate(2000), 3000);
+          timer.unref();
+          void done.then(() => clearTimeout(timer));
+        },
+        kill: () => {
+          interrupted = true;
+          proc.signal("SIGKILL");
+        },
+      };
+    },
+  };
+}

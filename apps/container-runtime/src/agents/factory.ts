@@ -1,0 +1,14 @@
+import type { Config } from "../env.js";
+import { createCommandAgent } from "./command.js";
+import type { AgentAdapter } from "./types.js";
+
+/** Picks the adapter `AGENT` names. */
+export function createAgent(config: Config, env: () => Record<string, string>): AgentAdapter {
+  switch (config.agent) {
+    case "command":
+      return createCommandAgent({ command: config.agentCommand ?? "", promptMode: config.agentPromptMode, env });
+    case "claude":
+    case "codex":
+      throw new Error(`AGENT=${config.agent} is not available in this build`);
+  }
+}

@@ -1,0 +1,118 @@
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+
+/** Every agent process group still alive, so the runtime can leave no orphan behind. */
+const liveGroups = new Set<number>();
+
+/** Kills every agent process group still alive (at exit). */
+export function killAllAgentGroups(): void {
+  for (const pid of liveGroups) signalGroup(pid, "SIGKILL");
+}
+
+/** Signals a whole process group; a group already gone is fine. */
+export function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // the group is gone already
+  }
+}
+
+/** Calls `onLine` for each complete line of a stream, and for a last unterminated one at the end. */
+export function splitLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): Promise<void> {
+  return new Promise((resolve) => {
+    let rest = "";
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk: string) => {
+      let start = 0;
+      let index = chunk.indexOf("\n");
+      if (index === -1) {
+        rest += chunk;
+        return;
+      }
+      let head = rest + chunk.slice(0, index);
+      rest = "";
+      onLine(head.endsWith("\r") ? head.slice(0, -1) : head);
+      start = index + 1;
+      while ((index = chunk.indexOf("\n", start)) !== -1) {
+        head = chunk.slice(start, index);
+        onLine(head.endsWith("\r") ? head.slice(0, -1) : head);
+        start = index + 1;
+      }
+      rest = chunk.slice(start);
+    });
+    stream.on("end", () => {
+      if (rest !== "") onLine(rest);
+      resolve();
+    });
+    stream.on("error", () => resolve());
+  });
+}
+
+/** A child process in its own process group, with its exit as a promise. */
+export interface GroupProcess {
+  child: ChildProcessWithoutNullStreams;
+  /** Resolves with the exit code (or null) and signal once the process and its output streams ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; spawnError: Error | null }>;
+  /** Sends a signal to the whole group. */
+  signal(signal: NodeJS.Signals): void;
+  /** SIGTERM the group, then SIGKILL after `graceMs` if anything is left. */
+  terminate(graceMs?: number): void;
+}
+
+/**
+ * Spawns `command args` (never through a shell string) as the leader of a new process
+ * group, so interrupt, stop and timeout reach every process the agent started.
+ */
+export function spawnGroup(
+  command: string,
+  args: readonly string[],
+  options: {
+    cwd: string;
+    env: Record<string, string>;
+    onStdout: (line: string) => void;
+    onStderr: (line: string) => void;
+  },
+): GroupProcess {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env,
+    detached: true,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  const pid = child.pid;
+  if (pid !== undefined) liveGroups.add(pid);
+  child.stdin.on("error", () => {
+    // the agent closed its stdin; nothing to do
+  });
+  const out = splitLines(child.stdout, options.onStdout);
+  const err = splitLines(child.stderr, options.onStderr);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; spawnError: Error | null }>(
+    (resolve) => {
+      let spawnError: Error | null = null;
+      child.on("error", (error) => {
+        spawnError = error;
+        if (pid === undefined) resolve({ code: null, signal: null, spawnError: error });
+      });
+      child.on("exit", () => {
+        // anything the agent left running in its group goes with it (and releases the pipes)
+        if (pid !== undefined) signalGroup(pid, "SIGKILL");
+      });
+      child.on("close", (code, signal) => {
+        void Promise.all([out, err]).then(() => {
+          if (pid !== undefined) liveGroups.delete(pid);
+          resolve({ code, signal, spawnError });
+        });
+      });
+    },
+  );
+  const signal = (sig: NodeJS.Signals): void => {
+    if (pid !== undefined && liveGroups.has(pid)) signalGroup(pid, sig);
+  };
+  const terminate = (graceMs = 5000): void => {
+    signal("SIGTERM");
+    const timer = setTimeout(() => signal("SIGKILL"), graceMs);
+    timer.unref();
+    void exited.then(() => clearTimeout(timer));
+  };
+  return { child, exited, signal, terminate };
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "./env.js";
+
+describe("loadConfig", () => {
+  it("fills every default a bare container needs", () => {
+    const config = loadConfig({ CONTAINER_TOKEN: "tok-123456" });
+    expect(config.port).toBe(3000);
+    expect(config.agent).toBe("claude");
+    expect(config.dataDir).toBe("/data");
+    expect(config.workspaceDir).toBe("/workspace");
+    expect(config.detached).toBe(false);
+    expect(config.git.repoUrl).toBeUndefined();
+  });
+
+  it("names the bad variable in its error", () => {
+    expect(() => loadConfig({ PORT: "http" })).toThrow(/PORT/);
+    expect(() => loadConfig({ AGENT: "gpt" })).toThrow(/AGENT/);
+    expect(() => loadConfig({ WEBHOOK_URL: "not a url" })).toThrow(/WEBHOOK_URL/);
+  });
+
+  it("asks for AGENT_COMMAND when the agent is a plain command", () => {
+    expect(() => loadConfig({ AGENT: "command" })).toThrow(/AGENT_COMMAND: required when AGENT=command/);
+  });
+
+  it("reads DETACHED as a flag and treats empty optional values as unset", () => {
+    expect(loadConfig({ DETACHED: "1", INITIAL_PROMPT: "go" })).toMatchObject({ detached: true, initialPrompt: "go" });
+    expect(loadConfig({ DETACHED: "", REPO_URL: "" })).toMatchObject({ detached: false, git: { repoUrl: undefined } });
+  });
+
+  it("keeps the runtime's own secrets out of the agent's environment and redacts them all", () => {
+    const config = loadConfig({
+      CONTAINER_TOKEN: "tok-123456",
+      GIT_TOKEN: "ghp-abcdef",
+      WEBHOOK_SECRET: "whsec-xyz",
+      ANTHROPIC_API_KEY: "sk-ant-1234",
+      MY_PASSPHRASE: "hunter22",
+      SECRET_ENV_NAMES: "MY_PASSPHRASE",
+      PATH: "/usr/bin",
+    });
+    expect(config.agentEnv).toEqual({
+      ANTHROPIC_API_KEY: "sk-ant-1234",
+      MY_PASSPHRASE: "hunter22",
+      PATH: "/usr/bin",
+      SECRET_ENV_NAMES: "MY_PASSPHRASE",
+    });
+    expect(config.secrets.sort()).toEqual(["ghp-abcdef", "hunter22", "sk-ant-1234", "tok-123456", "whsec-xyz"]);
+  });
+});

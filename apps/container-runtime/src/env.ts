@@ -1,0 +1,166 @@
+import { agentKindSchema, type AgentKind } from "@app-building/types";
+import { z } from "zod";
+import { secretValuesFromEnv } from "./redact.js";
+
+const flag = z
+  .enum(["1", "0", "true", "false", "yes", "no", ""])
+  .optional()
+  .transform((value) => value === "1" || value === "true" || value === "yes");
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === "" ? undefined : value));
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** The environment the runtime reads, once, at start-up. */
+export const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  CONTAINER_NAME: z.string().min(1).default("agent"),
+  CONTAINER_TOKEN: optionalText,
+  REPO_URL: optionalText,
+  CLONE_BRANCH: optionalText,
+  PUSH_BRANCH: optionalText,
+  GIT_AUTHOR_NAME: z.string().min(1).default("app-building agent"),
+  GIT_AUTHOR_EMAIL: z.string().min(1).default("agent@app-building.local"),
+  GIT_TOKEN: optionalText,
+  GIT_PUSH_ATTEMPTS: positiveInt(3),
+  GIT_RETRY_BASE_MS: positiveInt(500),
+  WEBHOOK_URL: optionalText.pipe(z.url().optional()),
+  WEBHOOK_SECRET: optionalText,
+  WEBHOOK_MAX_ATTEMPTS: positiveInt(12),
+  WEBHOOK_RETRY_BASE_MS: positiveInt(500),
+  WEBHOOK_RETRY_MAX_MS: positiveInt(60_000),
+  WEBHOOK_TIMEOUT_MS: positiveInt(10_000),
+  DETACHED: flag,
+  INITIAL_PROMPT: optionalText,
+  AGENT: agentKindSchema.default("claude"),
+  AGENT_COMMAND: optionalText,
+  AGENT_PROMPT_MODE: z.enum(["arg", "stdin"]).default("arg"),
+  CLAUDE_BIN: optionalText,
+  CODEX_BIN: optionalText,
+  MODEL: optionalText,
+  TURN_TIMEOUT_MS: positiveInt(60 * 60_000),
+  DATA_DIR: z.string().min(1).default("/data"),
+  WORKSPACE_DIR: z.string().min(1).default("/workspace"),
+  SECRET_ENV_NAMES: optionalText,
+  TASK_MAX_ATTEMPTS: positiveInt(3),
+  MAX_BODY_BYTES: positiveInt(1_048_576),
+});
+
+/** The runtime's configuration, derived from the environment. */
+export interface Config {
+  port: number;
+  host: string;
+  containerName: string;
+  /** Bearer token every route but `GET /health` requires; `undefined` leaves the API open (local use only). */
+  token: string | undefined;
+  git: {
+    repoUrl: string | undefined;
+    cloneBranch: string | undefined;
+    pushBranch: string | undefined;
+    authorName: string;
+    authorEmail: string;
+    token: string | undefined;
+    pushAttempts: number;
+    retryBaseMs: number;
+  };
+  webhook: {
+    url: string | undefined;
+    secret: string | undefined;
+    maxAttempts: number;
+    retryBaseMs: number;
+    retryMaxMs: number;
+    timeoutMs: number;
+  };
+  detached: boolean;
+  initialPrompt: string | undefined;
+  agent: AgentKind;
+  agentCommand: string | undefined;
+  agentPromptMode: "arg" | "stdin";
+  claudeBin: string | undefined;
+  codexBin: string | undefined;
+  model: string | undefined;
+  turnTimeoutMs: number;
+  dataDir: string;
+  workspaceDir: string;
+  taskMaxAttempts: number;
+  maxBodyBytes: number;
+  /** Secret values replaced by `[REDACTED]` in events, logs and webhooks. */
+  secrets: string[];
+  /** The environment handed to the agent process: the runtime's own secrets removed. */
+  agentEnv: Record<string, string>;
+}
+
+/** A variable of the environment is missing or wrong; the message names it. */
+export class EnvError extends Error {
+  override readonly name = "EnvError";
+}
+
+/** Variables the agent process never sees: they belong to the runtime. */
+const RUNTIME_ONLY = ["CONTAINER_TOKEN", "GIT_TOKEN", "WEBHOOK_SECRET"];
+
+/**
+ * Parses the environment into a {@link Config}, or throws an {@link EnvError} naming every
+ * bad variable.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new EnvError(`invalid environment: ${problems.join("; ")}`);
+  }
+  const e = parsed.data;
+  if (e.AGENT === "command" && e.AGENT_COMMAND === undefined) {
+    throw new EnvError("invalid environment: AGENT_COMMAND: required when AGENT=command");
+  }
+  const secretNames = (e.SECRET_ENV_NAMES ?? "")
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
+  const agentEnv: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && !RUNTIME_ONLY.includes(name)) agentEnv[name] = value;
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    containerName: e.CONTAINER_NAME,
+    token: e.CONTAINER_TOKEN,
+    git: {
+      repoUrl: e.REPO_URL,
+      cloneBranch: e.CLONE_BRANCH,
+      pushBranch: e.PUSH_BRANCH,
+      authorName: e.GIT_AUTHOR_NAME,
+      authorEmail: e.GIT_AUTHOR_EMAIL,
+      token: e.GIT_TOKEN,
+      pushAttempts: e.GIT_PUSH_ATTEMPTS,
+      retryBaseMs: e.GIT_RETRY_BASE_MS,
+    },
+    webhook: {
+      url: e.WEBHOOK_URL,
+      secret: e.WEBHOOK_SECRET,
+      maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+      retryMaxMs: e.WEBHOOK_RETRY_MAX_MS,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    },
+    detached: e.DETACHED,
+    initialPrompt: e.INITIAL_PROMPT,
+    agent: e.AGENT,
+    agentCommand: e.AGENT_COMMAND,
+    agentPromptMode: e.AGENT_PROMPT_MODE,
+    claudeBin: e.CLAUDE_BIN,
+    codexBin: e.CODEX_BIN,
+    model: e.MODEL,
+    turnTimeoutMs: e.TURN_TIMEOUT_MS,
+    dataDir: e.DATA_DIR,
+    workspaceDir: e.WORKSPACE_DIR,
+    taskMaxAttempts: e.TASK_MAX_ATTEMPTS,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    secrets: secretValuesFromEnv(env, secretNames),
+    agentEnv,
+  };
+}

@@ -1,0 +1,187 @@
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { execa } from "execa";
+
+/** Options of a {@link GitWorkspace}. */
+export interface GitWorkspaceOptions {
+  dir: string;
+  repoUrl: string | undefined;
+  cloneBranch: string | undefined;
+  pushBranch: string;
+  authorName: string;
+  authorEmail: string;
+  /** Given to git through a credential helper that reads it from the environment: never in a URL, a config file or a log. */
+  token: string | undefined;
+  pushAttempts: number;
+  retryBaseMs: number;
+  /** Where the workspace reports what it does (a runtime log line). */
+  log: (line: string) => void;
+}
+
+/** What a push attempt ended with. */
+export interface PushOutcome {
+  pushed: boolean;
+  attempts: number;
+  revision: string | null;
+  error: string | null;
+}
+
+/** A git command failed. */
+export class GitError extends Error {
+  override readonly name = "GitError";
+  constructor(
+    readonly args: readonly string[],
+    readonly exitCode: number | undefined,
+    readonly stderr: string,
+  ) {
+    super(`git ${args[0] ?? ""} failed (exit ${exitCode ?? "?"}): ${stderr.trim().split("\n").slice(-3).join(" ")}`);
+  }
+}
+
+const CREDENTIAL_HELPER = '!f() { echo "username=x-access-token"; echo "password=$GIT_TOKEN"; }; f';
+
+/**
+ * The agent's git checkout: clone or init, work on the push branch, commit after each
+ * message or task, then fetch + merge + push with bounded retries. A push that keeps
+ * failing leaves every commit in place and is retried at the next commit and at stop.
+ */
+export class GitWorkspace {
+  readonly #o: GitWorkspaceOptions;
+  #revision: string | null = null;
+
+  constructor(options: GitWorkspaceOptions) {
+    this.#o = options;
+  }
+
+  /** The checked-out commit, cached (no subprocess per read). */
+  get revision(): string | null {
+    return this.#revision;
+  }
+
+  get pushBranch(): string {
+    return this.#o.pushBranch;
+  }
+
+  /** Whether pushes go anywhere (a repository URL was given). */
+  get hasRemote(): boolean {
+    return this.#o.repoUrl !== undefined;
+  }
+
+  async #git(
+    args: readonly string[],
+    options: { reject?: boolean } = {},
+  ): Promise<{ stdout: string; exitCode: number }> {
+    const env: Record<string, string> = { GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "/bin/false" };
+    const config = ["-c", `user.name=${this.#o.authorName}`, "-c", `user.email=${this.#o.authorEmail}`];
+    if (this.#o.token !== undefined) {
+      env.GIT_TOKEN = this.#o.token;
+      config.push("-c", "credential.helper=", "-c", `credential.helper=${CREDENTIAL_HELPER}`);
+    }
+    const result = await execa("git", [...config, ...args], {
+      cwd: existsSync(this.#o.dir) ? this.#o.dir : undefined,
+      env,
+      reject: false,
+      stdin: "ignore",
+    });
+    if (result.exitCode !== 0 && options.reject !== false) {
+      throw new GitError(args, result.exitCode, result.stderr);
+    }
+    return { stdout: result.stdout, exitCode: result.exitCode ?? 1 };
+  }
+
+  async #refreshRevision(): Promise<void> {
+    const head = await this.#git(["rev-parse", "--verify", "-q", "HEAD"], { reject: false });
+    this.#revision = head.exitCode === 0 ? head.stdout.trim() : null;
+  }
+
+  async #remoteBranchExists(): Promise<boolean> {
+    const result = await this.#git(["ls-remote", "--exit-code", "--heads", "origin", this.#o.pushBranch], {
+      reject: false,
+    });
+    return result.exitCode === 0;
+  }
+
+  /** Clones (or inits) the workspace and checks out the push branch, creating it if missing. */
+  async prepare(): Promise<void> {
+    const { dir, repoUrl, cloneBranch, pushBranch } = this.#o;
+    mkdirSync(dir, { recursive: true });
+    if (!existsSync(join(dir, ".git"))) {
+      if (repoUrl !== undefined && readdirSync(dir).length === 0) {
+        this.#o.log(`cloning into ${dir}${cloneBranch === undefined ? "" : ` (branch ${cloneBranch})`}`);
+        const branch = cloneBranch === undefined ? [] : ["--branch", cloneBranch];
+        await this.#git(["clone", ...branch, "--", repoUrl, dir]);
+      } else {
+        await this.#git(["init", "-q", "-b", pushBranch, dir]);
+        if (repoUrl !== undefined) await this.#git(["remote", "add", "origin", repoUrl]);
+      }
+    }
+    const current = (await this.#git(["symbolic-ref", "--short", "-q", "HEAD"], { reject: false })).stdout.trim();
+    if (current !== pushBranch) {
+      const local = await this.#git(["rev-parse", "--verify", "-q", `refs/heads/${pushBranch}`], { reject: false });
+      if (local.exitCode === 0) {
+        await this.#git(["checkout", "-q", pushBranch]);
+      } else if (repoUrl !== undefined && (await this.#remoteBranchExists())) {
+        await this.#git(["fetch", "-q", "origin", `${pushBranch}:refs/remotes/origin/${pushBranch}`]);
+        await this.#git(["checkout", "-q", "-b", pushBranch, `origin/${pushBranch}`]);
+      } else {
+        await this.#git(["checkout", "-q", "-b", pushBranch]);
+      }
+    }
+    await this.#refreshRevision();
+    this.#o.log(`workspace ready on branch ${pushBranch} at ${this.#revision ?? "(no commits yet)"}`);
+  }
+
+  /** Commits everything in the workspace; returns the new revision, or null when nothing changed. */
+  async commitAll(message: string): Promise<string | null> {
+    await this.#git(["add", "-A"]);
+    const status = await this.#git(["status", "--porcelain"]);
+    if (status.stdout.trim() === "") return null;
+    await this.#git(["commit", "-q", "--no-verify", "-m", message]);
+    await this.#refreshRevision();
+    return this.#revision;
+  }
+
+  /** Whether the push branch has commits the remote lacks (checked with git, for restarts). */
+  async hasUnpushedCommits(): Promise<boolean> {
+    if (!this.hasRemote || this.#revision === null) return false;
+    const remote = await this.#git(["rev-parse", "--verify", "-q", `refs/remotes/origin/${this.#o.pushBranch}`], {
+      reject: false,
+    });
+    if (remote.exitCode !== 0) return true;
+    const ahead = await this.#git(["rev-list", "--count", `origin/${this.#o.pushBranch}..HEAD`], { reject: false });
+    return ahead.exitCode !== 0 || Number(ahead.stdout.trim()) > 0;
+  }
+
+  /** Fetch, merge and push, retried with backoff; never throws and never drops a commit. */
+  async push(): Promise<PushOutcome> {
+    const { pushBranch, pushAttempts, retryBaseMs } = this.#o;
+    if (!this.hasRemote)
+      return { pushed: false, attempts: 0, revision: this.#revision, error: "no REPO_URL to push to" };
+    let lastError = "";
+    for (let attempt = 1; attempt <= pushAttempts; attempt++) {
+      try {
+        if (await this.#remoteBranchExists()) {
+          await this.#git(["fetch", "-q", "origin", `${pushBranch}:refs/remotes/origin/${pushBranch}`]);
+          const merge = await this.#git(["merge", "-q", "--no-edit", `origin/${pushBranch}`], { reject: false });
+          if (merge.exitCode !== 0) {
+            await this.#git(["merge", "--abort"], { reject: false });
+            throw new Error(
+              `merging origin/${pushBranch} conflicts with the agent's commits; resolve it in the workspace`,
+            );
+          }
+        }
+        await this.#git(["push", "-q", "origin", `HEAD:refs/heads/${pushBranch}`]);
+        await this.#git(["update-ref", `refs/remotes/origin/${pushBranch}`, "HEAD"], { reject: false });
+        await this.#refreshRevision();
+        this.#o.log(`pushed ${this.#revision ?? ""} to ${pushBranch}`);
+        return { pushed: true, attempts: attempt, revision: this.#revision, error: null };
+      } catch (error) {
+        lastError = error instanceof Error ? error.message : String(error);
+        this.#o.log(`push attempt ${attempt}/${pushAttempts} failed: ${lastError}`);
+        if (attempt < pushAttempts) await new Promise((r) => setTimeout(r, retryBaseMs * 2 ** (attempt - 1)));
+      }
+    }
+    await this.#refreshRevision();
+    return { pushed: false, attempts: pushAttempts, revision: this.#revision, error: lastError };
+  }
+}

@@ -1,0 +1,231 @@
+import {
+  containerStatusSchema,
+  controlResponseSchema,
+  createTaskRequestSchema,
+  errorBodySchema,
+  healthSchema,
+  journalEventSchema,
+  journalQuerySchema,
+  logLineSchema,
+  messageAcceptedSchema,
+  messageSchema,
+  pageSchema,
+  sendMessageRequestSchema,
+  taskSchema,
+} from "@app-building/types";
+import { z } from "zod";
+
+/** One route of the container API as the OpenAPI document describes it. */
+export interface RouteSpec {
+  method: "get" | "post";
+  /** OpenAPI path (`/message/{id}`). */
+  path: string;
+  summary: string;
+  /** Whether the bearer token is required (the task routes also admit loopback callers). */
+  auth: boolean;
+  body?: z.ZodType;
+  query?: z.ZodObject;
+  headers?: { name: string; description: string }[];
+  responses: Record<number, { description: string; schema?: z.ZodType; sse?: boolean }>;
+}
+
+const errors = {
+  400: { description: "Bad input: `{error, message}` naming the field", schema: errorBodySchema },
+  401: { description: "Missing or wrong bearer token", schema: errorBodySchema },
+};
+
+/** Every route the runtime serves; the drift test checks it against the app's routes. */
+export const ROUTES: readonly RouteSpec[] = [
+  {
+    method: "get",
+    path: "/health",
+    summary: "Liveness probe (no token)",
+    auth: false,
+    responses: { 200: { description: "Up", schema: healthSchema } },
+  },
+  {
+    method: "post",
+    path: "/message",
+    summary: "Queue a prompt",
+    auth: true,
+    body: sendMessageRequestSchema,
+    headers: [{ name: "Idempotency-Key", description: "A retried POST with the same key returns the first message" }],
+    responses: {
+      202: {
+        description: "Queued (or the first message for a repeated Idempotency-Key)",
+        schema: messageAcceptedSchema,
+      },
+      ...errors,
+      409: { description: "The container is stopping", schema: errorBodySchema },
+      413: { description: "Body too large", schema: errorBodySchema },
+    },
+  },
+  {
+    method: "get",
+    path: "/message/{id}",
+    summary: "One message and its outcome",
+    auth: true,
+    responses: {
+      200: { description: "The message", schema: messageSchema },
+      401: errors[401],
+      404: { description: "No such message", schema: errorBodySchema },
+    },
+  },
+  {
+    method: "post",
+    path: "/interrupt",
+    summary: "End the current turn, keep the session",
+    auth: true,
+    responses: { 200: { description: "Done", schema: controlResponseSchema }, 401: errors[401] },
+  },
+  {
+    method: "post",
+    path: "/detach",
+    summary: "Exit once messages and tasks are drained",
+    auth: true,
+    responses: { 200: { description: "Detach requested", schema: controlResponseSchema }, 401: errors[401] },
+  },
+  {
+    method: "post",
+    path: "/stop",
+    summary: "Interrupt, commit, push and exit",
+    auth: true,
+    responses: { 202: { description: "Stopping", schema: controlResponseSchema }, 401: errors[401] },
+  },
+  {
+    method: "get",
+    path: "/status",
+    summary: "The container's status",
+    auth: true,
+    responses: { 200: { description: "Status", schema: containerStatusSchema }, 401: errors[401] },
+  },
+  {
+    method: "get",
+    path: "/events",
+    summary:
+      "Journal events from an offset: a JSON page, a long-poll (`wait`), or SSE (`Accept: text/event-stream`, `Last-Event-ID`)",
+    auth: true,
+    query: journalQuerySchema,
+    responses: {
+      200: {
+        description: "A page `{items, nextOffset}`, or an SSE stream whose `id:` is the offset",
+        schema: pageSchema(journalEventSchema),
+        sse: true,
+      },
+      ...errors,
+    },
+  },
+  {
+    method: "get",
+    path: "/logs",
+    summary: "Log lines from an offset (same reading modes as /events)",
+    auth: true,
+    query: journalQuerySchema,
+    responses: {
+      200: {
+        description: "A page `{items, nextOffset}`, or an SSE stream whose `id:` is the offset",
+        schema: pageSchema(logLineSchema),
+        sse: true,
+      },
+      ...errors,
+    },
+  },
+  {
+    method: "post",
+    path: "/tasks",
+    summary: "Queue follow-up work (the agent calls this over loopback without a token)",
+    auth: true,
+    body: createTaskRequestSchema,
+    responses: {
+      201: { description: "Queued", schema: taskSchema },
+      ...errors,
+      403: { description: "Not loopback and no token", schema: errorBodySchema },
+    },
+  },
+  {
+    method: "get",
+    path: "/tasks",
+    summary: "Every task",
+    auth: true,
+    responses: { 200: { description: "Tasks", schema: z.object({ items: z.array(taskSchema) }) }, 401: errors[401] },
+  },
+  {
+    method: "get",
+    path: "/tasks/{id}",
+    summary: "One task",
+    auth: true,
+    responses: {
+      200: { description: "The task", schema: taskSchema },
+      401: errors[401],
+      404: { description: "No such task", schema: errorBodySchema },
+    },
+  },
+  {
+    method: "get",
+    path: "/openapi.json",
+    summary: "This document",
+    auth: true,
+    responses: { 200: { description: "OpenAPI 3.1" } },
+  },
+];
+
+function jsonSchema(schema: z.ZodType, io: "input" | "output"): unknown {
+  return z.toJSONSchema(schema, { io, unrepresentable: "any" });
+}
+
+/** Builds the OpenAPI 3.1 document from {@link ROUTES}. */
+export function buildOpenApi(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of ROUTES) {
+    const parameters: unknown[] = [];
+    for (const match of route.path.matchAll(/\{(\w+)\}/g)) {
+      parameters.push({ name: match[1], in: "path", required: true, schema: { type: "string" } });
+    }
+    if (route.query !== undefined) {
+      for (const [name, field] of Object.entries(route.query.shape)) {
+        parameters.push({ name, in: "query", required: false, schema: jsonSchema(field as z.ZodType, "input") });
+      }
+    }
+    for (const header of route.headers ?? []) {
+      parameters.push({
+        name: header.name,
+        in: "header",
+        required: false,
+        description: header.description,
+        schema: { type: "string" },
+      });
+    }
+    const responses: Record<string, unknown> = {};
+    for (const [status, response] of Object.entries(route.responses)) {
+      const content: Record<string, unknown> = {};
+      if (response.schema !== undefined)
+        content["application/json"] = { schema: jsonSchema(response.schema, "output") };
+      if (response.sse === true) content["text/event-stream"] = { schema: { type: "string" } };
+      responses[status] = {
+        description: response.description,
+        ...(Object.keys(content).length > 0 ? { content } : {}),
+      };
+    }
+    (paths[route.path] ??= {})[route.method] = {
+      summary: route.summary,
+      ...(route.auth ? {} : { security: [] }),
+      ...(parameters.length > 0 ? { parameters } : {}),
+      ...(route.body === undefined
+        ? {}
+        : {
+            requestBody: {
+              required: true,
+              content: { "application/json": { schema: jsonSchema(route.body, "input") } },
+            },
+          }),
+      responses,
+    };
+  }
+  return {
+    openapi: "3.1.0",
+    info: { title: "app-building container API", version: "1.0.0" },
+    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+    security: [{ bearer: [] }],
+    paths,
+  };
+}

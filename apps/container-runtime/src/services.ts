@@ -1,0 +1,84 @@
+import { createAgent } from "./agents/factory.js";
+import type { AgentAdapter } from "./agents/types.js";
+import type { Config } from "./env.js";
+import { GitWorkspace } from "./git/workspace.js";
+import { openDatabase, type Db } from "./journal/database.js";
+import { Journal } from "./journal/journal.js";
+import { MessageStore } from "./journal/messages.js";
+import { StateStore } from "./journal/state.js";
+import { TaskStore } from "./journal/tasks.js";
+import { createRedactor } from "./redact.js";
+import { Notifier } from "./runtime/notifier.js";
+import { Runtime } from "./runtime/runtime.js";
+import { WebhookDispatcher } from "./webhooks/dispatcher.js";
+import { Outbox } from "./webhooks/outbox.js";
+
+/** Everything the runtime is made of, wired from one config. */
+export interface Services {
+  db: Db;
+  journal: Journal;
+  runtime: Runtime;
+  dispatcher: WebhookDispatcher | null;
+  /** Stops background work and closes the database. */
+  close(): void;
+}
+
+/** Wires config → database → journal → agent, git, webhooks → runtime. */
+export function createServices(
+  config: Config,
+  options: { agent?: AgentAdapter; runtimeUrl?: () => string; webhookDrainMs?: number; interruptGraceMs?: number } = {},
+): Services {
+  const db = openDatabase(config.dataDir);
+  const redactor = createRedactor(config.secrets);
+  const journal = new Journal(db, redactor);
+  const outbox = config.webhook.url === undefined ? null : new Outbox(db, redactor, config.containerName);
+  const dispatcher =
+    outbox === null || config.webhook.url === undefined
+      ? null
+      : new WebhookDispatcher(outbox, {
+          ...config.webhook,
+          url: config.webhook.url,
+          log: (line) => journal.log("runtime", line),
+        });
+  const notifier = new Notifier(journal, outbox);
+  const git = new GitWorkspace({
+    dir: config.workspaceDir,
+    repoUrl: config.git.repoUrl,
+    cloneBranch: config.git.cloneBranch,
+    pushBranch: config.git.pushBranch ?? `agent/${config.containerName}`,
+    authorName: config.git.authorName,
+    authorEmail: config.git.authorEmail,
+    token: config.git.token,
+    pushAttempts: config.git.pushAttempts,
+    retryBaseMs: config.git.retryBaseMs,
+    log: (line) => journal.log("runtime", line),
+  });
+  const runtimeUrl = options.runtimeUrl;
+  const agentEnv = (): Record<string, string> =>
+    runtimeUrl === undefined ? config.agentEnv : { ...config.agentEnv, APP_BUILDING_RUNTIME_URL: runtimeUrl() };
+  const agent = options.agent ?? createAgent(config, agentEnv);
+  const runtime = new Runtime({
+    config,
+    journal,
+    messages: new MessageStore(db),
+    tasks: new TaskStore(db),
+    state: new StateStore(db),
+    notifier,
+    agent,
+    git,
+    dispatcher,
+    ...(options.webhookDrainMs === undefined ? {} : { webhookDrainMs: options.webhookDrainMs }),
+    ...(options.interruptGraceMs === undefined ? {} : { interruptGraceMs: options.interruptGraceMs }),
+  });
+  return {
+    db,
+    journal,
+    runtime,
+    dispatcher,
+    close: () => {
+      dispatcher?.stop();
+      journal.flush();
+      db.close();
+    },
+  };
+}
