@@ -1,0 +1,209 @@
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { request } from "node:http";
+import { fileURLToPath } from "node:url";
+import { decodeResponse, encodeCall, type XmlRpcValue } from "./xmlrpc.js";
+
+/** supervisord's fault codes (supervisor/xmlrpc.py `Faults`). */
+export const SUPERVISOR_FAULTS = {
+  UNKNOWN_METHOD: 1,
+  INCORRECT_PARAMETERS: 2,
+  BAD_ARGUMENTS: 3,
+  SHUTDOWN_STATE: 6,
+  BAD_NAME: 10,
+  NO_FILE: 20,
+  NOT_EXECUTABLE: 21,
+  FAILED: 30,
+  ABNORMAL_TERMINATION: 40,
+  SPAWN_ERROR: 50,
+  ALREADY_STARTED: 60,
+  NOT_RUNNING: 70,
+} as const;
+
+/** A fault supervisord answered with (over HTTP 200). */
+export class SupervisorFaultError extends Error {
+  override readonly name = "SupervisorFaultError";
+  /** The program's recent output, when the fault concerns a program that failed to start. */
+  outputTail?: string;
+
+  constructor(
+    readonly method: string,
+    readonly faultCode: number,
+    readonly faultString: string,
+  ) {
+    super(`supervisord refused ${method}: ${faultString} (fault ${faultCode})`);
+  }
+}
+
+/** supervisord could not be reached or answered something that is not XML-RPC. */
+export class SupervisorUnavailableError extends Error {
+  override readonly name = "SupervisorUnavailableError";
+  outputTail?: string;
+}
+
+/** One program as supervisord describes it. */
+export interface ProcessInfo {
+  name: string;
+  statename: string;
+  pid: number;
+  exitstatus: number;
+}
+
+/** How to reach supervisord. */
+export interface SupervisorClientOptions {
+  /** The `[unix_http_server]` socket file. */
+  socketPath: string;
+  /** How long one call may take (`startProcess` waits `startsecs`). */
+  timeoutMs?: number;
+  /** How much of a failing program's output a restart error carries. */
+  outputTailBytes?: number;
+}
+
+function helperPath(): string {
+  const here = fileURLToPath(new URL("./restart-self.js", import.meta.url));
+  // Running from sources (tests), the helper is only in the build output.
+  return existsSync(here) ? here : here.replace(/\/src\/supervisor\//, "/dist/supervisor/");
+}
+
+/**
+ * supervisord's XML-RPC interface over its unix socket (no `supervisorctl`). A restart is
+ * `stopProcess` (a program that is not running is fine) then `startProcess` with wait,
+ * which resolves once the program stayed up for its `startsecs`.
+ */
+export class SupervisorClient {
+  private readonly timeoutMs: number;
+  private readonly outputTailBytes: number;
+
+  constructor(private readonly options: SupervisorClientOptions) {
+    this.timeoutMs = options.timeoutMs ?? 120_000;
+    this.outputTailBytes = options.outputTailBytes ?? 2048;
+  }
+
+  /** The socket this client talks to. */
+  get socketPath(): string {
+    return this.options.socketPath;
+  }
+
+  /** Calls one XML-RPC method. @throws {SupervisorFaultError} @throws {SupervisorUnavailableError} */
+  call(method: string, params: readonly XmlRpcValue[] = []): Promise<XmlRpcValue> {
+    const body = encodeCall(method, params);
+    return new Promise((resolve, reject) => {
+      const req = request(
+        {
+          socketPath: this.options.socketPath,
+          path: "/RPC2",
+          method: "POST",
+          headers: { "Content-Type": "text/xml", "Content-Length": Buffer.byteLength(body) },
+          timeout: this.timeoutMs,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("error", (error) => reject(new SupervisorUnavailableError(error.message, { cause: error })));
+          res.on("end", () => {
+            const text = Buffer.concat(chunks).toString("utf8");
+            if (res.statusCode !== 200) {
+              reject(new SupervisorUnavailableError(`supervisord answered HTTP ${res.statusCode} to ${method}`));
+              return;
+            }
+            try {
+              const decoded = decodeResponse(text);
+              if (decoded.ok) resolve(decoded.value);
+              else reject(new SupervisorFaultError(method, decoded.faultCode, decoded.faultString));
+            } catch (error) {
+              reject(
+                new SupervisorUnavailableError(`supervisord sent a body that is not XML-RPC for ${method}`, {
+                  cause: error,
+                }),
+              );
+            }
+          });
+        },
+      );
+      req.on("timeout", () => req.destroy(new Error(`no answer to ${method} within ${this.timeoutMs} ms`)));
+      req.on("error", (error) =>
+        reject(
+          new SupervisorUnavailableError(`cannot reach supervisord at ${this.options.socketPath}: ${error.message}`, {
+            cause: error,
+          }),
+        ),
+      );
+      req.end(body);
+    });
+  }
+
+  /** One program's state. */
+  async getProcessInfo(program: string): Promise<ProcessInfo> {
+    const value = (await this.call("supervisor.getProcessInfo", [program])) as Record<string, XmlRpcValue>;
+    return {
+      name: typeof value.name === "string" ? value.name : program,
+      statename: typeof value.statename === "string" ? value.statename : "UNKNOWN",
+      pid: Number(value.pid),
+      exitstatus: Number(value.exitstatus),
+    };
+  }
+
+  /** Stops a program and waits until it is down; a program already stopped is fine. */
+  async stop(program: string): Promise<void> {
+    try {
+      await this.call("supervisor.stopProcess", [program, true]);
+    } catch (error) {
+      if (error instanceof SupervisorFaultError && error.faultCode === SUPERVISOR_FAULTS.NOT_RUNNING) return;
+      throw error;
+    }
+  }
+
+  /** Starts a program and waits until it has stayed up for its `startsecs`. */
+  async start(program: string): Promise<void> {
+    await this.call("supervisor.startProcess", [program, true]);
+  }
+
+  /**
+   * Restarts a program (stop, then start with wait). A failure carries the program's own
+   * recent output as `outputTail`.
+   */
+  async restart(program: string): Promise<void> {
+    try {
+      await this.stop(program);
+      await this.start(program);
+    } catch (error) {
+      if (error instanceof SupervisorFaultError && error.faultCode !== SUPERVISOR_FAULTS.BAD_NAME) {
+        error.outputTail = await this.outputTail(program);
+      }
+      throw error;
+    }
+  }
+
+  /** The last output of a program (stdout, then stderr when logged apart). */
+  async outputTail(program: string): Promise<string> {
+    const parts: string[] = [];
+    for (const method of ["supervisor.tailProcessStdoutLog", "supervisor.tailProcessStderrLog"]) {
+      try {
+        const value = await this.call(method, [program, 0, this.outputTailBytes]);
+        const text = Array.isArray(value) && typeof value[0] === "string" ? value[0] : "";
+        if (text.trim() !== "") parts.push(text.trimEnd());
+      } catch {
+        // A program without that log has nothing to show.
+      }
+    }
+    return parts.join("\n");
+  }
+
+  /**
+   * Restarts the program this process runs as. A helper in its own session asks
+   * supervisord to stop then start it, so the restart completes after this process is gone.
+   */
+  restartSelf(program: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [helperPath(), this.options.socketPath, program], {
+        detached: true,
+        stdio: "ignore",
+      });
+      child.once("error", reject);
+      child.once("spawn", () => {
+        child.unref();
+        resolve();
+      });
+    });
+  }
+}

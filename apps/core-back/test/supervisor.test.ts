@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SupervisorClient, SupervisorFaultError, SupervisorUnavailableError } from "../src/supervisor/client.js";
+import { createFixtureWorkspace, processAlive, type FixtureWorkspace } from "./fixture-workspace.js";
+import { createTestService } from "./service-harness.js";
+import { startSupervisord, type TestSupervisord } from "./supervisord.js";
+
+const node = process.execPath;
+let sv: TestSupervisord;
+let fx: FixtureWorkspace;
+
+beforeAll(async () => {
+  sv = await startSupervisord({
+    "svc-ok": { command: `${node} -e "console.log('svc-ok up'); setInterval(() => {}, 1000)"`, startsecs: 1 },
+    "svc-broken": {
+      command: `${node} -e "console.error('cannot listen on 127.0.0.1:4999: EADDRINUSE'); process.exit(3)"`,
+      autostart: false,
+      startsecs: 1,
+    },
+  });
+  fx = createFixtureWorkspace({ platform: ["svc-ok"], all: ["svc-ok", "svc-broken"] });
+});
+afterAll(async () => {
+  await sv?.stop();
+  fx?.remove();
+});
+
+describe("SupervisorClient against a real supervisord", () => {
+  it("restarts a running program: a new process, up and running", async () => {
+    const before = await sv.client.getProcessInfo("svc-ok");
+    expect(before.statename).toBe("RUNNING");
+    await sv.client.restart("svc-ok");
+    const after = await sv.client.getProcessInfo("svc-ok");
+    expect(after.statename).toBe("RUNNING");
+    expect(after.pid).not.toBe(before.pid);
+    expect(processAlive(before.pid)).toBe(false);
+  });
+
+  it("reports a program that dies at start as a typed fault carrying its own output", async () => {
+    const error = await sv.client.restart("svc-broken").then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(SupervisorFaultError);
+    const fault = error as SupervisorFaultError;
+    expect(fault.method).toBe("supervisor.startProcess");
+    expect(fault.faultString).toMatch(/SPAWN_ERROR|ABNORMAL_TERMINATION/);
+    expect(fault.outputTail).toContain("EADDRINUSE");
+  });
+
+  it("names an unknown program in a BAD_NAME fault", async () => {
+    await expect(sv.client.restart("nope")).rejects.toMatchObject({
+      faultCode: 10,
+      faultString: expect.stringMatching(/BAD_NAME/),
+    });
+  });
+
+  it("says so when supervisord cannot be reached", async () => {
+    const client = new SupervisorClient({ socketPath: `${sv.dir}/missing.sock` });
+    await expect(client.restart("svc-ok")).rejects.toBeInstanceOf(SupervisorUnavailableError);
+  });
+
+  it("restarts a program from a helper in its own session (how core-back restarts itself)", async () => {
+    const before = await sv.client.getProcessInfo("svc-ok");
+    await sv.client.restartSelf("svc-ok");
+    await expect
+      .poll(
+        async () => {
+          const info = await sv.client.getProcessInfo("svc-ok");
+          return info.statename === "RUNNING" && info.pid !== before.pid;
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(true);
+  });
+});
+
+describe("a deploy's restart phase", () => {
+  it("restarts the scope's services after a successful build", async () => {
+    const { service } = createTestService(fx, { restarter: sv.client });
+    const before = await sv.client.getProcessInfo("svc-ok");
+    const { deploy } = service.start({ scope: "platform", requestedBy: null, sessionId: null });
+    const done = await service.waitForDone(deploy.id, 60_000);
+    expect(done).toMatchObject({ status: "ok", phase: "done", exitCode: 0, errorSummary: null, selfRestart: false });
+    expect((await sv.client.getProcessInfo("svc-ok")).pid).not.toBe(before.pid);
+    await service.shutdown();
+  });
+
+  it("fails the deploy in phase restart with the service's output when a service does not come up", async () => {
+    const { service } = createTestService(fx, { restarter: sv.client, defaultMode: "unrestricted" });
+    const { deploy } = service.start({ scope: "all", requestedBy: null, sessionId: null });
+    const done = await service.waitForDone(deploy.id, 60_000);
+    expect(done.status).toBe("error");
+    expect(done.phase).toBe("restart");
+    expect(done.exitCode).toBe(0);
+    expect(done.errorSummary).toMatch(/the build passed but svc-broken did not restart/);
+    expect(done.errorSummary).toContain("EADDRINUSE");
+    await service.shutdown();
+  });
+});
