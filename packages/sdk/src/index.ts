@@ -24,3 +24,29 @@ export {
   type RegistryProblem,
 } from "./registry/file-registry.js";
 export { probeAlive } from "./registry/probe.js";
+export type { ContainerClient, ControlAnswer, SendMessageOptions, WaitOptions } from "./client/client.js";
+export { createClient } from "./client/client.js";
+export type { StreamOptions } from "./client/follow.js";
+export type { DockerSettings, FlySettings } from "./state.js";
+export {
+  chooseDriver,
+  startContainer,
+  startRemoteContainer,
+  stopContainer,
+  stopRemoteContainer,
+  type StartContainerOptions,
+  type StopOptions,
+  type StopResult,
+} from "./lifecycle.js";
+export { processDriver, resolveRuntimeEntry } from "./drivers/process.js";
+export { dockerDriver } from "./drivers/docker.js";
+export { dockerEngineAnswers } from "./drivers/docker-cli.js";
+export { flyDriver } from "./drivers/fly.js";
+export {
+  DEFAULT_FLY_API_BASE_URL,
+  FlyMachinesApi,
+  listMachines,
+  type FlyMachineCreate,
+  type FlyMachineInfo,
+} from "./drivers/fly-api.js";
+export type { Driver, StartOptions, StartProgress } from "./drivers/driver.js";

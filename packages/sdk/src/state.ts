@@ -53,6 +53,53 @@ export interface ContainerConfig {
   agent?: AgentKind;
   /** The model the agent uses. */
   model?: string;
+  /** Docker driver settings. */
+  docker?: DockerSettings;
+  /** Fly driver settings. */
+  fly?: FlySettings;
+}
+
+/**
+ * Settings of the `docker` driver.
+ *
+ * @example
+ * ```ts
+ * import type { DockerSettings } from "@app-building/sdk";
+ * const docker: DockerSettings = { network: "host", build: "missing" };
+ * ```
+ */
+export interface DockerSettings {
+  /**
+   * `loopback` (default) publishes the API on 127.0.0.1 only; `host` runs the container
+   * on the host's network (for engines without a bridge network).
+   */
+  network?: "loopback" | "host";
+  /** Build the image: `missing` (default: only when it is not there), `always`, or `never`. */
+  build?: "missing" | "always" | "never";
+  /** The script that builds the image (default `<projectRoot>/docker/build-runtime-image.sh`). */
+  buildScript?: string;
+}
+
+/**
+ * Settings of the `fly` driver.
+ *
+ * @example
+ * ```ts
+ * import type { FlySettings } from "@app-building/sdk";
+ * const fly: FlySettings = { regions: ["ord", "iad"], guest: { cpu_kind: "shared", cpus: 2, memory_mb: 2048 } };
+ * ```
+ */
+export interface FlySettings {
+  /** Regions to try in order when one has no capacity (default: let Fly choose). */
+  regions?: string[];
+  /** Machine size. */
+  guest?: { cpu_kind: string; cpus: number; memory_mb: number };
+  /** The Machines API base URL (default `https://api.machines.dev/v1`). */
+  apiBaseUrl?: string;
+  /** How the app's machines are reached (default `https://<app>.fly.dev`). */
+  appBaseUrl?: string;
+  /** The port the runtime listens on inside the machine (default 3000). */
+  internalPort?: number;
 }
 
 /**

@@ -1,0 +1,192 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { execa } from "execa";
+import { ConfigurationError, ContainerStartError } from "../errors.js";
+import { getImageRef } from "../image.js";
+import type { AgentState, ContainerConfig, RepoOptions } from "../state.js";
+import type { Driver, StartOptions } from "./driver.js";
+import { CONTAINER_LABEL, docker, dockerEngineAnswers, imageExists } from "./docker-cli.js";
+import { newContainerName, newContainerToken } from "./names.js";
+import { runtimeEnv } from "./runtime-env.js";
+
+/** The port the runtime listens on inside a bridged container. */
+const INTERNAL_PORT = 3000;
+
+async function ensureImage(config: ContainerConfig, image: string, options: StartOptions): Promise<void> {
+  const build = config.docker?.build ?? "missing";
+  if (build === "never" || (build === "missing" && (await imageExists(image)))) {
+    if (build === "never" && !(await imageExists(image))) {
+      throw new ConfigurationError(
+        `The image ${image} is not in the local Docker Engine and building is off.`,
+        "image_missing",
+      );
+    }
+    return;
+  }
+  const script =
+    config.docker?.buildScript ??
+    (config.projectRoot !== undefined ? join(config.projectRoot, "docker", "build-runtime-image.sh") : undefined);
+  if (script === undefined || !existsSync(script)) {
+    throw new ConfigurationError(
+      `The image ${image} is not in the local Docker Engine and there is no build script to make it` +
+        (script === undefined ? "" : ` (${script} is missing)`) +
+        ": build it first, set docker.buildScript, or use the process driver.",
+      "image_missing",
+    );
+  }
+  options.onProgress?.(`building the image ${image}`);
+  const result = await execa("bash", [script, image], {
+    reject: false,
+    all: true,
+    env: { IMAGE_REF: image },
+    timeout: 30 * 60_000,
+  });
+  if (result.exitCode !== 0) {
+    throw new ContainerStartError(`Building the image ${image} with ${script} failed (exit code ${result.exitCode})`, {
+      output: String(result.all ?? "").slice(-4096),
+      exitCode: result.exitCode ?? null,
+    });
+  }
+}
+
+interface ReadyLine {
+  ready: boolean;
+  port?: number;
+}
+
+function readyLineIn(text: string): ReadyLine | null {
+  for (const line of text.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    try {
+      const parsed = JSON.parse(line) as Partial<ReadyLine>;
+      if (typeof parsed.ready === "boolean") return parsed as ReadyLine;
+    } catch {
+      // other output
+    }
+  }
+  return null;
+}
+
+/** Follows `docker logs -f` until the runtime prints its ready line, or the container ends. */
+async function waitForReadyLine(name: string, timeoutMs: number): Promise<ReadyLine> {
+  const follower = execa("docker", ["logs", "-f", name], { reject: false, all: true, buffer: false });
+  let seen = "";
+  const found = new Promise<ReadyLine>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not ready after ${timeoutMs} ms`)), timeoutMs);
+    follower.all?.on("data", (chunk: Buffer) => {
+      seen += chunk.toString("utf8");
+      const ready = readyLineIn(seen);
+      if (ready !== null) {
+        clearTimeout(timer);
+        resolve(ready);
+      }
+    });
+    void follower.then(() => {
+      clearTimeout(timer);
+      reject(new Error("the container exited while starting"));
+    });
+  });
+  try {
+    return await found;
+  } finally {
+    follower.kill();
+  }
+}
+
+async function containerOutput(name: string): Promise<{ output: string; exitCode: number | null }> {
+  const logs = await docker(["logs", "--tail", "60", name], { timeout: 15_000 });
+  const inspect = await docker(["inspect", "--format", "{{.State.ExitCode}} {{.State.Running}}", name], {
+    timeout: 15_000,
+  });
+  const [code, running] = String(inspect.stdout).trim().split(" ");
+  return { output: String(logs.all ?? "").slice(-4096), exitCode: running === "false" ? Number(code) : null };
+}
+
+/**
+ * The `docker` driver: the runtime image under a local Docker Engine, through the Docker
+ * CLI. The image is built only when it is missing (or when `docker.build` is `always`).
+ * The API is published on 127.0.0.1 only, or the container shares the host's network
+ * (`docker.network: "host"`, for engines without a bridge). Containers carry the label
+ * `app-building.container=<name>`.
+ *
+ * @example
+ * ```ts
+ * import { startContainer } from "@app-building/sdk";
+ * const state = await startContainer({ ...config, driver: "docker", docker: { network: "host" } }, repo);
+ * ```
+ */
+export const dockerDriver: Driver = {
+  async start(config: ContainerConfig, repo: RepoOptions, options: StartOptions): Promise<AgentState> {
+    if (!(await dockerEngineAnswers())) {
+      throw new ConfigurationError(
+        'No Docker Engine answers: start Docker (or dockerd), or start the container with driver: "process".',
+        "docker_unavailable",
+      );
+    }
+    const image = config.imageRef ?? getImageRef();
+    await ensureImage(config, image, options);
+    const containerName = newContainerName();
+    const token = newContainerToken();
+    const host = config.docker?.network === "host";
+    const env: Record<string, string> = {
+      ...runtimeEnv({ config, repo, containerName, token }),
+      ...(host ? { PORT: "0", HOST: "127.0.0.1" } : { PORT: String(INTERNAL_PORT), HOST: "0.0.0.0" }),
+    };
+    // Values travel in the CLI's environment (`-e NAME`), never on its command line.
+    const args = ["run", "-d", "--name", containerName, "--label", `${CONTAINER_LABEL}=${containerName}`];
+    args.push(...(host ? ["--network", "host"] : ["-p", `127.0.0.1::${INTERNAL_PORT}`]));
+    for (const key of Object.keys(env)) args.push("-e", key);
+    args.push(image);
+    options.onProgress?.("starting the container");
+    const run = await docker(args, { env: { ...process.env, ...env }, timeout: 60_000 });
+    if (run.exitCode !== 0) {
+      await docker(["rm", "-f", containerName], { timeout: 30_000 });
+      throw new ContainerStartError(`docker run failed (exit code ${run.exitCode})`, {
+        output: String(run.all ?? "").slice(-4096),
+        exitCode: run.exitCode ?? null,
+      });
+    }
+    const containerId = String(run.stdout).trim();
+    const fail = async (message: string, cause?: unknown): Promise<never> => {
+      const { output, exitCode } = await containerOutput(containerName);
+      await docker(["rm", "-f", containerName], { timeout: 30_000 });
+      throw new ContainerStartError(output === "" ? message : `${message}\n${output}`, { output, exitCode, cause });
+    };
+    let ready: ReadyLine;
+    try {
+      ready = await waitForReadyLine(containerName, options.readyTimeoutMs ?? 60_000);
+    } catch (error) {
+      return fail(`The container ${containerName} did not get ready: ${(error as Error).message}`, error);
+    }
+    if (!ready.ready) return fail(`The runtime in ${containerName} failed to start`);
+    let port = ready.port;
+    if (!host) {
+      const mapped = await docker(["port", containerName, `${INTERNAL_PORT}/tcp`], { timeout: 15_000 });
+      const match = /127\.0\.0\.1:(\d+)/.exec(String(mapped.stdout));
+      if (match === null) return fail(`Docker did not publish port ${INTERNAL_PORT} of ${containerName} on 127.0.0.1`);
+      port = Number(match[1]);
+    }
+    if (port === undefined) return fail(`The runtime in ${containerName} did not say its port`);
+    options.onProgress?.("ready");
+    return {
+      type: "local",
+      driver: "docker",
+      containerName,
+      baseUrl: `http://127.0.0.1:${port}`,
+      token,
+      startedAt: new Date().toISOString(),
+      pushBranch: repo.pushBranch === "" ? undefined : repo.pushBranch,
+      dockerContainerId: containerId,
+    };
+  },
+
+  async remove(_config: ContainerConfig, state: AgentState): Promise<void> {
+    const result = await docker(["rm", "-f", state.dockerContainerId ?? state.containerName], { timeout: 60_000 });
+    if (result.exitCode !== 0 && !/No such container/i.test(String(result.all ?? ""))) {
+      throw new ContainerStartError(`docker rm -f ${state.containerName} failed`, {
+        output: String(result.all ?? ""),
+        exitCode: result.exitCode ?? null,
+      });
+    }
+  },
+};

@@ -1,0 +1,152 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { containerStatusSchema } from "@app-building/types";
+import { AppBuildingError, CapacityError, ConfigurationError, ContainerStartError } from "../errors.js";
+import { getImageRef } from "../image.js";
+import type { AgentState, ContainerConfig, RepoOptions } from "../state.js";
+import type { Driver, StartOptions } from "./driver.js";
+import { FlyMachinesApi, type FlyMachineInfo } from "./fly-api.js";
+import { newContainerName, newContainerToken } from "./names.js";
+import { runtimeEnv } from "./runtime-env.js";
+
+/** Metadata key every machine started by the SDK carries (value: the container name). */
+export const FLY_METADATA_KEY = "app_building_container";
+
+function credentials(config: ContainerConfig): { token: string; app: string } {
+  const token = config.flyToken?.trim() ?? "";
+  const app = config.flyApp?.trim() ?? "";
+  if (token === "" || app === "") {
+    throw new ConfigurationError(
+      "The fly driver needs flyToken and flyApp (FLY_API_TOKEN and FLY_APP_NAME for the CLI): create a token with `fly tokens create deploy`.",
+      "fly_credentials_missing",
+    );
+  }
+  return { token, app };
+}
+
+/** The Machines API client for a config (its base URL can point anywhere, e.g. a local stand-in). */
+export function flyApiFor(config: ContainerConfig): FlyMachinesApi {
+  return new FlyMachinesApi(credentials(config).token, config.fly?.apiBaseUrl);
+}
+
+/** Polls `GET /health` on the machine (through the app URL and `fly-force-instance-id`) with a short backoff. */
+async function waitForHealthy(baseUrl: string, machineId: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  let delay = 20;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${baseUrl}/health`, {
+        headers: { "fly-force-instance-id": machineId },
+        signal: AbortSignal.timeout(Math.max(500, Math.min(5_000, deadline - Date.now()))),
+      });
+      await response.body?.cancel();
+      if (response.ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await sleep(delay);
+    delay = Math.min(delay * 2, 500);
+  }
+  return false;
+}
+
+/**
+ * The `fly` driver: one Fly Machine per container through the Machines REST API. A region
+ * without capacity makes it try the next one of `fly.regions`; transient API failures are
+ * retried with backoff; a machine that never gets ready is destroyed. The container is
+ * reached at the app's URL with `fly-force-instance-id`, and must answer with its own name.
+ *
+ * @example
+ * ```ts
+ * import { startRemoteContainer } from "@app-building/sdk";
+ * const state = await startRemoteContainer({ ...config, flyToken, flyApp: "my-agents", fly: { regions: ["ord", "iad"] } }, repo);
+ * ```
+ */
+export const flyDriver: Driver = {
+  async start(config: ContainerConfig, repo: RepoOptions, options: StartOptions): Promise<AgentState> {
+    const { app } = credentials(config);
+    const api = flyApiFor(config);
+    const containerName = newContainerName();
+    const token = newContainerToken();
+    const internalPort = config.fly?.internalPort ?? 3000;
+    const baseUrl = (config.fly?.appBaseUrl ?? `https://${app}.fly.dev`).replace(/\/+$/, "");
+    const env = { ...runtimeEnv({ config, repo, containerName, token }), PORT: String(internalPort) };
+    const regions: (string | undefined)[] = config.fly?.regions?.length ? config.fly.regions : [undefined];
+    let machine: FlyMachineInfo | null = null;
+    let lastCapacity: CapacityError | null = null;
+    for (const region of regions) {
+      options.onProgress?.(`creating a machine${region === undefined ? "" : ` in ${region}`}`);
+      try {
+        machine = await api.create(app, {
+          name: containerName,
+          ...(region === undefined ? {} : { region }),
+          config: {
+            image: config.imageRef ?? getImageRef(),
+            env,
+            guest: config.fly?.guest ?? { cpu_kind: "shared", cpus: 2, memory_mb: 2048 },
+            auto_destroy: true,
+            restart: { policy: "no" },
+            services: [
+              { protocol: "tcp", internal_port: internalPort, ports: [{ port: 443, handlers: ["tls", "http"] }] },
+            ],
+            metadata: { [FLY_METADATA_KEY]: containerName },
+          },
+        });
+        break;
+      } catch (error) {
+        if (error instanceof CapacityError) {
+          lastCapacity = error;
+          continue;
+        }
+        throw error;
+      }
+    }
+    if (machine === null) {
+      throw new ContainerStartError(
+        `No region had capacity for the machine (tried ${regions.map((r) => r ?? "default").join(", ")}): add regions to fly.regions or try later.`,
+        { cause: lastCapacity },
+      );
+    }
+    const timeoutMs = options.readyTimeoutMs ?? 120_000;
+    const destroyAndFail = async (message: string, cause?: unknown): Promise<never> => {
+      await api.destroy(app, machine.id).catch(() => undefined);
+      throw new ContainerStartError(`${message}; machine ${machine.id} was destroyed`, { cause });
+    };
+    try {
+      options.onProgress?.(`waiting for machine ${machine.id} to start`);
+      await api.waitFor(app, machine.id, "started", Math.ceil(timeoutMs / 1000));
+    } catch (error) {
+      if (error instanceof AppBuildingError) return destroyAndFail(`Machine ${machine.id} did not start`, error);
+      throw error;
+    }
+    options.onProgress?.("waiting for the runtime to answer");
+    if (!(await waitForHealthy(baseUrl, machine.id, timeoutMs))) {
+      return destroyAndFail(`The runtime on machine ${machine.id} did not answer within ${timeoutMs} ms`);
+    }
+    const status = await fetch(`${baseUrl}/status`, {
+      headers: { authorization: `Bearer ${token}`, "fly-force-instance-id": machine.id },
+      signal: AbortSignal.timeout(10_000),
+    })
+      .then(async (response) => containerStatusSchema.safeParse(await response.json()))
+      .catch(() => null);
+    if (status?.success !== true || status.data.containerName !== containerName) {
+      return destroyAndFail(`Machine ${machine.id} answered, but not as ${containerName}`);
+    }
+    options.onProgress?.("ready");
+    return {
+      type: "remote",
+      driver: "fly",
+      containerName,
+      baseUrl,
+      token,
+      startedAt: new Date().toISOString(),
+      pushBranch: repo.pushBranch === "" ? undefined : repo.pushBranch,
+      flyMachineId: machine.id,
+      flyApp: app,
+    };
+  },
+
+  async remove(config: ContainerConfig, state: AgentState): Promise<void> {
+    if (state.flyMachineId === undefined) return;
+    await flyApiFor(config).destroy(state.flyApp ?? credentials(config).app, state.flyMachineId);
+  },
+};

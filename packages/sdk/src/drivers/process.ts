@@ -1,0 +1,243 @@
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, open, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import { ConfigurationError, ContainerStartError, TimeoutError } from "../errors.js";
+import type { AgentState, ContainerConfig, RepoOptions } from "../state.js";
+import type { Driver, StartOptions } from "./driver.js";
+import { newContainerName, newContainerToken } from "./names.js";
+import { fileTail } from "./output-tail.js";
+import { runtimeEnv } from "./runtime-env.js";
+
+/**
+ * Where the container runtime's entry point is: the copy shipped in this package's
+ * `dist/runtime/`, else the workspace's `@app-building/container-runtime` build.
+ *
+ * @example
+ * ```ts
+ * import { resolveRuntimeEntry } from "@app-building/sdk";
+ * console.log(resolveRuntimeEntry()); // .../node_modules/@app-building/sdk/dist/runtime/main.js
+ * ```
+ */
+export function resolveRuntimeEntry(): string {
+  const shipped = fileURLToPath(new URL("../runtime/main.js", import.meta.url));
+  if (existsSync(shipped)) return shipped;
+  try {
+    const pkg = createRequire(import.meta.url).resolve("@app-building/container-runtime/package.json");
+    const built = join(dirname(pkg), "dist", "main.js");
+    if (existsSync(built)) return built;
+  } catch {
+    // not in the workspace
+  }
+  throw new ConfigurationError(
+    "The container runtime is missing: this install of @app-building/sdk has no dist/runtime/main.js. Reinstall the package (or build the workspace with `pnpm build`).",
+    "runtime_missing",
+  );
+}
+
+/** Where the process driver keeps one container's data, workspace and output. */
+export function processContainerDir(config: ContainerConfig, containerName: string): string {
+  const root =
+    config.projectRoot !== undefined
+      ? join(config.projectRoot, ".app-building", "containers")
+      : join(tmpdir(), "app-building", "containers");
+  return join(root, containerName);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** True when `pid` is still a Node process running a runtime entry point (pids get reused). */
+function isRuntimeProcess(pid: number): boolean {
+  if (!isAlive(pid)) return false;
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    return cmdline.includes("main.js");
+  } catch {
+    // No /proc (macOS): trust the pid.
+    return true;
+  }
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Sends SIGTERM to the runtime's process group, then SIGKILL if it is still there after `graceMs`. */
+export async function terminateProcessGroup(pid: number, graceMs = 5_000): Promise<void> {
+  if (!isAlive(pid)) return;
+  killGroup(pid, "SIGTERM");
+  const deadline = Date.now() + graceMs;
+  let delay = 10;
+  while (isAlive(pid) && Date.now() < deadline) {
+    await sleep(delay);
+    delay = Math.min(delay * 2, 200);
+  }
+  if (isAlive(pid)) killGroup(pid, "SIGKILL");
+}
+
+interface ReadyLine {
+  ready: boolean;
+  port?: number;
+  message?: string;
+}
+
+function findReadyLine(text: string): ReadyLine | null {
+  for (const line of text.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    try {
+      const parsed = JSON.parse(line) as Partial<ReadyLine>;
+      if (typeof parsed.ready === "boolean") return parsed as ReadyLine;
+    } catch {
+      // a line of other output
+    }
+  }
+  return null;
+}
+
+/**
+ * The `process` driver: the runtime as a detached local child process (its own process
+ * group, its output in files, its own data and workspace directories), bound to
+ * 127.0.0.1 on a port the system picks. Readiness comes from the runtime's ready line,
+ * read with a backoff of a few milliseconds; a runtime that exits while starting fails
+ * the start at once with its last output.
+ *
+ * @example
+ * ```ts
+ * import { processDriver } from "@app-building/sdk";
+ * const state = await processDriver.start(config, repo, {});
+ * ```
+ */
+export const processDriver: Driver = {
+  async start(config: ContainerConfig, repo: RepoOptions, options: StartOptions): Promise<AgentState> {
+    const entry = resolveRuntimeEntry();
+    const containerName = newContainerName();
+    const token = newContainerToken();
+    const dir = processContainerDir(config, containerName);
+    const dataDir = join(dir, "data");
+    const workspaceDir = join(dir, "workspace");
+    await mkdir(dataDir, { recursive: true });
+    await mkdir(workspaceDir, { recursive: true });
+    const stdoutPath = join(dir, "runtime.out");
+    const stderrPath = join(dir, "runtime.err");
+    const out = await open(stdoutPath, "a");
+    const err = await open(stderrPath, "a");
+    options.onProgress?.("starting the runtime process");
+    const env = {
+      ...process.env,
+      ...runtimeEnv({ config, repo, containerName, token }),
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DATA_DIR: dataDir,
+      WORKSPACE_DIR: workspaceDir,
+    };
+    const child = spawn(process.execPath, [entry], {
+      cwd: dir,
+      env,
+      detached: true,
+      stdio: ["ignore", out.fd, err.fd],
+    });
+    await out.close();
+    await err.close();
+    let exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+    child.on("exit", (code, signal) => {
+      exited = { code, signal };
+    });
+    const spawnError = new Promise<Error>((resolve) => child.once("error", resolve));
+    let failedToSpawn: Error | null = null;
+    void spawnError.then((error) => {
+      failedToSpawn = error;
+    });
+    child.unref();
+
+    const fail = async (message: string, cause?: unknown): Promise<never> => {
+      if (child.pid !== undefined) await terminateProcessGroup(child.pid, 1_000);
+      const output = `${await fileTail(stdoutPath, 2048)}${await fileTail(stderrPath, 4096)}`.trim();
+      const ended = exited;
+      throw new ContainerStartError(output === "" ? message : `${message}\n${output}`, {
+        output,
+        exitCode: ended?.code ?? null,
+        signal: ended?.signal ?? null,
+        cause,
+      });
+    };
+
+    const timeoutMs = options.readyTimeoutMs ?? 30_000;
+    const deadline = Date.now() + timeoutMs;
+    let delay = 2;
+    let readBytes = 0;
+    let pending = "";
+    for (;;) {
+      if (failedToSpawn !== null) return fail(`Could not start the runtime (${entry})`, failedToSpawn);
+      const chunk = await readFrom(stdoutPath, readBytes);
+      readBytes += chunk.length;
+      pending += chunk.toString("utf8");
+      const ready = findReadyLine(pending);
+      if (ready?.ready === true && typeof ready.port === "number") {
+        options.onProgress?.("ready");
+        return {
+          type: "local",
+          driver: "process",
+          containerName,
+          baseUrl: `http://127.0.0.1:${ready.port}`,
+          token,
+          startedAt: new Date().toISOString(),
+          pushBranch: repo.pushBranch === "" ? undefined : repo.pushBranch,
+          pid: child.pid,
+          dataDir,
+          workspaceDir,
+        };
+      }
+      if (exited !== null) {
+        const { code, signal } = exited as { code: number | null; signal: NodeJS.Signals | null };
+        return fail(`The runtime exited while starting (${signal ?? `exit code ${code}`})`);
+      }
+      if (options.signal?.aborted === true) return fail("Starting the container was cancelled");
+      if (Date.now() >= deadline) {
+        return fail(`The runtime was not ready after ${timeoutMs} ms`, new TimeoutError("readiness timed out"));
+      }
+      await sleep(delay);
+      delay = Math.min(delay * 2, 25);
+    }
+  },
+
+  async remove(_config: ContainerConfig, state: AgentState): Promise<void> {
+    if (state.pid !== undefined && isRuntimeProcess(state.pid)) await terminateProcessGroup(state.pid);
+  },
+};
+
+async function readFrom(path: string, offset: number): Promise<Buffer> {
+  const handle = await open(path, "r");
+  try {
+    const { size } = await handle.stat();
+    if (size <= offset) return Buffer.alloc(0);
+    const buffer = Buffer.alloc(size - offset);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Deletes a stopped process container's directory (data, workspace and output). */
+export async function removeProcessContainerDir(config: ContainerConfig, containerName: string): Promise<void> {
+  await rm(processContainerDir(config, containerName), { recursive: true, force: true });
+}

@@ -1,0 +1,234 @@
+import { createClient } from "./client/client.js";
+import { AppBuildingError, ConfigurationError, ContainerGoneError } from "./errors.js";
+import type { Driver, StartOptions } from "./drivers/driver.js";
+import type { AgentState, ContainerConfig, DriverName, RepoOptions } from "./state.js";
+
+/**
+ * Options of {@link startContainer}.
+ *
+ * @example
+ * ```ts
+ * import { startContainer, type StartContainerOptions } from "@app-building/sdk";
+ * const options: StartContainerOptions = { readyTimeoutMs: 60_000, onProgress: (step) => console.log(step) };
+ * const state = await startContainer(config, repo, options);
+ * ```
+ */
+export type StartContainerOptions = StartOptions;
+
+async function loadDriver(name: DriverName): Promise<Driver> {
+  switch (name) {
+    case "process":
+      return (await import("./drivers/process.js")).processDriver;
+    case "docker":
+      return (await import("./drivers/docker.js")).dockerDriver;
+    case "fly":
+      return (await import("./drivers/fly.js")).flyDriver;
+    default:
+      throw new ConfigurationError(
+        `Unknown driver ${JSON.stringify(name)}: use "process", "docker" or "fly".`,
+        "unknown_driver",
+      );
+  }
+}
+
+/**
+ * The driver a config selects: `config.driver` when set; else `fly` when both `flyToken`
+ * and `flyApp` are set; else `docker` when a Docker Engine answers; else `process`.
+ *
+ * @example
+ * ```ts
+ * import { chooseDriver } from "@app-building/sdk";
+ * console.log(await chooseDriver(config)); // "process" on a laptop without Docker
+ * ```
+ */
+export async function chooseDriver(config: ContainerConfig): Promise<DriverName> {
+  if (config.driver !== undefined) return config.driver;
+  if (nonEmpty(config.flyToken) && nonEmpty(config.flyApp)) return "fly";
+  const { dockerEngineAnswers } = await import("./drivers/docker-cli.js");
+  if (await dockerEngineAnswers()) return "docker";
+  return "process";
+}
+
+function nonEmpty(value: string | undefined): value is string {
+  return value !== undefined && value.trim() !== "";
+}
+
+/**
+ * Starts an agent container with the driver {@link chooseDriver} selects, waits until its
+ * API answers, records it in `config.registry`, and returns its {@link AgentState}.
+ *
+ * @example
+ * ```ts
+ * import { FileContainerRegistry, createClient, startContainer } from "@app-building/sdk";
+ * const state = await startContainer(
+ *   { envVars: {}, registry: new FileContainerRegistry(".container-registry.jsonl") },
+ *   { repoUrl: "", cloneBranch: "main", pushBranch: "agent/work" },
+ * );
+ * await createClient(state).sendMessage("Add a README");
+ * ```
+ */
+export async function startContainer(
+  config: ContainerConfig,
+  repo: RepoOptions,
+  options: StartContainerOptions = {},
+): Promise<AgentState> {
+  const driver = await loadDriver(await chooseDriver(config));
+  const state = await driver.start(config, repo, options);
+  await config.registry.log(state);
+  return state;
+}
+
+/**
+ * Starts a container on Fly.io Machines (the `fly` driver, whatever `config.driver` says).
+ * Needs `config.flyToken` and `config.flyApp`.
+ *
+ * @example
+ * ```ts
+ * import { startRemoteContainer } from "@app-building/sdk";
+ * const state = await startRemoteContainer({ ...config, flyToken: process.env.FLY_API_TOKEN, flyApp: "my-agents" }, repo);
+ * ```
+ */
+export async function startRemoteContainer(
+  config: ContainerConfig,
+  repo: RepoOptions,
+  options: StartContainerOptions = {},
+): Promise<AgentState> {
+  return startContainer({ ...config, driver: "fly" }, repo, options);
+}
+
+/**
+ * What stopping a container achieved.
+ *
+ * @example
+ * ```ts
+ * import { stopContainer, type StopResult } from "@app-building/sdk";
+ * const result: StopResult = await stopContainer(config, "app-building-3f2a9c01d4");
+ * console.log(result.revision);
+ * ```
+ */
+export interface StopResult {
+  containerName: string;
+  /** The last revision the container pushed (or reported), if any. */
+  revision: string | null;
+  /** True when a push succeeded while stopping; false when it failed; null when nothing was pushed. */
+  pushed: boolean | null;
+  /** Why the last push failed, when it did. */
+  pushError: string | null;
+  /** True when the container was already gone. */
+  alreadyGone: boolean;
+}
+
+/**
+ * Options of {@link stopContainer}.
+ *
+ * @example
+ * ```ts
+ * import { stopContainer, type StopOptions } from "@app-building/sdk";
+ * const options: StopOptions = { timeoutMs: 60_000 };
+ * await stopContainer(config, state, options);
+ * ```
+ */
+export interface StopOptions {
+  /** How long the runtime may take to commit, push and exit before it is removed anyway (default 120 s). */
+  timeoutMs?: number;
+}
+
+/**
+ * Stops a container (by name from the registry, or by state): asks the runtime to
+ * interrupt, commit, push and exit, waits for it, removes what is left (process group,
+ * Docker container, Fly machine), and marks it stopped in the registry.
+ *
+ * @example
+ * ```ts
+ * import { stopContainer } from "@app-building/sdk";
+ * const { revision } = await stopContainer(config, "app-building-3f2a9c01d4");
+ * console.log(`pushed ${revision}`);
+ * ```
+ */
+export async function stopContainer(
+  config: ContainerConfig,
+  container: string | AgentState,
+  options: StopOptions = {},
+): Promise<StopResult> {
+  const state = typeof container === "string" ? await config.registry.find(container) : container;
+  if (state === null) {
+    throw new ConfigurationError(
+      `No container named ${JSON.stringify(container)} in the registry: \`app-building ls --all\` lists the known ones.`,
+      "unknown_container",
+    );
+  }
+  const client = createClient(state);
+  const result: StopResult = {
+    containerName: state.containerName,
+    revision: null,
+    pushed: null,
+    pushError: null,
+    alreadyGone: false,
+  };
+  try {
+    const status = await client.status();
+    result.revision = status.revision;
+    const tail = await client.eventsTail();
+    const controller = new AbortController();
+    const watching = (async () => {
+      try {
+        for await (const event of client.events({
+          offset: tail,
+          signal: controller.signal,
+          reconnectTimeoutMs: 2_000,
+        })) {
+          const data = (event.data ?? {}) as Record<string, unknown>;
+          if (event.kind === "git.pushed" && typeof data.revision === "string") {
+            result.revision = data.revision;
+            result.pushed = true;
+            result.pushError = null;
+          } else if (event.kind === "git.push_failed") {
+            result.pushed = false;
+            result.pushError = typeof data.error === "string" ? data.error : "the push failed";
+          } else if (event.kind === "git.committed" && typeof data.revision === "string") {
+            result.revision = data.revision;
+          }
+        }
+      } catch (error) {
+        if (!(error instanceof AppBuildingError)) throw error;
+      }
+    })();
+    await client.stop();
+    try {
+      await client.waitForStopped({ timeoutMs: options.timeoutMs ?? 120_000 });
+    } finally {
+      // The watcher ends by itself when it sees "stopped"; if the runtime exited first, it gets half a second to drain.
+      const timer = setTimeout(() => controller.abort(), 500);
+      await watching;
+      clearTimeout(timer);
+    }
+  } catch (error) {
+    if (!(error instanceof ContainerGoneError)) {
+      if (!(error instanceof AppBuildingError) || error.code !== "timeout") throw error;
+    } else {
+      result.alreadyGone = true;
+    }
+  }
+  const driver = await loadDriver(state.driver);
+  await driver.remove(config, state);
+  await config.registry.markStopped(state.containerName);
+  return result;
+}
+
+/**
+ * Stops a Fly.io container: {@link stopContainer} for a remote state (the machine is
+ * destroyed afterwards). Needs `config.flyToken`.
+ *
+ * @example
+ * ```ts
+ * import { stopRemoteContainer } from "@app-building/sdk";
+ * await stopRemoteContainer(config, state);
+ * ```
+ */
+export async function stopRemoteContainer(
+  config: ContainerConfig,
+  state: AgentState,
+  options: StopOptions = {},
+): Promise<StopResult> {
+  return stopContainer(config, { ...state, driver: "fly" }, options);
+}

@@ -1,0 +1,76 @@
+import { existsSync } from "node:fs";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createProject, ECHO_AGENT, type Project } from "./helpers/project.js";
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("the process driver", () => {
+  let project: Project;
+  beforeEach(async () => {
+    project = await createProject(ECHO_AGENT);
+  });
+  afterEach(async () => {
+    await project.cleanup();
+  });
+
+  it("starts a runtime that answers as itself, with a fresh token, and records it", async () => {
+    const first = await project.start();
+    const second = await project.start();
+    expect(first.token).not.toBe(second.token);
+    expect(first.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const status = await project.sdk.createClient(first).status();
+    expect(status.containerName).toBe(first.containerName);
+    expect(status.state).toBe("idle");
+    expect(first.dataDir!.startsWith(project.root)).toBe(true);
+    expect(existsSync(first.workspaceDir!)).toBe(true);
+    const recorded = await project.config.registry.find(first.containerName);
+    expect(recorded).toMatchObject({ containerName: first.containerName, driver: "process", stoppedAt: null });
+  });
+
+  it("refuses requests that carry another container's token", async () => {
+    const first = await project.start();
+    const second = await project.start();
+    const wrong = project.sdk.createClient({ ...first, token: second.token });
+    await expect(wrong.status()).rejects.toBeInstanceOf(project.sdk.AuthenticationError);
+  });
+
+  it("fails fast with the runtime's own words when it dies while starting", async () => {
+    const started = Date.now();
+    const failure = project.start({ agent: "command", envVars: { AGENT_COMMAND: "" } });
+    await expect(failure).rejects.toBeInstanceOf(project.sdk.ContainerStartError);
+    await expect(failure).rejects.toThrow(/AGENT_COMMAND/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(await project.config.registry.getRecent()).toEqual([]);
+  });
+
+  it("stops a container: the process exits and the registry marks it stopped", async () => {
+    const state = await project.start();
+    const result = await project.sdk.stopContainer(project.config, state.containerName, { timeoutMs: 30_000 });
+    expect(result.containerName).toBe(state.containerName);
+    expect(alive(state.pid!)).toBe(false);
+    expect((await project.config.registry.find(state.containerName))?.stoppedAt).not.toBeNull();
+    await expect(project.sdk.createClient(state).status()).rejects.toBeInstanceOf(project.sdk.ContainerGoneError);
+  });
+
+  it("says which container is unknown when asked to stop one that was never started", async () => {
+    await expect(project.sdk.stopContainer(project.config, "app-building-nope")).rejects.toThrow(
+      /No container named "app-building-nope"/,
+    );
+  });
+
+  it("finds live containers by probing them, and not a different container behind the same address", async () => {
+    const a = await project.start();
+    const b = await project.start();
+    await project.config.registry.log({ ...b, containerName: "impostor", baseUrl: a.baseUrl, token: a.token });
+    const alive = (await project.config.registry.findAlive()).map((e) => e.containerName).sort();
+    expect(alive).toEqual([a.containerName, b.containerName].sort());
+    expect((await project.config.registry.find("impostor"))?.stoppedAt).not.toBeNull();
+  });
+});
