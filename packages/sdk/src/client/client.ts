@@ -87,6 +87,11 @@ export interface ContainerClient {
   waitForStopped(options?: WaitOptions): Promise<void>;
 }
 
+/** The state a `container.state` event announces, or `undefined` for other events. */
+function stateOf(event: JournalEvent): unknown {
+  return event.kind === "container.state" ? (event.data as { state?: unknown } | null)?.state : undefined;
+}
+
 const TERMINAL = new Set(["done", "error", "interrupted"]);
 
 /** Waits with a short backoff: 25 ms doubling up to 500 ms. */
@@ -153,8 +158,8 @@ export function createClient(state: AgentState): ContainerClient {
           url: `${base}/events`,
           headers,
           parse: parseEvent,
-          isLast: (event) =>
-            event.kind === "container.state" && (event.data as { state?: unknown } | null)?.state === "stopped",
+          isClosing: (event) => stateOf(event) === "stopping" || stateOf(event) === "stopped",
+          isLast: (event) => stateOf(event) === "stopped",
         },
         options,
       );

@@ -39,6 +39,8 @@ export interface FollowSource<T extends { offset: number }> {
   parse: (value: unknown) => T;
   /** True for the item after which the log ends (the container stopped). */
   isLast?: (item: T) => boolean;
+  /** True for an item that says the container is shutting down: a refused reconnect after it ends the log. */
+  isClosing?: (item: T) => boolean;
 }
 
 const PAGE_SIZE = 1000;
@@ -80,6 +82,7 @@ export async function* followLog<T extends { offset: number }>(
   const reconnectTimeoutMs = options.reconnectTimeoutMs ?? 30_000;
   let failingSince: number | null = null;
   let attempt = 0;
+  let closing = false;
   for (;;) {
     if (aborted(options.signal)) return;
     const controller = new AbortController();
@@ -112,6 +115,7 @@ export async function* followLog<T extends { offset: number }>(
               next = item.offset + 1;
               yield item;
               if (source.isLast?.(item) === true) sawLast = true;
+              if (source.isClosing?.(item) === true) closing = true;
             }
           }
         } catch (error) {
@@ -126,7 +130,7 @@ export async function* followLog<T extends { offset: number }>(
     } finally {
       controller.abort();
     }
-    if (sawLast) return;
+    if (sawLast || (closing && failure instanceof ContainerGoneError)) return;
     failingSince ??= Date.now();
     if (Date.now() - failingSince > reconnectTimeoutMs) {
       throw new ContainerGoneError(
