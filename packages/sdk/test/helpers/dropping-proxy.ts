@@ -14,7 +14,7 @@ export interface DroppingProxy {
 export async function startDroppingProxy(target: string): Promise<DroppingProxy> {
   const { hostname, port } = new URL(target);
   const sockets = new Set<Socket>();
-  const proxy: DroppingProxy = { url: "", dropped: 0, close: async () => undefined };
+  const proxy: DroppingProxy = { url: "", dropped: 0, close: () => Promise.resolve() };
   let dropNext = true;
   const server: Server = createServer((client) => {
     const upstream = connect(Number(port), hostname);
