@@ -1,4 +1,6 @@
+import { join } from "node:path";
 import { createAgent } from "./agents/factory.js";
+import { useGroupRegistry } from "./agents/process.js";
 import type { AgentAdapter } from "./agents/types.js";
 import type { Config } from "./env.js";
 import { GitWorkspace } from "./git/workspace.js";
@@ -29,6 +31,7 @@ export function createServices(
   options: { agent?: AgentAdapter; runtimeUrl?: () => string; webhookDrainMs?: number; interruptGraceMs?: number } = {},
 ): Services {
   const db = openDatabase(config.dataDir);
+  const leftovers = useGroupRegistry(join(config.dataDir, "agent-groups.json"));
   const redactor = createRedactor(config.secrets);
   const journal = new Journal(db, redactor);
   const outbox = config.webhook.url === undefined ? null : new Outbox(db, redactor, config.containerName);
@@ -41,6 +44,7 @@ export function createServices(
           log: (line) => journal.log("runtime", line),
         });
   const notifier = new Notifier(journal, outbox);
+  if (leftovers > 0) journal.log("runtime", `killed ${leftovers} agent process group(s) left by the previous run`);
   const git = new GitWorkspace({
     dir: config.workspaceDir,
     repoUrl: config.git.repoUrl,

@@ -1,4 +1,5 @@
 import type { Config } from "../env.js";
+import { createClaudeAgent, defaultClaudeBin } from "./claude.js";
 import { createCommandAgent } from "./command.js";
 import type { AgentAdapter } from "./types.js";
 
@@ -8,6 +9,7 @@ export function createAgent(config: Config, env: () => Record<string, string>): 
     case "command":
       return createCommandAgent({ command: config.agentCommand ?? "", promptMode: config.agentPromptMode, env });
     case "claude":
+      return createClaudeAgent({ bin: config.claudeBin ?? defaultClaudeBin(), env });
     case "codex":
       throw new Error(`AGENT=${config.agent} is not available in this build`);
   }

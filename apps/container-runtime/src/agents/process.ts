@@ -1,7 +1,54 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 
 /** Every agent process group still alive, so the runtime can leave no orphan behind. */
 const liveGroups = new Set<number>();
+let registryFile: string | null = null;
+
+function saveRegistry(): void {
+  if (registryFile === null) return;
+  try {
+    writeFileSync(registryFile, JSON.stringify([...liveGroups]));
+  } catch {
+    // best effort: the registry only helps clean up after a crash
+  }
+}
+
+/** Whether `pid` still leads its own process group (so it is ours, not a reused pid). */
+function leadsGroup(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return Number(fields[2]) === pid;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Records live agent process groups in `file`, and first kills any group a previous,
+ * crashed runtime left there (a `kill -9` of the runtime cannot take its agent with it).
+ * Returns how many leftover groups were killed.
+ */
+export function useGroupRegistry(file: string): number {
+  let killed = 0;
+  try {
+    const previous = JSON.parse(readFileSync(file, "utf8")) as unknown;
+    if (Array.isArray(previous)) {
+      for (const pid of previous) {
+        if (typeof pid === "number" && pid > 1 && leadsGroup(pid)) {
+          signalGroup(pid, "SIGKILL");
+          killed++;
+        }
+      }
+    }
+  } catch {
+    // no registry yet
+  }
+  registryFile = file;
+  saveRegistry();
+  return killed;
+}
 
 /** Kills every agent process group still alive (at exit). */
 export function killAllAgentGroups(): void {
@@ -80,7 +127,10 @@ export function spawnGroup(
     stdio: ["pipe", "pipe", "pipe"],
   });
   const pid = child.pid;
-  if (pid !== undefined) liveGroups.add(pid);
+  if (pid !== undefined) {
+    liveGroups.add(pid);
+    saveRegistry();
+  }
   child.stdin.on("error", () => {
     // the agent closed its stdin; nothing to do
   });
@@ -99,7 +149,10 @@ export function spawnGroup(
       });
       child.on("close", (code, signal) => {
         void Promise.all([out, err]).then(() => {
-          if (pid !== undefined) liveGroups.delete(pid);
+          if (pid !== undefined) {
+            liveGroups.delete(pid);
+            saveRegistry();
+          }
           resolve({ code, signal, spawnError });
         });
       });

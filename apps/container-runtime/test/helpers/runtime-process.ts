@@ -152,3 +152,16 @@ export async function waitForMessage(rt: RuntimeProcess, id: string, ms = 60_000
   await waitForEvent(rt, (e) => e.messageId === id && /^message\.(done|error|interrupted)$/.test(e.kind), { ms });
   return (await rt.api<Record<string, unknown>>(`/message/${id}`)).body;
 }
+
+/** Long-polls `/logs` until a line matches; returns it. */
+export async function waitForLog(rt: RuntimeProcess, match: (line: string) => boolean, ms = 30_000): Promise<string> {
+  const until = Date.now() + ms;
+  let offset = 0;
+  while (Date.now() < until) {
+    const { body } = await rt.api<{ items: { line: string }[]; nextOffset: number }>(`/logs?offset=${offset}&wait=5`);
+    const found = body.items.find((item) => match(item.line));
+    if (found !== undefined) return found.line;
+    offset = body.nextOffset;
+  }
+  throw new Error("no matching log line");
+}

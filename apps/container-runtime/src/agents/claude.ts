@@ -1,0 +1,184 @@
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { spawnGroup } from "./process.js";
+import type { AgentAdapter, Turn, TurnInput, TurnResult, TurnSink } from "./types.js";
+
+/** The pinned Claude Code CLI the runtime depends on, or `claude` on PATH when it is not installed. */
+export function defaultClaudeBin(): string {
+  try {
+    const manifest = createRequire(import.meta.url).resolve("@anthropic-ai/claude-code/package.json");
+    const bin = (JSON.parse(readFileSync(manifest, "utf8")) as { bin?: { claude?: string } }).bin?.claude;
+    const path = join(dirname(manifest), bin ?? "bin/claude.exe");
+    if (existsSync(path)) return path;
+  } catch {
+    // not installed next to the runtime
+  }
+  return "claude";
+}
+
+/** The fields of Claude Code's stream-json lines the adapter reads. */
+interface ClaudeLine {
+  type?: string;
+  subtype?: string;
+  session_id?: string;
+  is_error?: boolean;
+  result?: string;
+  total_cost_usd?: number;
+  num_turns?: number;
+  duration_ms?: number;
+}
+
+/** Options of the Claude Code adapter. */
+export interface ClaudeAgentOptions {
+  bin: string;
+  env: () => Record<string, string>;
+  /** How long an interrupt may take to end the turn before the process group is signalled. */
+  interruptGraceMs?: number;
+}
+
+/** Stderr lines kept for an error message. */
+const STDERR_TAIL = 20;
+
+/** What Claude Code prints when `--resume` names a session it does not have. */
+const UNKNOWN_SESSION = /No conversation found with session ID/i;
+
+/**
+ * Claude Code in print mode with stream-json in and out: one process per turn, the prompt
+ * sent as a stream-json user message on stdin, `--resume <session>` to continue the same
+ * conversation. Every output line is an event; `system/init` names the session, `result`
+ * gives the outcome, cost and turns. Interrupt sends the CLI's own `interrupt` control
+ * request, so the turn ends cleanly and the session stays usable; if the CLI does not end
+ * the turn in time, its process group is signalled.
+ */
+export function createClaudeAgent(options: ClaudeAgentOptions): AgentAdapter {
+  const grace = options.interruptGraceMs ?? 10_000;
+
+  type Attempt = Omit<Turn, "done"> & { done: Promise<TurnResult & { unknownSession: boolean }> };
+
+  function attempt(input: TurnInput, sink: TurnSink, resume: boolean): Attempt {
+    const started = Date.now();
+    const args = [
+      "-p",
+      "--input-format",
+      "stream-json",
+      "--output-format",
+      "stream-json",
+      "--verbose",
+      "--dangerously-skip-permissions",
+    ];
+    if (input.model !== null) args.push("--model", input.model);
+    if (resume && input.sessionId !== null) args.push("--resume", input.sessionId);
+    let result: ClaudeLine | null = null;
+    let sessionId: string | null = resume ? input.sessionId : null;
+    let interrupted = false;
+    let unknownSession = false;
+    const stderrTail: string[] = [];
+    const proc = spawnGroup(options.bin, args, {
+      cwd: input.cwd,
+      env: { ...options.env(), AGENT_MESSAGE_ID: input.id },
+      onStdout: (line) => {
+        if (line.trim() === "") return;
+        let parsed: ClaudeLine;
+        try {
+          parsed = JSON.parse(line) as ClaudeLine;
+        } catch {
+          sink.log("stdout", line);
+          return;
+        }
+        if (parsed.type === "control_response") return;
+        sink.agentJson(line);
+        if (typeof parsed.session_id === "string" && parsed.session_id !== sessionId) {
+          sessionId = parsed.session_id;
+          sink.session(sessionId);
+        }
+        if (parsed.type === "result") {
+          result = parsed;
+          proc.child.stdin.end();
+        }
+      },
+      onStderr: (line) => {
+        sink.log("stderr", line);
+        if (UNKNOWN_SESSION.test(line)) unknownSession = true;
+        stderrTail.push(line);
+        if (stderrTail.length > STDERR_TAIL) stderrTail.shift();
+      },
+    });
+    proc.child.stdin.write(`${JSON.stringify({ type: "user", message: { role: "user", content: input.prompt } })}\n`);
+
+    const done = proc.exited.then(({ code, signal, spawnError }): TurnResult & { unknownSession: boolean } => {
+      const r = result;
+      const base = {
+        result: r?.result ?? null,
+        costUsd: typeof r?.total_cost_usd === "number" ? r.total_cost_usd : null,
+        durationMs: typeof r?.duration_ms === "number" ? r.duration_ms : Date.now() - started,
+        numTurns: typeof r?.num_turns === "number" ? r.num_turns : null,
+        sessionId,
+        unknownSession: unknownSession || (r?.is_error === true && UNKNOWN_SESSION.test(r.result ?? "")),
+      };
+      if (interrupted) return { ...base, status: "interrupted", error: "interrupted" };
+      if (spawnError !== null)
+        return {
+          ...base,
+          status: "error",
+          error: `could not start Claude Code (${options.bin}): ${spawnError.message}`,
+        };
+      if (r !== null && r.is_error !== true && (r.subtype === undefined || r.subtype === "success")) {
+        return { ...base, status: "done", error: null };
+      }
+      const why =
+        r !== null
+          ? `Claude Code ended the turn with ${r.subtype ?? "an error"}${r.result === undefined ? "" : `: ${r.result}`}`
+          : `Claude Code ${code === null ? `was killed by ${signal ?? "a signal"}` : `exited with code ${code}`} without a result`;
+      const tail = stderrTail.length > 0 ? ` (stderr: ${stderrTail.slice(-5).join(" | ")})` : "";
+      return { ...base, status: "error", error: why + tail };
+    });
+
+    return {
+      done,
+      interrupt: () => {
+        if (interrupted) return;
+        interrupted = true;
+        if (result !== null) return;
+        const request = {
+          type: "control_request",
+          request_id: `interrupt-${Date.now()}`,
+          request: { subtype: "interrupt" },
+        };
+        if (proc.child.stdin.writable) proc.child.stdin.write(`${JSON.stringify(request)}\n`);
+        const timer = setTimeout(() => {
+          sink.log("runtime", "Claude Code did not end the turn after the interrupt; signalling its process group");
+          proc.signal("SIGINT");
+          proc.terminate(3000);
+        }, grace);
+        timer.unref();
+        void done.then(() => clearTimeout(timer));
+      },
+      kill: () => {
+        interrupted = true;
+        proc.signal("SIGKILL");
+      },
+    };
+  }
+
+  return {
+    kind: "claude",
+    start(input: TurnInput, sink: TurnSink): Turn {
+      const first = attempt(input, sink, true);
+      let current = first;
+      const done = first.done.then(async (outcome) => {
+        if (outcome.status === "error" && outcome.unknownSession && input.sessionId !== null) {
+          sink.log("runtime", `session ${input.sessionId} is gone; starting a new conversation`);
+          current = attempt(input, sink, false);
+          return current.done;
+        }
+        return outcome;
+      });
+      return {
+        done: done.then(({ unknownSession: _unknown, ...outcome }) => outcome),
+        interrupt: () => current.interrupt(),
+        kill: () => current.kill(),
+      };
+    },
+  };
+}
