@@ -208,6 +208,8 @@ export function createClient(state: AgentState): ContainerClient {
           return parseStatus(status).state === "stopped" ? true : undefined;
         } catch (error) {
           if (error instanceof ContainerGoneError) return true;
+          // Behind a proxy (Fly's), a runtime that exited shows as a gateway error.
+          if (error instanceof AppBuildingError && [502, 503, 504].includes(error.status ?? 0)) return true;
           if (error instanceof AppBuildingError && error.retryable) return undefined;
           throw error;
         }
