@@ -1,0 +1,75 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { GitWorkspace, type GitWorkspaceOptions } from "./workspace.js";
+
+function temp(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `${prefix}-`));
+}
+
+function options(overrides: Partial<GitWorkspaceOptions>): GitWorkspaceOptions & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    dir: temp("git-ws"),
+    repoUrl: undefined,
+    cloneBranch: undefined,
+    pushBranch: "agent/test",
+    authorName: "Agent",
+    authorEmail: "agent@example.invalid",
+    token: undefined,
+    pushAttempts: 1,
+    retryBaseMs: 10,
+    log: (line) => lines.push(line),
+    lines,
+    ...overrides,
+  };
+}
+
+describe("GitWorkspace", () => {
+  it("starts an empty repository on the push branch when there is no remote, and commits only real changes", async () => {
+    const o = options({});
+    const ws = new GitWorkspace(o);
+    await ws.prepare();
+    expect(ws.revision).toBeNull();
+    expect(await ws.commitAll("nothing")).toBeNull();
+    execFileSync("sh", ["-c", "echo hi > a.txt"], { cwd: o.dir });
+    const revision = await ws.commitAll("message m1: add a.txt");
+    expect(revision).toMatch(/^[0-9a-f]{40}$/);
+    expect(
+      execFileSync("git", ["log", "--format=%an <%ae> %s", "agent/test"], { cwd: o.dir, encoding: "utf8" }).trim(),
+    ).toBe("Agent <agent@example.invalid> message m1: add a.txt");
+    expect(await ws.push()).toMatchObject({ pushed: false, attempts: 0 });
+  });
+
+  it("hands GIT_TOKEN to git through the credential helper, never in a URL, a config file or a log", async () => {
+    const token = "ghp_credential-helper-token-123";
+    const authorizations: string[] = [];
+    const server = createServer((req, res) => {
+      authorizations.push(req.headers.authorization ?? "");
+      res.writeHead(401, { "www-authenticate": 'Basic realm="git"' }).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/org/app.git`;
+    const o = options({ repoUrl: url, token });
+    let failure = "";
+    try {
+      await new GitWorkspace(o).prepare().catch((error: unknown) => {
+        failure = error instanceof Error ? error.message : String(error);
+      });
+    } finally {
+      server.close();
+    }
+    const basic = `Basic ${Buffer.from(`x-access-token:${token}`).toString("base64")}`;
+    expect(authorizations).toContain(basic);
+    expect(failure).toMatch(/git clone failed/);
+    expect(failure + o.lines.join("\n")).not.toContain(token);
+    for (const entry of readdirSync(o.dir)) {
+      expect(entry).not.toContain(token);
+    }
+    expect(() => readFileSync(join(o.dir, ".git", "config"), "utf8")).toThrow();
+  });
+});

@@ -1,0 +1,107 @@
+import { existsSync, readFileSync, renameSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { bareRepo, filesOnBranch, git, subjects } from "./helpers/git.js";
+import { startRuntime, tempDir, waitForEvent, waitForMessage, type EventItem } from "./helpers/runtime-process.js";
+
+/** Whether a process is still running (a zombie waiting to be reaped counts as gone). */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
+// A shell agent: records its pid, writes a file named after the prompt, sleeps on "slow".
+const AGENT = `echo $$ > "$HOME/agent.pid"; echo "{\\"type\\":\\"working\\",\\"on\\":\\"$1\\"}"; echo "$1" > "$(echo "$1" | tr ' ' '-').txt"; case "$1" in slow*) sleep 120;; esac`;
+
+describe("a runtime killed with -9 mid-message", () => {
+  it("restarts on the same DATA_DIR with every event at its offset, the running message interrupted, the queued one kept, and no orphan", async () => {
+    const data = tempDir("crash-data");
+    const home = tempDir("crash-home");
+    const env = {
+      AGENT: "command",
+      AGENT_COMMAND: AGENT,
+      DATA_DIR: data,
+      WORKSPACE_DIR: tempDir("crash-ws"),
+      HOME: home,
+    };
+    const first = await startRuntime(env);
+    const slow = await first.api<{ id: string }>("/message", { body: { prompt: "slow job" } });
+    const queued = await first.api<{ id: string }>("/message", { body: { prompt: "quick job" } });
+    await waitForEvent(first, (e) => e.messageId === slow.body.id && e.kind === "agent");
+    const before = (await first.api<{ items: EventItem[]; nextOffset: number }>("/events?limit=10000")).body;
+    const agentPid = Number(readFileSync(join(home, "agent.pid"), "utf8"));
+    expect(running(agentPid)).toBe(true);
+    await first.kill("SIGKILL");
+
+    const second = await startRuntime(env);
+    try {
+      expect(running(agentPid)).toBe(false);
+      const after = (await second.api<{ items: EventItem[] }>(`/events?limit=${before.nextOffset}`)).body;
+      expect(after.items).toEqual(before.items);
+      expect((await second.api<{ status: string }>(`/message/${slow.body.id}`)).body).toMatchObject({
+        status: "interrupted",
+        error: "the runtime stopped while this message ran",
+      });
+      const done = await waitForMessage(second, queued.body.id);
+      expect(done).toMatchObject({ status: "done" });
+      expect(Date.parse(done.startedAt as string)).toBeGreaterThan(Date.parse(before.items.at(-1)!.time));
+      const { event } = await waitForEvent(
+        second,
+        (e) => e.kind === "message.interrupted" && e.messageId === slow.body.id,
+      );
+      expect(event.offset).toBeGreaterThanOrEqual(before.nextOffset);
+    } finally {
+      await second.kill();
+    }
+  });
+});
+
+describe("pushing to a remote that cannot be reached", () => {
+  it("keeps the commits, reports pendingPush, and pushes them all once the remote is back", async () => {
+    const bare = bareRepo();
+    const workspace = tempDir("push-ws");
+    const rt = await startRuntime({
+      AGENT: "command",
+      AGENT_COMMAND: AGENT,
+      REPO_URL: bare,
+      PUSH_BRANCH: "agent/push",
+      GIT_PUSH_ATTEMPTS: "2",
+      GIT_RETRY_BASE_MS: "20",
+      DATA_DIR: tempDir("push-data"),
+      WORKSPACE_DIR: workspace,
+      HOME: tempDir("push-home"),
+    });
+    try {
+      const one = await rt.api<{ id: string }>("/message", { body: { prompt: "first file" } });
+      expect(await waitForMessage(rt, one.body.id)).toMatchObject({ status: "done" });
+      expect(filesOnBranch(bare, "agent/push")).toEqual(["README.md", "first-file.txt"]);
+
+      const away = `${bare}.away`;
+      renameSync(bare, away);
+      const two = await rt.api<{ id: string }>("/message", { body: { prompt: "second file" } });
+      expect(await waitForMessage(rt, two.body.id)).toMatchObject({ status: "done" });
+      const failed = await waitForEvent(rt, (e) => e.kind === "git.push_failed" && e.messageId === two.body.id);
+      expect(failed.event.data).toMatchObject({ branch: "agent/push", attempts: 2 });
+      expect((await rt.api<{ pendingPush: boolean }>("/status")).body.pendingPush).toBe(true);
+      expect(subjects(workspace, "HEAD")[0]).toBe(`message ${two.body.id}: second file`);
+
+      renameSync(away, bare);
+      const three = await rt.api<{ id: string }>("/message", { body: { prompt: "third file" } });
+      expect(await waitForMessage(rt, three.body.id)).toMatchObject({ status: "done" });
+      expect((await rt.api<{ pendingPush: boolean }>("/status")).body.pendingPush).toBe(false);
+      expect(filesOnBranch(bare, "agent/push")).toEqual([
+        "README.md",
+        "first-file.txt",
+        "second-file.txt",
+        "third-file.txt",
+      ]);
+      expect(git(bare, "rev-parse", "agent/push")).toBe(git(workspace, "rev-parse", "HEAD"));
+      expect(existsSync(join(workspace, ".git"))).toBe(true);
+    } finally {
+      await rt.kill();
+    }
+  });
+});
