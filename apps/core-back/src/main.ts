@@ -1,18 +1,45 @@
-import express from "express";
-import { checkLocalRequest } from "./http/loopback.js";
+// core-back's entry: config → db → services → app → listen. `node dist/main.js`.
+import { createApp } from "./http/app.js";
+import { loadConfig } from "./env.js";
+import { createLogger } from "./logger.js";
+import { listen } from "./server.js";
+import { buildPlatform } from "./wiring.js";
 
-const port = Number(process.env.PORT ?? 4000);
-const app = express();
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const { db, auth, service } = await buildPlatform(config, logger);
+  let shuttingDown = false;
+  const app = createApp({
+    service,
+    auth,
+    logger,
+    deployWaitMs: config.deployWaitMs,
+    bodyLimitBytes: config.bodyLimitBytes,
+    isShuttingDown: () => shuttingDown,
+  });
+  const running = await listen(app, config.port, config.host, logger);
+  logger.info(
+    { mode: service.getMode(), workspace: config.workspaceDir, supervisor: config.supervisorSocket ?? null },
+    "core-back ready: POST /api/v1/self/deploy, /deploy, GET /health",
+  );
 
-app.get("/health", (req, res) => {
-  const local = checkLocalRequest(req.socket.remoteAddress, req.headers);
-  res.json({ ok: true, service: "core-back", local: local.local });
-});
-
-const server = app.listen(port, "127.0.0.1", () => {
-  console.log(`core-back listening on http://127.0.0.1:${port} (GET /health)`);
-});
-
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => server.close(() => process.exit(0)));
+  const shutdown = async (signal: string): Promise<void> => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal }, "shutting down: no new requests, running ones get a moment to finish");
+    await running.close(config.shutdownGraceMs, () => service.shutdown());
+    await service.shutdown();
+    db.close();
+    logger.info("core-back stopped");
+    process.exit(0);
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => void shutdown(signal));
+  }
 }
+
+main().catch((error: unknown) => {
+  console.error(`core-back cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

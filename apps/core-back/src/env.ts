@@ -1,0 +1,114 @@
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { deployModeSchema } from "@app-building/types";
+import { z } from "zod";
+
+/** The workspace root, seen from this file (`apps/core-back/{src,dist}/env.*`). */
+const DEFAULT_WORKSPACE = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+
+const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === "" ? undefined : value));
+
+const envSchema = z.object({
+  PORT: int(4000).pipe(z.number().max(65535)),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  WORKSPACE_DIR: z.string().min(1).default(DEFAULT_WORKSPACE),
+  CORE_BACK_DATA_DIR: optionalText,
+  BUILD_SCOPES_FILE: optionalText,
+  TURBO_BIN: optionalText,
+  DEPLOY_MODE: deployModeSchema.default("restricted"),
+  BUILD_TIMEOUT_MS: int(540_000, 1),
+  DEPLOY_WAIT_MS: int(570_000, 1),
+  DEPLOY_SETTLE_MS: int(250),
+  KILL_GRACE_MS: int(5_000, 1),
+  SUPERVISOR_SOCKET: optionalText,
+  SELF_PROGRAM: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/)
+    .default("core-back"),
+  SELF_RESTART_DELAY_MS: int(500),
+  BETTER_AUTH_SECRET: optionalText.pipe(z.string().min(32, "use at least 32 characters").optional()),
+  BETTER_AUTH_URL: optionalText.pipe(z.url().optional()),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  SHUTDOWN_GRACE_MS: int(10_000),
+  BODY_LIMIT_BYTES: int(16 * 1024, 1),
+});
+
+/** core-back's configuration, read once from the environment. */
+export interface Config {
+  port: number;
+  host: string;
+  workspaceDir: string;
+  dataDir: string;
+  dbPath: string;
+  logDir: string;
+  buildScopesFile: string;
+  turboBin: string;
+  /** The deploy mode until an admin sets one (the stored mode wins). */
+  defaultMode: z.infer<typeof deployModeSchema>;
+  buildTimeoutMs: number;
+  /** How long a blocking self-deploy waits before answering `504 deploy_timeout`. */
+  deployWaitMs: number;
+  settleMs: number;
+  killGraceMs: number;
+  /** supervisord's socket; without it, restarts are skipped (and logged). */
+  supervisorSocket: string | undefined;
+  selfProgram: string;
+  selfRestartDelayMs: number;
+  /** `undefined`: a secret is generated once and kept in the data dir. */
+  authSecret: string | undefined;
+  authUrl: string;
+  logLevel: string;
+  shutdownGraceMs: number;
+  bodyLimitBytes: number;
+  /** The environment builds run with (a snapshot taken here, once). */
+  childEnv: Record<string, string | undefined>;
+}
+
+/** A configuration error: the message names each bad variable. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+/**
+ * Parses and validates the environment. The only place core-back reads `process.env`.
+ *
+ * @throws {ConfigError} naming every invalid variable.
+ */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
+    throw new ConfigError(`invalid core-back environment: ${problems}`);
+  }
+  const env = parsed.data;
+  const workspaceDir = resolve(env.WORKSPACE_DIR);
+  const dataDir = resolve(env.CORE_BACK_DATA_DIR ?? join(workspaceDir, ".data", "core-back"));
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    workspaceDir,
+    dataDir,
+    dbPath: join(dataDir, "core-back.db"),
+    logDir: join(dataDir, "deploy-logs"),
+    buildScopesFile: resolve(env.BUILD_SCOPES_FILE ?? join(workspaceDir, "build-scopes.json")),
+    turboBin: resolve(env.TURBO_BIN ?? join(workspaceDir, "node_modules", ".bin", "turbo")),
+    defaultMode: env.DEPLOY_MODE,
+    buildTimeoutMs: env.BUILD_TIMEOUT_MS,
+    deployWaitMs: env.DEPLOY_WAIT_MS,
+    settleMs: env.DEPLOY_SETTLE_MS,
+    killGraceMs: env.KILL_GRACE_MS,
+    supervisorSocket: env.SUPERVISOR_SOCKET,
+    selfProgram: env.SELF_PROGRAM,
+    selfRestartDelayMs: env.SELF_RESTART_DELAY_MS,
+    authSecret: env.BETTER_AUTH_SECRET,
+    authUrl: env.BETTER_AUTH_URL ?? `http://127.0.0.1:${env.PORT}`,
+    logLevel: env.LOG_LEVEL,
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    childEnv: { ...source },
+  };
+}

@@ -1,0 +1,63 @@
+import express from "express";
+import type { Express } from "express";
+import { toNodeHandler } from "better-auth/node";
+import type { Logger } from "pino";
+import type { Auth } from "../auth/auth.js";
+import type { DeployService } from "../deploy/service.js";
+import { ShuttingDownError } from "../errors.js";
+import { deployRouter } from "./deploy-routes.js";
+import { errorHandler, notFoundHandler } from "./errors.js";
+import { checkLocalRequest } from "./loopback.js";
+import { OPENAPI_DOCUMENT } from "./openapi.js";
+import { selfDeployRouter } from "./self-deploy.js";
+
+/** Everything the HTTP app is built from. */
+export interface AppDeps {
+  service: DeployService;
+  auth: Auth;
+  logger: Logger;
+  /** How long a blocking self-deploy waits. */
+  deployWaitMs: number;
+  bodyLimitBytes: number;
+  /** True once shutdown began: new requests get `503 shutting_down`. */
+  isShuttingDown?: () => boolean;
+}
+
+/** Builds core-back's Express app from its dependencies. No listening, no globals. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  app.set("query parser", "simple");
+
+  app.use((req, res, next) => {
+    const started = Date.now();
+    res.on("finish", () => {
+      deps.logger.info(
+        { method: req.method, path: req.path, status: res.statusCode, ms: Date.now() - started },
+        "request",
+      );
+    });
+    if (deps.isShuttingDown?.() === true && req.path !== "/health") throw new ShuttingDownError();
+    next();
+  });
+
+  app.get("/health", (req, res) => {
+    const local = checkLocalRequest(req.socket.remoteAddress, req.headers);
+    res.json({ ok: true, service: "core-back", local: local.local, mode: deps.service.getMode() });
+  });
+
+  app.get("/api/v1/openapi.json", (_req, res) => {
+    res.json(OPENAPI_DOCUMENT);
+  });
+
+  // Better-Auth reads its own bodies: mounted before any JSON parser.
+  app.all("/api/auth/*splat", toNodeHandler(deps.auth));
+
+  app.use(selfDeployRouter({ service: deps.service, waitMs: deps.deployWaitMs, bodyLimitBytes: deps.bodyLimitBytes }));
+  app.use(deployRouter({ service: deps.service, auth: deps.auth, bodyLimitBytes: deps.bodyLimitBytes }));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

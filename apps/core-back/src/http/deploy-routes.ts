@@ -1,0 +1,86 @@
+import { createReadStream } from "node:fs";
+import { pipeline } from "node:stream/promises";
+import { Router } from "express";
+import { deployModeBodySchema } from "@app-building/types";
+import type { Auth } from "../auth/auth.js";
+import type { DeployService } from "../deploy/service.js";
+import { DeployNotFoundError } from "../errors.js";
+import { jsonBody, parseBody, parseDeployRequest, queryCursor, queryFlag, queryInt } from "./body.js";
+import { followLog } from "./log-follow.js";
+import { currentUser, requireAdmin, requireSession } from "./session.js";
+import { scopeFor, toDeployView } from "./views.js";
+
+/** What the `/deploy` routes need. */
+export interface DeployRoutesDeps {
+  service: DeployService;
+  auth: Auth;
+  bodyLimitBytes: number;
+}
+
+/**
+ * `/deploy`: the platform team's view of deploys, behind Better-Auth (cookie, bearer or
+ * API key): list, get, log (`?follow=1` streams until the deploy ends), start, cancel,
+ * and the deploy mode (admins only).
+ */
+export function deployRouter(deps: DeployRoutesDeps): Router {
+  const { service } = deps;
+  const router = Router();
+  const body = jsonBody(deps.bodyLimitBytes);
+  router.use("/deploy", requireSession(deps.auth));
+
+  router.get("/deploy", (req, res) => {
+    const limit = queryInt(req.query.limit, "limit", 20, 1, 100);
+    const page = service.list(limit, queryCursor(req.query.cursor));
+    res.json({ items: page.items.map(toDeployView), nextCursor: page.nextCursor });
+  });
+
+  router.get("/deploy/mode", requireAdmin, (_req, res) => {
+    res.json({ mode: service.getMode() });
+  });
+
+  router.put("/deploy/mode", requireAdmin, body, (req, res) => {
+    const { mode } = parseBody(deployModeBodySchema, req.body);
+    res.json({ mode: service.setMode(mode) });
+  });
+
+  router.post("/deploy", body, (req, res) => {
+    const request = parseDeployRequest(req.body);
+    const scope = scopeFor(request.scope ?? "auto", service.getMode());
+    const { deploy, joined } = service.start({
+      scope,
+      requestedBy: currentUser(res).email,
+      sessionId: request.sessionId ?? null,
+    });
+    res.status(202).json({ deployId: deploy.id, status: deploy.status, scope: deploy.scope, joined });
+  });
+
+  router.get("/deploy/:id", (req, res) => {
+    const deploy = service.get(req.params.id);
+    if (deploy === undefined) throw new DeployNotFoundError(req.params.id);
+    res.json(toDeployView(deploy));
+  });
+
+  router.get("/deploy/:id/log", async (req, res) => {
+    const follow = queryFlag(req.query.follow, "follow", false);
+    const path = service.getLogPath(req.params.id);
+    res.setHeader("Content-Type", "text/plain; charset=utf-8");
+    res.setHeader("Cache-Control", "no-store");
+    if (follow) {
+      res.setHeader("X-Content-Type-Options", "nosniff");
+      res.flushHeaders();
+      await followLog(service, req.params.id, path, res);
+      return;
+    }
+    await pipeline(createReadStream(path), res).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT" && !res.headersSent) res.end();
+      else if (!res.writableEnded) res.destroy();
+    });
+  });
+
+  router.post("/deploy/:id/cancel", async (req, res) => {
+    const deploy = await service.cancel(req.params.id, currentUser(res).email);
+    res.json(toDeployView(deploy));
+  });
+
+  return router;
+}

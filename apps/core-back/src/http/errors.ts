@@ -1,0 +1,56 @@
+import type { ErrorRequestHandler, RequestHandler } from "express";
+import type { Logger } from "pino";
+import {
+  AppError,
+  InternalError,
+  InvalidBodyError,
+  InvalidJsonError,
+  NotFoundError,
+  PayloadTooLargeError,
+} from "../errors.js";
+
+interface BodyParserError {
+  type?: unknown;
+  status?: unknown;
+  limit?: unknown;
+}
+
+/** Turns body-parser's errors (malformed JSON, too large, bad charset) into typed errors. */
+function fromBodyParser(error: unknown): AppError | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const { type, limit } = error as BodyParserError;
+  if (type === "entity.parse.failed") {
+    return new InvalidJsonError('the body is not valid JSON: send a JSON object such as {"scope":"platform"}', error);
+  }
+  if (type === "entity.too.large") return new PayloadTooLargeError(typeof limit === "number" ? limit : 0);
+  if (type === "encoding.unsupported" || type === "charset.unsupported") {
+    return new InvalidBodyError("the body's encoding is not supported: send plain UTF-8 JSON");
+  }
+  if (type === "request.aborted" || type === "request.size.invalid" || type === "stream.encoding.set") {
+    return new InvalidBodyError("the body was cut short or mis-sized: send it again");
+  }
+  return undefined;
+}
+
+/** Any unknown route is a JSON 404. */
+export const notFoundHandler: RequestHandler = (req) => {
+  throw new NotFoundError(`no route ${req.method} ${req.path}: see docs/self-edit/api.md`);
+};
+
+/**
+ * The one place errors become HTTP: `{error: code, message, ...details}` with the error's
+ * status. Unknown failures are logged and answered `500 internal_error` without their text.
+ */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const appError = error instanceof AppError ? error : (fromBodyParser(error) ?? new InternalError(error));
+    if (appError instanceof InternalError) {
+      logger.error({ err: error, method: req.method, path: req.path }, "request failed unexpectedly");
+    }
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.status(appError.status).json({ error: appError.code, message: appError.message, ...appError.details });
+  };
+}

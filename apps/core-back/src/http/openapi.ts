@@ -1,0 +1,269 @@
+/**
+ * The OpenAPI 3.1 description of core-back's routes, served at `GET /api/v1/openapi.json`
+ * and checked against real responses by the HTTP tests.
+ */
+const errorBody = (extra: Record<string, unknown> = {}, required: string[] = []) => ({
+  type: "object",
+  required: ["error", "message", ...required],
+  properties: { error: { type: "string" }, message: { type: "string" }, ...extra },
+});
+
+const json = (schema: unknown) => ({ content: { "application/json": { schema } } });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const error = (description: string) => ({ description, ...json(ref("Error")) });
+
+const authErrors = {
+  "401": error("No session, or the credentials were refused (`unauthorized`)."),
+};
+
+export const OPENAPI_DOCUMENT = {
+  openapi: "3.1.0",
+  info: {
+    title: "core-back",
+    version: "1.0.0",
+    description:
+      "The platform's back end: the synchronous self-deploy API for agents on this machine, and the authenticated `/deploy` routes. See docs/self-edit/api.md.",
+  },
+  servers: [{ url: "http://127.0.0.1:4000" }],
+  components: {
+    securitySchemes: {
+      sessionCookie: { type: "apiKey", in: "cookie", name: "better-auth.session_token" },
+      bearer: { type: "http", scheme: "bearer" },
+      apiKey: { type: "apiKey", in: "header", name: "x-api-key" },
+    },
+    schemas: {
+      Error: errorBody(),
+      Scope: { type: "string", enum: ["platform", "all"] },
+      RequestedScope: { type: "string", enum: ["auto", "platform", "all"] },
+      Status: {
+        type: "string",
+        enum: ["queued", "building", "restarting", "ok", "error", "cancelled", "timed_out", "interrupted"],
+      },
+      DeployRequest: {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          scope: ref("RequestedScope"),
+          sessionId: { type: "string", minLength: 1, maxLength: 200 },
+        },
+      },
+      SelfDeployResponse: {
+        type: "object",
+        additionalProperties: false,
+        required: ["ok", "deployId", "status", "scope", "durationMs", "exitCode", "errorSummary", "logTail"],
+        properties: {
+          ok: { type: "boolean" },
+          deployId: { type: "string" },
+          status: ref("Status"),
+          scope: ref("Scope"),
+          durationMs: { type: ["integer", "null"] },
+          exitCode: { type: ["integer", "null"] },
+          errorSummary: { type: ["string", "null"] },
+          logTail: { type: "string", description: "The last 8 KB of the deploy log, cut on a UTF-8 boundary." },
+        },
+      },
+      DeployAccepted: {
+        type: "object",
+        additionalProperties: false,
+        required: ["deployId", "status", "scope", "joined"],
+        properties: {
+          deployId: { type: "string" },
+          status: ref("Status"),
+          scope: ref("Scope"),
+          joined: { type: "boolean", description: "Whether the request joined a deploy already waiting to build." },
+        },
+      },
+      BuildInProgress: errorBody({ error: { const: "build_in_progress" }, deployId: { type: "string" } }, ["deployId"]),
+      DeployTimeout: errorBody(
+        { error: { const: "deploy_timeout" }, deployId: { type: "string" }, status: ref("Status") },
+        ["deployId", "status"],
+      ),
+      Deploy: {
+        type: "object",
+        additionalProperties: false,
+        required: [
+          "id",
+          "status",
+          "scope",
+          "filters",
+          "requestedBy",
+          "sessionId",
+          "createdAt",
+          "startedAt",
+          "endedAt",
+          "durationMs",
+          "exitCode",
+          "errorSummary",
+          "phase",
+          "selfRestart",
+        ],
+        properties: {
+          id: { type: "string" },
+          status: ref("Status"),
+          scope: ref("Scope"),
+          filters: { type: "array", items: { type: "string" } },
+          requestedBy: { type: ["string", "null"], description: "The signed-in user's email; null for a self-deploy." },
+          sessionId: { type: ["string", "null"] },
+          createdAt: { type: "string", format: "date-time" },
+          startedAt: { type: ["string", "null"], format: "date-time" },
+          endedAt: { type: ["string", "null"], format: "date-time" },
+          durationMs: { type: ["integer", "null"] },
+          exitCode: { type: ["integer", "null"] },
+          errorSummary: { type: ["string", "null"] },
+          phase: { type: "string", enum: ["queue", "build", "restart", "done"] },
+          selfRestart: { type: "boolean", description: "core-back restarted itself right after this deploy answered." },
+        },
+      },
+      DeployList: {
+        type: "object",
+        additionalProperties: false,
+        required: ["items", "nextCursor"],
+        properties: { items: { type: "array", items: ref("Deploy") }, nextCursor: { type: ["string", "null"] } },
+      },
+      DeployMode: {
+        type: "object",
+        additionalProperties: false,
+        required: ["mode"],
+        properties: { mode: { type: "string", enum: ["restricted", "unrestricted"] } },
+      },
+      Health: {
+        type: "object",
+        required: ["ok", "service", "local", "mode"],
+        properties: {
+          ok: { const: true },
+          service: { const: "core-back" },
+          local: { type: "boolean" },
+          mode: { type: "string", enum: ["restricted", "unrestricted"] },
+        },
+      },
+    },
+  },
+  paths: {
+    "/health": {
+      get: { summary: "Liveness", responses: { "200": { description: "Up.", ...json(ref("Health")) } } },
+    },
+    "/api/v1/self/deploy": {
+      post: {
+        summary: "Build a scope, restart its services, and answer with the outcome",
+        description:
+          "Loopback peers only, no auth. Blocks until the deploy is terminal (or the wait cap passes). Requests coalesce: one deploy runs and one waits; a request joins the waiting deploy, never a running one.",
+        parameters: [
+          {
+            name: "wait",
+            in: "query",
+            required: false,
+            schema: { type: "string", enum: ["true", "false", "1", "0"] },
+            description: "`false` answers 202 at once (or 409 while a build runs).",
+          },
+        ],
+        requestBody: { required: false, ...json(ref("DeployRequest")) },
+        responses: {
+          "200": { description: "The deploy built and restarted.", ...json(ref("SelfDeployResponse")) },
+          "202": { description: "`?wait=false`: the deploy is queued.", ...json(ref("DeployAccepted")) },
+          "400": error("`invalid_json`, `invalid_body`, `invalid_scope` or `invalid_query`."),
+          "403": error("`not_localhost` or `unrestricted_required`."),
+          "409": { description: "`?wait=false` while a build runs.", ...json(ref("BuildInProgress")) },
+          "413": error("`payload_too_large`."),
+          "500": { description: "The deploy failed (ok: false).", ...json(ref("SelfDeployResponse")) },
+          "503": error("`shutting_down`."),
+          "504": { description: "The wait cap passed; the deploy goes on.", ...json(ref("DeployTimeout")) },
+        },
+      },
+    },
+    "/deploy": {
+      get: {
+        summary: "List deploys, newest first",
+        security: [{ sessionCookie: [] }, { bearer: [] }, { apiKey: [] }],
+        parameters: [
+          { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 100 } },
+          { name: "cursor", in: "query", required: false, schema: { type: "string" } },
+        ],
+        responses: {
+          "200": { description: "A page.", ...json(ref("DeployList")) },
+          "400": error("`invalid_query`."),
+          ...authErrors,
+        },
+      },
+      post: {
+        summary: "Queue a deploy as the signed-in user",
+        security: [{ sessionCookie: [] }, { bearer: [] }, { apiKey: [] }],
+        requestBody: { required: false, ...json(ref("DeployRequest")) },
+        responses: {
+          "202": { description: "Queued (or joined the waiting deploy).", ...json(ref("DeployAccepted")) },
+          "400": error("`invalid_json`, `invalid_body` or `invalid_scope`."),
+          "403": error("`unrestricted_required`."),
+          "413": error("`payload_too_large`."),
+          ...authErrors,
+        },
+      },
+    },
+    "/deploy/mode": {
+      get: {
+        summary: "The deploy mode (admins only)",
+        security: [{ sessionCookie: [] }, { bearer: [] }, { apiKey: [] }],
+        responses: {
+          "200": { description: "The mode.", ...json(ref("DeployMode")) },
+          "403": error("`forbidden`: not an admin."),
+          ...authErrors,
+        },
+      },
+      put: {
+        summary: "Set the deploy mode (admins only)",
+        security: [{ sessionCookie: [] }, { bearer: [] }, { apiKey: [] }],
+        requestBody: { required: true, ...json(ref("DeployMode")) },
+        responses: {
+          "200": { description: "The new mode.", ...json(ref("DeployMode")) },
+          "400": error("`invalid_json` or `invalid_body`."),
+          "403": error("`forbidden`: not an admin."),
+          ...authErrors,
+        },
+      },
+    },
+    "/deploy/{id}": {
+      get: {
+        summary: "One deploy",
+        security: [{ sessionCookie: [] }, { bearer: [] }, { apiKey: [] }],
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+        responses: {
+          "200": { description: "The deploy.", ...json(ref("Deploy")) },
+          "404": error("`not_found`."),
+          ...authErrors,
+        },
+      },
+    },
+    "/deploy/{id}/log": {
+      get: {
+        summary: "A deploy's log; `?follow=1` streams it until the deploy ends",
+        security: [{ sessionCookie: [] }, { bearer: [] }, { apiKey: [] }],
+        parameters: [
+          { name: "id", in: "path", required: true, schema: { type: "string" } },
+          {
+            name: "follow",
+            in: "query",
+            required: false,
+            schema: { type: "string", enum: ["true", "false", "1", "0"] },
+          },
+        ],
+        responses: {
+          "200": { description: "The log as text.", content: { "text/plain": { schema: { type: "string" } } } },
+          "400": error("`invalid_query`."),
+          "404": error("`not_found`."),
+          ...authErrors,
+        },
+      },
+    },
+    "/deploy/{id}/cancel": {
+      post: {
+        summary: "Cancel a waiting or running deploy (its whole build process tree stops)",
+        security: [{ sessionCookie: [] }, { bearer: [] }, { apiKey: [] }],
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+        responses: {
+          "200": { description: "The deploy, ended.", ...json(ref("Deploy")) },
+          "404": error("`not_found`."),
+          "409": error("`deploy_finished`: it already ended."),
+          ...authErrors,
+        },
+      },
+    },
+  },
+} as const;

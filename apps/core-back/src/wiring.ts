@@ -1,0 +1,62 @@
+import { join } from "node:path";
+import type { Logger } from "pino";
+import { createAuth, migrateAuth, resolveAuthSecret, type Auth } from "./auth/auth.js";
+import { openDatabase, type Db } from "./db/database.js";
+import { DeployRepository } from "./deploy/repository.js";
+import { BuildRunner } from "./deploy/runner.js";
+import { loadValidatedScopes } from "./deploy/scopes.js";
+import { DeployService } from "./deploy/service.js";
+import type { Config } from "./env.js";
+import { SupervisorClient } from "./supervisor/client.js";
+
+/** The pieces `main.ts` (and the CLI) build from a configuration. */
+export interface Platform {
+  db: Db;
+  auth: Auth;
+  service: DeployService;
+}
+
+/** Opens the database and Better-Auth (migrated). Shared by the server and the admin CLI. */
+export async function openAuth(config: Config): Promise<{ db: Db; auth: Auth }> {
+  const db = openDatabase(config.dbPath);
+  const auth = createAuth({
+    db,
+    secret: resolveAuthSecret(config.authSecret, join(config.dataDir, "auth-secret")),
+    baseURL: config.authUrl,
+  });
+  await migrateAuth(auth);
+  return { db, auth };
+}
+
+/** config → scopes (validated against the workspace) → db → services. */
+export async function buildPlatform(config: Config, logger: Logger): Promise<Platform> {
+  const scopes = await loadValidatedScopes({
+    file: config.buildScopesFile,
+    turboBin: config.turboBin,
+    workspaceDir: config.workspaceDir,
+    env: config.childEnv,
+  });
+  const { db, auth } = await openAuth(config);
+  const service = new DeployService({
+    repository: new DeployRepository(db),
+    builder: new BuildRunner({
+      turboBin: config.turboBin,
+      workspaceDir: config.workspaceDir,
+      env: config.childEnv,
+      killGraceMs: config.killGraceMs,
+    }),
+    restarter:
+      config.supervisorSocket === undefined ? null : new SupervisorClient({ socketPath: config.supervisorSocket }),
+    scopes,
+    logDir: config.logDir,
+    buildTimeoutMs: config.buildTimeoutMs,
+    settleMs: config.settleMs,
+    defaultMode: config.defaultMode,
+    selfProgram: config.selfProgram,
+    selfRestartDelayMs: config.selfRestartDelayMs,
+    cancelWaitMs: config.killGraceMs + 10_000,
+    logger,
+  });
+  await service.recover();
+  return { db, auth, service };
+}

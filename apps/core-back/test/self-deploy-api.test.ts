@@ -1,0 +1,192 @@
+/* eslint-disable @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- response bodies are checked against the OpenAPI document, then read loosely */
+import { request } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LOG_TAIL_BYTES } from "../src/deploy/log-tail.js";
+import { createFixtureWorkspace, type FixtureWorkspace } from "./fixture-workspace.js";
+import { startTestServer, type TestServer } from "./http-harness.js";
+
+let fx: FixtureWorkspace;
+let server: TestServer;
+const DEPLOY = "/api/v1/self/deploy";
+
+beforeAll(async () => {
+  fx = createFixtureWorkspace();
+  server = await startTestServer(fx);
+});
+afterAll(async () => {
+  await server?.close();
+  fx?.remove();
+});
+
+describe("POST /api/v1/self/deploy", () => {
+  it("builds the platform scope and answers 200 with the outcome and the log tail", async () => {
+    fx.setSlowDelay(0);
+    const { status, body } = await server.call("POST", DEPLOY, { body: { scope: "platform", sessionId: "agent-1" } });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ ok: true, status: "ok", scope: "platform", exitCode: 0, errorSummary: null });
+    expect(body.durationMs).toBeGreaterThan(0);
+    expect(body.logTail).toContain("@fx/app:build");
+    expect(Buffer.byteLength(body.logTail)).toBeLessThanOrEqual(LOG_TAIL_BYTES);
+    const row = await server.call("GET", `/deploy/${body.deployId}`, { key: server.adminKey, route: "/deploy/{id}" });
+    expect(row.body).toMatchObject({ sessionId: "agent-1", requestedBy: null, status: "ok", phase: "done" });
+  });
+
+  it("answers 500 with the TypeScript error's file and line in errorSummary when the build breaks", async () => {
+    fx.breakLib();
+    try {
+      const { status, body } = await server.call("POST", DEPLOY, { body: {} });
+      expect(status).toBe(500);
+      expect(body).toMatchObject({ ok: false, status: "error", scope: "platform" });
+      expect(body.exitCode).toBeGreaterThan(0);
+      expect(body.errorSummary).toContain("@fx/lib#build");
+      expect(body.errorSummary).toMatch(/src\/index\.ts\(2,14\): error TS2322/);
+      expect(body.logTail).toContain("error TS2322");
+    } finally {
+      fx.fixLib();
+    }
+  });
+
+  it("lets 20 concurrent calls share at most two builds, and answers every one", async () => {
+    fx.setSlowDelay(300);
+    const runsBefore = fx.slowRuns().length;
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => server.call("POST", DEPLOY, { body: { sessionId: `s${i}` } })),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
+    expect(new Set(answers.map((a) => a.body.deployId)).size).toBeLessThanOrEqual(2);
+    expect(fx.slowRuns().length - runsBefore).toBeLessThanOrEqual(2);
+  });
+
+  it("gives a call made during a running build a later build, which includes the caller's edits", async () => {
+    fx.setSlowDelay(1500);
+    const runsBefore = fx.slowRuns().length;
+    const first = await server.call("POST", `${DEPLOY}?wait=false`, { body: {} });
+    expect(first.status).toBe(202);
+    await expect.poll(() => fx.slowRuns().length, { timeout: 15_000 }).toBe(runsBefore + 1);
+    fx.breakLib();
+    const calledAt = Date.now();
+    const second = await server.call("POST", DEPLOY, { body: {} });
+    fx.fixLib();
+    expect(second.body.deployId).not.toBe(first.body.deployId);
+    expect(second.status).toBe(500);
+    expect(second.body.errorSummary).toMatch(/error TS2322/);
+    const row = await server.call("GET", `/deploy/${second.body.deployId}`, {
+      key: server.adminKey,
+      route: "/deploy/{id}",
+    });
+    expect(Date.parse(row.body.startedAt)).toBeGreaterThanOrEqual(calledAt);
+    const firstRow = await server.call("GET", `/deploy/${first.body.deployId}`, {
+      key: server.adminKey,
+      route: "/deploy/{id}",
+    });
+    expect(firstRow.body.status).toBe("ok");
+  });
+
+  it("answers ?wait=false with 202 at once, then 409 with the running deploy's id while it builds", async () => {
+    fx.setSlowDelay(1500);
+    const accepted = await server.call("POST", `${DEPLOY}?wait=false`, { body: { scope: "auto" } });
+    expect(accepted.status).toBe(202);
+    expect(accepted.body).toMatchObject({ status: "queued", scope: "platform", joined: false });
+    await expect.poll(() => server.service.runningId(), { timeout: 10_000 }).toBe(accepted.body.deployId);
+    const refused = await server.call("POST", `${DEPLOY}?wait=false`, { body: {} });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ error: "build_in_progress", deployId: accepted.body.deployId });
+    await server.service.waitForDone(accepted.body.deployId, 30_000);
+  });
+
+  it("refuses scope all in restricted mode and builds it once an admin allows unrestricted mode", async () => {
+    fx.setSlowDelay(0);
+    const refused = await server.call("POST", DEPLOY, { body: { scope: "all" } });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toBe("unrestricted_required");
+
+    const changed = await server.call("PUT", "/deploy/mode", { key: server.adminKey, body: { mode: "unrestricted" } });
+    expect(changed.body).toEqual({ mode: "unrestricted" });
+    try {
+      const built = await server.call("POST", DEPLOY, { body: { scope: "auto" } });
+      expect(built.status).toBe(200);
+      expect(built.body.scope).toBe("all");
+    } finally {
+      await server.call("PUT", "/deploy/mode", { key: server.adminKey, body: { mode: "restricted" } });
+    }
+  });
+
+  it("keeps building when the caller hangs up, and leaves no listener behind", async () => {
+    fx.setSlowDelay(1500);
+    const abort = new AbortController();
+    const call = fetch(`${server.url}${DEPLOY}`, { method: "POST", body: "{}", signal: abort.signal }).catch(
+      () => "hung up",
+    );
+    await expect.poll(() => server.service.runningId(), { timeout: 10_000 }).toBeDefined();
+    const id = server.service.runningId()!;
+    expect(server.service.listenerCount("done")).toBe(1);
+    abort.abort();
+    expect(await call).toBe("hung up");
+    await expect.poll(() => server.service.listenerCount("done")).toBe(0);
+    expect((await server.service.waitForDone(id, 30_000)).status).toBe("ok");
+  });
+});
+
+describe("who may call the self-deploy", () => {
+  it.each([
+    ["X-Forwarded-For", "127.0.0.1"],
+    ["Forwarded", "for=127.0.0.1"],
+    ["X-Real-IP", "127.0.0.1"],
+  ])("refuses a loopback request carrying %s, as a proxied request is not local", async (header, value) => {
+    const { status, body } = await server.call("POST", DEPLOY, { body: {}, headers: { [header]: value } });
+    expect(status).toBe(403);
+    expect(body.error).toBe("not_localhost");
+  });
+});
+
+describe("bad input gets a 4xx JSON error, never a 5xx", () => {
+  it.each([
+    [
+      "malformed JSON",
+      { raw: "{scope: platform", headers: { "content-type": "application/json" } },
+      400,
+      "invalid_json",
+    ],
+    ["a JSON primitive", { raw: "42", headers: { "content-type": "application/json" } }, 400, "invalid_json"],
+    ["an array", { body: [1] }, 400, "invalid_body"],
+    ["an unknown scope", { body: { scope: "everything" } }, 400, "invalid_scope"],
+    ["a scope of the wrong type", { body: { scope: 7 } }, 400, "invalid_scope"],
+    ["a sessionId of the wrong type", { body: { sessionId: 5 } }, 400, "invalid_body"],
+    ["an unknown field", { body: { scope: "platform", force: true } }, 400, "invalid_body"],
+    ["a body over the limit", { raw: JSON.stringify({ sessionId: "x".repeat(100_000) }) }, 413, "payload_too_large"],
+  ])("%s", async (_what, options, status, code) => {
+    const answer = await server.call("POST", DEPLOY, options);
+    expect(answer.status).toBe(status);
+    expect(answer.body.error).toBe(code);
+    if (code === "invalid_body" && _what.includes("sessionId")) expect(answer.body.message).toContain('"sessionId"');
+    if (_what === "an unknown field") expect(answer.body.message).toContain('"force"');
+  });
+
+  it("refuses an unknown ?wait value", async () => {
+    const answer = await server.call("POST", `${DEPLOY}?wait=maybe`, { body: {} });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toBe("invalid_query");
+  });
+
+  it("answers a huge chunked body with 413 and stays up", async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${server.url}${DEPLOY}`, { method: "POST", headers: { "transfer-encoding": "chunked" } });
+      req.on("response", (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on("error", reject);
+      const chunk = "x".repeat(64 * 1024);
+      for (let i = 0; i < 64; i += 1) req.write(chunk); // 4 MB
+      req.end();
+    });
+    expect(status).toBe(413);
+    expect((await server.call("GET", "/health")).status).toBe(200);
+  });
+
+  it("answers an unknown route with a JSON 404", async () => {
+    const response = await fetch(`${server.url}/nope`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ error: "not_found" });
+  });
+});
