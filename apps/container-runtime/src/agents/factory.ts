@@ -1,5 +1,6 @@
 import type { Config } from "../env.js";
 import { createClaudeAgent, defaultClaudeBin } from "./claude.js";
+import { createCodexAgent } from "./codex.js";
 import { createCommandAgent } from "./command.js";
 import type { AgentAdapter } from "./types.js";
 
@@ -11,6 +12,6 @@ export function createAgent(config: Config, env: () => Record<string, string>): 
     case "claude":
       return createClaudeAgent({ bin: config.claudeBin ?? defaultClaudeBin(), env });
     case "codex":
-      throw new Error(`AGENT=${config.agent} is not available in this build`);
+      return createCodexAgent({ bin: config.codexBin ?? "codex", env });
   }
 }

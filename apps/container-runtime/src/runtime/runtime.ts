@@ -103,7 +103,7 @@ export class Runtime {
     }
     tasks.recoverInterrupted();
     if (config.detached) this.#detachRequested = true;
-    if (config.initialPrompt !== undefined) this.enqueueMessage(config.initialPrompt, null, INITIAL_PROMPT_KEY, true);
+    if (config.initialPrompt !== undefined) this.enqueueMessage(config.initialPrompt, null, INITIAL_PROMPT_KEY);
     await git.prepare();
   }
 
@@ -121,9 +121,8 @@ export class Runtime {
     prompt: string,
     model: string | null,
     idempotencyKey: string | null,
-    allowWhileStarting = false,
   ): { message: Message; created: boolean } {
-    if (this.#stopRequested || (this.#state !== "idle" && this.#state !== "processing" && !allowWhileStarting)) {
+    if (this.#stopRequested || this.#state === "stopping" || this.#state === "stopped") {
       if (idempotencyKey !== null) {
         const { message, created } = this.#d.messages.enqueueIfKnown(idempotencyKey);
         if (message !== undefined) return { message, created };
