@@ -1,0 +1,160 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createFixtureWorkspace, processAlive, type FixtureWorkspace } from "./fixture-workspace.js";
+import {
+  createAdminKey,
+  freePort,
+  MAIN_JS,
+  serverEnv,
+  startServerProcess,
+  waitHealthy,
+  type ServerProcess,
+} from "./server-process.js";
+import { startSupervisord, type TestSupervisord } from "./supervisord.js";
+
+let fx: FixtureWorkspace;
+const started: ServerProcess[] = [];
+
+beforeAll(() => {
+  fx = createFixtureWorkspace();
+});
+afterAll(() => {
+  for (const server of started) if (server.child.exitCode === null) server.child.kill("SIGKILL");
+  fx?.remove();
+});
+
+async function deployRow(url: string, key: string, id: string): Promise<Record<string, unknown>> {
+  const response = await fetch(`${url}/deploy/${id}`, { headers: { "x-api-key": key } });
+  return (await response.json()) as Record<string, unknown>;
+}
+
+describe("core-back as a process (node dist/main.js)", () => {
+  it("refuses to start when build-scopes.json names a package the workspace does not have", () => {
+    const scopes = join(fx.dir, "bad-scopes.json");
+    writeFileSync(
+      scopes,
+      JSON.stringify({
+        scopes: {
+          platform: { description: "p", filters: ["@fx/app...", "@fx/ghost..."], restart: [] },
+          all: { description: "a", filters: ["@fx/*"], restart: [] },
+        },
+      }),
+    );
+    const env = serverEnv(fx, mkdtempSync(join(tmpdir(), "core-back-e2e-")), 1, { BUILD_SCOPES_FILE: scopes });
+    const result = spawnSync(process.execPath, [MAIN_JS], { env, encoding: "utf8", timeout: 30_000 });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/core-back cannot start: .*scope "platform": filter "@fx\/ghost\.\.\."/);
+  });
+
+  it("recovers from kill -9 mid-build: the row becomes interrupted, the orphaned build is stopped, the next deploy works", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "core-back-e2e-"));
+    const env = serverEnv(fx, dataDir, await freePort());
+    const key = createAdminKey(env);
+    const first = await startServerProcess(env);
+    started.push(first);
+
+    fx.setSlowDelay(60_000);
+    const runsBefore = fx.slowRuns().length;
+    const accepted = await fetch(`${first.url}/api/v1/self/deploy?wait=false`, { method: "POST", body: "{}" });
+    expect(accepted.status).toBe(202);
+    const { deployId } = (await accepted.json()) as { deployId: string };
+    await expect.poll(() => fx.slowRuns().length, { timeout: 20_000 }).toBe(runsBefore + 1);
+    const run = fx.slowRuns()[runsBefore]!;
+
+    first.child.kill("SIGKILL");
+    await first.exited;
+    expect(processAlive(run.childPid)).toBe(true); // the build outlived its server
+
+    const second = await startServerProcess(env);
+    started.push(second);
+    const row = await deployRow(second.url, key, deployId);
+    expect(row).toMatchObject({ status: "interrupted", phase: "build" });
+    expect(row.endedAt).not.toBeNull();
+    expect(processAlive(run.pid)).toBe(false);
+    expect(processAlive(run.childPid)).toBe(false);
+
+    fx.setSlowDelay(0);
+    const next = await fetch(`${second.url}/api/v1/self/deploy`, { method: "POST", body: "{}" });
+    expect(next.status).toBe(200);
+    expect(await next.json()).toMatchObject({ ok: true, status: "ok" });
+
+    second.child.kill("SIGTERM");
+    expect(await second.exited).toBe(0);
+  });
+});
+
+describe("core-back under supervisord", () => {
+  let sv: TestSupervisord | undefined;
+  afterAll(async () => {
+    await sv?.stop();
+  });
+
+  it("answers a deploy whose scope restarts core-back first, then restarts itself and records it", async () => {
+    const selfFx = createFixtureWorkspace({ platform: [], all: ["core-back"] });
+    try {
+      const dataDir = mkdtempSync(join(tmpdir(), "core-back-e2e-"));
+      const port = await freePort();
+      const env = serverEnv(selfFx, dataDir, port, { DEPLOY_MODE: "unrestricted", SELF_RESTART_DELAY_MS: "200" });
+      const key = createAdminKey(env);
+      const programEnv = Object.fromEntries(
+        Object.entries(env).filter(
+          (entry): entry is [string, string] =>
+            entry[1] !== undefined &&
+            /^(PORT|WORKSPACE_DIR|CORE_BACK_DATA_DIR|TURBO_BIN|LOG_LEVEL|DEPLOY_|KILL_|BETTER_AUTH_|SELF_)/.test(
+              entry[0],
+            ),
+        ),
+      );
+      sv = await startSupervisord({
+        "core-back": {
+          command: `${process.execPath} ${MAIN_JS}`,
+          startsecs: 1,
+          environment: { ...programEnv, SUPERVISOR_SOCKET: "%(here)s/supervisor.sock" },
+        },
+      });
+      const url = `http://127.0.0.1:${port}`;
+      await waitHealthy(url);
+      const before = await sv.client.getProcessInfo("core-back");
+      expect(before.statename).toBe("RUNNING");
+
+      const response = await fetch(`${url}/api/v1/self/deploy`, {
+        method: "POST",
+        body: JSON.stringify({ scope: "all" }),
+      });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { deployId: string; status: string };
+      expect(body.status).toBe("ok");
+
+      await expect
+        .poll(
+          async () => {
+            const info = await sv!.client.getProcessInfo("core-back");
+            return info.statename === "RUNNING" && info.pid !== before.pid;
+          },
+          { timeout: 20_000 },
+        )
+        .toBe(true);
+      expect(processAlive(before.pid)).toBe(false);
+      await expect
+        .poll(
+          () =>
+            fetch(`${url}/health`).then(
+              (r) => r.status,
+              () => 0,
+            ),
+          { timeout: 10_000 },
+        )
+        .toBe(200);
+      expect(await deployRow(url, key, body.deployId)).toMatchObject({
+        status: "ok",
+        selfRestart: true,
+        phase: "done",
+      });
+    } finally {
+      selfFx.remove();
+    }
+  });
+});
