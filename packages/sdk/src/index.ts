@@ -50,3 +50,4 @@ export {
   type FlyMachineInfo,
 } from "./drivers/fly-api.js";
 export type { Driver, StartOptions, StartProgress } from "./drivers/driver.js";
+export { EXIT_CODES } from "./cli/exit-codes.js";

@@ -1,0 +1,60 @@
+import { createClient } from "../../client/client.js";
+import { startContainer } from "../../lifecycle.js";
+import { configFor, type CliEnvironment } from "../context.js";
+import { EXIT_CODES, UsageError } from "../exit-codes.js";
+import { printJson, progress } from "../output.js";
+
+export interface RunFlags {
+  prompt?: string;
+  interactive?: boolean;
+  driver?: string;
+  repo?: string;
+  branch?: string;
+  pushBranch?: string;
+  agent?: string;
+  model?: string;
+  env?: string[];
+  network?: string;
+  json?: boolean;
+}
+
+/** `app-building run`: start a container, then queue a prompt and detach (one-shot) or open a session (`-i`). */
+export async function run(cli: CliEnvironment, flags: RunFlags): Promise<number> {
+  if (flags.interactive !== true && (flags.prompt === undefined || flags.prompt.trim() === "")) {
+    throw new UsageError("run needs -p PROMPT (one-shot) or -i (interactive)");
+  }
+  if (flags.interactive === true && !cli.isTTY) throw new UsageError("-i needs a terminal; use -p PROMPT for scripts");
+  const oneShot = flags.interactive !== true;
+  const config = configFor(cli, {
+    ...flags,
+    detached: oneShot,
+    initialPrompt: oneShot ? flags.prompt : undefined,
+  });
+  const spinner = progress(flags.json !== true);
+  spinner.step("starting a container");
+  let state;
+  try {
+    state = await startContainer(
+      config,
+      { repoUrl: flags.repo ?? "", cloneBranch: flags.branch ?? "", pushBranch: flags.pushBranch ?? "" },
+      { onProgress: (step) => spinner.step(step) },
+    );
+  } finally {
+    spinner.done();
+  }
+  if (oneShot) {
+    // DETACHED + INITIAL_PROMPT: the runtime queued the prompt before it accepted requests.
+    if (flags.json === true) {
+      printJson({ containerName: state.containerName, driver: state.driver, baseUrl: state.baseUrl, detached: true });
+    } else {
+      process.stdout.write(`${state.containerName}\n`);
+      process.stderr.write(
+        `started ${state.containerName} (${state.driver}); it works on the prompt, then exits.\n` +
+          `  app-building events ${state.containerName} -f   to watch\n`,
+      );
+    }
+    return EXIT_CODES.ok;
+  }
+  const { interactiveSession } = await import("../interactive.js");
+  return interactiveSession(createClient(state), { fromOffset: 0, initialPrompt: flags.prompt });
+}

@@ -1,0 +1,50 @@
+import {
+  AppBuildingError,
+  AuthenticationError,
+  ConfigurationError,
+  ContainerGoneError,
+  ContainerStartError,
+  NotFoundError,
+  TimeoutError,
+} from "../errors.js";
+
+/**
+ * The CLI's exit codes, for scripts.
+ *
+ * @example
+ * ```ts
+ * import { EXIT_CODES } from "@app-building/sdk";
+ * if (result.exitCode === EXIT_CODES.notFound) console.log("no such container");
+ * ```
+ */
+export const EXIT_CODES = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  notFound: 3,
+  auth: 4,
+  gone: 5,
+  config: 6,
+  timeout: 7,
+  startFailed: 8,
+} as const;
+
+/** The exit code for an error. */
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof ConfigurationError)
+    return error.code === "unknown_container" ? EXIT_CODES.notFound : EXIT_CODES.config;
+  if (error instanceof NotFoundError) return EXIT_CODES.notFound;
+  if (error instanceof AuthenticationError) return EXIT_CODES.auth;
+  if (error instanceof ContainerGoneError) return EXIT_CODES.gone;
+  if (error instanceof TimeoutError) return EXIT_CODES.timeout;
+  if (error instanceof ContainerStartError) return EXIT_CODES.startFailed;
+  if (error instanceof UsageError) return EXIT_CODES.usage;
+  return EXIT_CODES.failure;
+}
+
+/** A command line that cannot work: a missing argument or a bad flag value. */
+export class UsageError extends AppBuildingError {
+  constructor(message: string) {
+    super(message, { code: "usage" });
+  }
+}

@@ -1,0 +1,16 @@
+import type { ContainerRegistry } from "../registry/registry.js";
+import { ConfigurationError } from "../errors.js";
+import type { AgentState } from "../state.js";
+
+/** The registry entry of a container named on the command line, or an error that says how to find one. */
+export async function resolveContainer(registry: ContainerRegistry, name: string): Promise<AgentState> {
+  const entry = await registry.find(name);
+  if (entry === null) {
+    throw new ConfigurationError(
+      `No container named ${JSON.stringify(name)} in this registry: \`app-building ls --all\` lists the known ones (or set APP_BUILDING_REGISTRY).`,
+      "unknown_container",
+    );
+  }
+  const { stoppedAt: _stoppedAt, ...state } = entry;
+  return state;
+}
