@@ -95,16 +95,14 @@ export function createApp(deps: AppDeps): Hono {
     }
     throw new UnauthorizedError();
   });
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: deps.maxBodyBytes,
-      onError: async (c) => {
-        await drainRequest(c, DRAIN_LIMIT);
-        throw new PayloadTooLargeError(deps.maxBodyBytes);
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: deps.maxBodyBytes,
+    onError: async (c) => {
+      await drainRequest(c, DRAIN_LIMIT);
+      throw new PayloadTooLargeError(deps.maxBodyBytes);
+    },
+  });
+  app.use("*", limitBody);
 
   app.post("/message", async (c) => {
     const key = c.req.header(IDEMPOTENCY_KEY_HEADER) ?? null;

@@ -63,6 +63,8 @@ export class MessageStore {
   readonly #count;
   readonly #start;
   readonly #finish;
+  /** Queued messages, counted in memory so `/status` costs no query. */
+  #queued: number;
 
   constructor(db: Db) {
     this.#db = db;
@@ -73,6 +75,7 @@ export class MessageStore {
     );
     this.#next = db.prepare<[], MessageRow>("SELECT * FROM messages WHERE status = 'queued' ORDER BY seq LIMIT 1");
     this.#count = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM messages WHERE status = 'queued'");
+    this.#queued = this.#count.get()?.n ?? 0;
     this.#start = db.prepare(
       "UPDATE messages SET status = 'processing', started_at = ? WHERE id = ? AND status = 'queued'",
     );
@@ -94,6 +97,7 @@ export class MessageStore {
       }
       const id = `msg_${randomUUID()}`;
       this.#insert.run(id, idempotencyKey, prompt, model, new Date().toISOString());
+      this.#queued++;
       return { message: toMessage(this.#byId.get(id) as MessageRow), created: true };
     })();
   }
@@ -116,11 +120,11 @@ export class MessageStore {
   }
 
   queueLength(): number {
-    return this.#count.get()?.n ?? 0;
+    return this.#queued;
   }
 
   markProcessing(id: string): void {
-    this.#start.run(new Date().toISOString(), id);
+    if (this.#start.run(new Date().toISOString(), id).changes > 0) this.#queued--;
   }
 
   finish(id: string, outcome: MessageOutcome): void {

@@ -31,9 +31,14 @@ function toTask(row: TaskRow): Task {
 /** The durable task queue: follow-up work the agent queues for itself. */
 export class TaskStore {
   readonly #db: Db;
+  /** Unfinished tasks, counted in memory so `/status` costs no query. */
+  #open: number;
 
   constructor(db: Db) {
     this.#db = db;
+    this.#open =
+      db.prepare<[], { n: number }>("SELECT count(*) AS n FROM tasks WHERE status IN ('pending', 'processing')").get()
+        ?.n ?? 0;
   }
 
   add(prompt: string, maxAttempts: number): Task {
@@ -41,6 +46,7 @@ export class TaskStore {
     this.#db
       .prepare("INSERT INTO tasks (id, prompt, status, max_attempts, created_at) VALUES (?, ?, 'pending', ?, ?)")
       .run(id, prompt, maxAttempts, new Date().toISOString());
+    this.#open++;
     return this.get(id) as Task;
   }
 
@@ -62,11 +68,7 @@ export class TaskStore {
   }
 
   pendingCount(): number {
-    return (
-      this.#db
-        .prepare<[], { n: number }>("SELECT count(*) AS n FROM tasks WHERE status IN ('pending', 'processing')")
-        .get()?.n ?? 0
-    );
+    return this.#open;
   }
 
   /** Starts one more attempt. */
@@ -82,14 +84,18 @@ export class TaskStore {
     this.#db
       .prepare("UPDATE tasks SET status = ?, result = ?, error = ?, ended_at = ? WHERE id = ?")
       .run(status, outcome.result, outcome.error, ended, id);
+    if (status !== "pending") this.#open--;
     return this.get(id) as Task;
   }
 
   /** Ends a task as failed, whatever attempts are left. */
   fail(id: string, error: string): Task {
-    this.#db
-      .prepare("UPDATE tasks SET status = 'failed', error = ?, ended_at = ? WHERE id = ?")
-      .run(error, new Date().toISOString(), id);
+    const changed = this.#db
+      .prepare(
+        "UPDATE tasks SET status = 'failed', error = ?, ended_at = ? WHERE id = ? AND status IN ('pending', 'processing')",
+      )
+      .run(error, new Date().toISOString(), id).changes;
+    if (changed > 0) this.#open--;
     return this.get(id) as Task;
   }
 

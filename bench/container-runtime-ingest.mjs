@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+// Ingest: an agent printing 200k stream-json lines; how many lines per second the runtime
+// persists end to end (from the POST to the message being done with every line readable).
+// Target: >= 20,000 lines/s.  Run after `pnpm build`:  node bench/container-runtime-ingest.mjs
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+const LINES = Number(process.env.LINES ?? 200_000);
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const main = join(root, "apps/container-runtime/dist/main.js");
+const TOKEN = "bench-token-0123456789";
+
+// One stream-json-like assistant line per event, printed as fast as the pipe takes them.
+const AGENT = `
+const n = Number(process.argv[1]);
+const line = (i) => JSON.stringify({ type: "assistant", message: { id: "msg_" + i, role: "assistant", content: [{ type: "text", text: "line " + i + " of the agent's output" }] }, session_id: "bench" }) + "\\n";
+let i = 0;
+function pump() {
+  while (i < n) {
+    let chunk = "";
+    for (let k = 0; k < 500 && i < n; k++) chunk += line(i++);
+    if (!process.stdout.write(chunk)) return process.stdout.once("drain", pump);
+  }
+}
+pump();
+`;
+
+async function start(dir) {
+  const child = spawn(process.execPath, [main], {
+    env: {
+      PATH: process.env.PATH,
+      HOME: dir,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      CONTAINER_TOKEN: TOKEN,
+      AGENT: "command",
+      AGENT_COMMAND: JSON.stringify([process.execPath, "-e", AGENT]),
+      DATA_DIR: join(dir, "data"),
+      WORKSPACE_DIR: join(dir, "ws"),
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const port = await new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).once("line", (l) => resolve(JSON.parse(l).port));
+    child.once("exit", (code) => reject(new Error(`runtime exited ${code}`)));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const api = async (path, body) => {
+    const res = await fetch(url + path, {
+      method: body === undefined ? "GET" : "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return res.json();
+  };
+  return { child, api };
+}
+
+const dir = mkdtempSync(join(tmpdir(), "bench-ingest-"));
+const rt = await start(dir);
+try {
+  const before = (await rt.api("/events?limit=1")).nextOffset;
+  const started = performance.now();
+  const { id } = await rt.api("/message", { prompt: String(LINES) });
+  let offset = before;
+  for (;;) {
+    const page = await rt.api(`/events?offset=${offset}&limit=10000&wait=30`);
+    offset = page.nextOffset;
+    if (page.items.some((e) => e.kind === "message.done" && e.messageId === id)) break;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const agentEvents = (await rt.api(`/events?offset=${offset - 1}`)).items.length;
+  const message = await rt.api(`/message/${id}`);
+  console.log(
+    JSON.stringify({
+      benchmark: "container-runtime-ingest",
+      lines: LINES,
+      status: message.status,
+      eventsWritten: offset - before,
+      seconds: Number(seconds.toFixed(3)),
+      linesPerSecond: Math.round(LINES / seconds),
+      targetLinesPerSecond: 20_000,
+      met: message.status === "done" && agentEvents >= 1 && LINES / seconds >= 20_000,
+    }),
+  );
+} finally {
+  rt.child.kill("SIGKILL");
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+// Journal at scale: an agent prints 1,000,100 lines; then the runtime's resident memory, and
+// the median time of `GET /events?offset=N` at N = 1,000,000 against N = 10 (same page size).
+// Targets: RSS <= 150 MB after 1M events; median <= 5 ms at N = 1,000,000.
+// Run after `pnpm build`:  node bench/container-runtime-journal.mjs
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+const LINES = Number(process.env.LINES ?? 1_000_100);
+const READS = Number(process.env.READS ?? 300);
+const LIMIT = Number(process.env.LIMIT ?? 100);
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const main = join(root, "apps/container-runtime/dist/main.js");
+const TOKEN = "bench-token-0123456789";
+
+const AGENT = `
+const n = Number(process.argv[1]);
+const line = (i) => JSON.stringify({ type: "assistant", message: { role: "assistant", content: [{ type: "text", text: "event " + i }] } }) + "\\n";
+let i = 0;
+function pump() {
+  while (i < n) {
+    let chunk = "";
+    for (let k = 0; k < 500 && i < n; k++) chunk += line(i++);
+    if (!process.stdout.write(chunk)) return process.stdout.once("drain", pump);
+  }
+}
+pump();
+`;
+
+function rssMb(pid) {
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]);
+  return Math.round(kb / 1024);
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+const dir = mkdtempSync(join(tmpdir(), "bench-journal-"));
+const child = spawn(process.execPath, [main], {
+  env: {
+    PATH: process.env.PATH,
+    HOME: dir,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    CONTAINER_TOKEN: TOKEN,
+    AGENT: "command",
+    AGENT_COMMAND: JSON.stringify([process.execPath, "-e", AGENT]),
+    DATA_DIR: join(dir, "data"),
+    WORKSPACE_DIR: join(dir, "ws"),
+  },
+  stdio: ["ignore", "pipe", "inherit"],
+});
+try {
+  const port = await new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).once("line", (l) => resolve(JSON.parse(l).port));
+    child.once("exit", (code) => reject(new Error(`runtime exited ${code}`)));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const headers = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
+  const get = async (path) => (await fetch(url + path, { headers })).json();
+  const started = performance.now();
+  const { id } = await (
+    await fetch(`${url}/message`, { method: "POST", headers, body: JSON.stringify({ prompt: String(LINES) }) })
+  ).json();
+  for (;;) {
+    const message = await get(`/message/${id}`);
+    if (message.status !== "queued" && message.status !== "processing") break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const ingestSeconds = (performance.now() - started) / 1000;
+  const rssAfterIngest = rssMb(child.pid);
+
+  async function timeReads(offset) {
+    const times = [];
+    for (let i = 0; i < READS; i++) {
+      const t0 = performance.now();
+      const page = await get(`/events?offset=${offset}&limit=${LIMIT}`);
+      times.push(performance.now() - t0);
+      if (page.items[0]?.offset !== offset) throw new Error(`read at ${offset} returned ${page.items[0]?.offset}`);
+    }
+    return median(times);
+  }
+  await timeReads(10); // warm up the connection and the statement cache
+  const medianAt10 = await timeReads(10);
+  const medianAt1M = await timeReads(1_000_000);
+  const rss = rssMb(child.pid);
+  console.log(
+    JSON.stringify({
+      benchmark: "container-runtime-journal",
+      agentLines: LINES,
+      ingestSeconds: Number(ingestSeconds.toFixed(1)),
+      linesPerSecond: Math.round(LINES / ingestSeconds),
+      rssMbAfter1MEvents: rssAfterIngest,
+      rssMbAfterReads: rss,
+      pageLimit: LIMIT,
+      medianMsAtOffset10: Number(medianAt10.toFixed(2)),
+      medianMsAtOffset1M: Number(medianAt1M.toFixed(2)),
+      targetRssMb: 150,
+      targetMedianMs: 5,
+      met: rss <= 150 && rssAfterIngest <= 150 && medianAt1M <= 5,
+    }),
+  );
+} finally {
+  child.kill("SIGKILL");
+  rmSync(dir, { recursive: true, force: true });
+}

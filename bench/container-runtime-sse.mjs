@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// Delivery: the time from an agent printing a line to an SSE client receiving it as an
+// event (both on this machine, one clock). Target: p50 <= 5 ms, p99 <= 20 ms.
+// Run after `pnpm build`:  node bench/container-runtime-sse.mjs
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+const LINES = Number(process.env.LINES ?? 2000);
+const INTERVAL_MS = Number(process.env.INTERVAL_MS ?? 2);
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const main = join(root, "apps/container-runtime/dist/main.js");
+const TOKEN = "bench-token-0123456789";
+
+// Prints one timestamped line every INTERVAL_MS (wall clock in ms with sub-ms precision).
+const AGENT = `
+const [n, every] = process.argv[1].split(",").map(Number);
+let i = 0;
+const now = () => performance.timeOrigin + performance.now();
+const timer = setInterval(() => {
+  process.stdout.write(JSON.stringify({ type: "tick", i, t: now() }) + "\\n");
+  if (++i >= n) { clearInterval(timer); }
+}, every);
+`;
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+const dir = mkdtempSync(join(tmpdir(), "bench-sse-"));
+const child = spawn(process.execPath, [main], {
+  env: {
+    PATH: process.env.PATH,
+    HOME: dir,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    CONTAINER_TOKEN: TOKEN,
+    AGENT: "command",
+    AGENT_COMMAND: JSON.stringify([process.execPath, "-e", AGENT]),
+    DATA_DIR: join(dir, "data"),
+    WORKSPACE_DIR: join(dir, "ws"),
+  },
+  stdio: ["ignore", "pipe", "inherit"],
+});
+try {
+  const port = await new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).once("line", (l) => resolve(JSON.parse(l).port));
+    child.once("exit", (code) => reject(new Error(`runtime exited ${code}`)));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const headers = { authorization: `Bearer ${TOKEN}` };
+  const start = (await (await fetch(`${url}/events?limit=1`, { headers })).json()).nextOffset;
+  const response = await fetch(`${url}/events?offset=${start}`, {
+    headers: { ...headers, accept: "text/event-stream" },
+  });
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  await fetch(`${url}/message`, {
+    method: "POST",
+    headers: { ...headers, "content-type": "application/json" },
+    body: JSON.stringify({ prompt: `${LINES},${INTERVAL_MS}` }),
+  });
+  const latencies = [];
+  let buffer = "";
+  while (latencies.length < LINES) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    const received = performance.timeOrigin + performance.now();
+    buffer += value;
+    let end;
+    while ((end = buffer.indexOf("\n\n")) !== -1) {
+      const frame = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const data = /^data: (.*)$/m.exec(frame)?.[1];
+      if (data === undefined) continue;
+      const event = JSON.parse(data);
+      if (event.kind === "agent" && event.data.type === "tick") latencies.push(received - event.data.t);
+    }
+  }
+  await reader.cancel();
+  latencies.sort((a, b) => a - b);
+  const p50 = percentile(latencies, 50);
+  const p99 = percentile(latencies, 99);
+  console.log(
+    JSON.stringify({
+      benchmark: "container-runtime-sse",
+      lines: latencies.length,
+      intervalMs: INTERVAL_MS,
+      p50Ms: Number(p50.toFixed(2)),
+      p99Ms: Number(p99.toFixed(2)),
+      maxMs: Number(latencies.at(-1).toFixed(2)),
+      targetP50Ms: 5,
+      targetP99Ms: 20,
+      met: latencies.length === LINES && p50 <= 5 && p99 <= 20,
+    }),
+  );
+} finally {
+  child.kill("SIGKILL");
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+// /status under load while the agent streams: requests per second and p99 latency of
+// `GET /status` (8 keep-alive connections) while an agent prints ~20k lines/s.
+// Target: >= 2,000 req/s with p99 <= 20 ms.  Run after `pnpm build`:
+//   node bench/container-runtime-status.mjs
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { Agent, request } from "node:http";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+const SECONDS = Number(process.env.SECONDS ?? 5);
+const CONNECTIONS = Number(process.env.CONNECTIONS ?? 8);
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const main = join(root, "apps/container-runtime/dist/main.js");
+const TOKEN = "bench-token-0123456789";
+
+// Streams 200 lines every 10 ms (~20k lines/s) until killed.
+const AGENT = `
+let i = 0;
+setInterval(() => {
+  let chunk = "";
+  for (let k = 0; k < 200; k++) chunk += JSON.stringify({ type: "assistant", message: { content: [{ type: "text", text: "streaming line " + i++ }] } }) + "\\n";
+  process.stdout.write(chunk);
+}, 10);
+`;
+
+const dir = mkdtempSync(join(tmpdir(), "bench-status-"));
+const child = spawn(process.execPath, [main], {
+  env: {
+    PATH: process.env.PATH,
+    HOME: dir,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    CONTAINER_TOKEN: TOKEN,
+    AGENT: "command",
+    AGENT_COMMAND: JSON.stringify([process.execPath, "-e", AGENT]),
+    DATA_DIR: join(dir, "data"),
+    WORKSPACE_DIR: join(dir, "ws"),
+  },
+  stdio: ["ignore", "pipe", "inherit"],
+});
+
+try {
+  const port = await new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).once("line", (l) => resolve(JSON.parse(l).port));
+    child.once("exit", (code) => reject(new Error(`runtime exited ${code}`)));
+  });
+  const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  const call = (method, path, body) =>
+    new Promise((resolve, reject) => {
+      const req = request(
+        {
+          host: "127.0.0.1",
+          port,
+          method,
+          path,
+          agent,
+          headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+        },
+        (res) => {
+          let text = "";
+          res.setEncoding("utf8");
+          res.on("data", (c) => (text += c));
+          res.on("end", () => resolve({ status: res.statusCode, text }));
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
+  await call("POST", "/message", JSON.stringify({ prompt: "stream" }));
+  // let the agent get going
+  for (;;) {
+    const status = JSON.parse((await call("GET", "/status")).text);
+    if (status.state === "processing") break;
+  }
+  const latencies = [];
+  let errors = 0;
+  const until = performance.now() + SECONDS * 1000;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (performance.now() < until) {
+        const start = performance.now();
+        const res = await call("GET", "/status");
+        latencies.push(performance.now() - start);
+        if (res.status !== 200) errors++;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - t0) / 1000;
+  latencies.sort((a, b) => a - b);
+  const p = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+  const rps = latencies.length / elapsed;
+  const status = JSON.parse((await call("GET", "/status")).text);
+  console.log(
+    JSON.stringify({
+      benchmark: "container-runtime-status",
+      seconds: Number(elapsed.toFixed(2)),
+      connections: CONNECTIONS,
+      requests: latencies.length,
+      errors,
+      requestsPerSecond: Math.round(rps),
+      p50Ms: Number(p(0.5).toFixed(2)),
+      p99Ms: Number(p(0.99).toFixed(2)),
+      agentStillStreaming: status.state === "processing",
+      targetRequestsPerSecond: 2000,
+      targetP99Ms: 20,
+      met: errors === 0 && rps >= 2000 && p(0.99) <= 20,
+    }),
+  );
+  agent.destroy();
+} finally {
+  child.kill("SIGKILL");
+  rmSync(dir, { recursive: true, force: true });
+}
