@@ -34,6 +34,13 @@ export class InvalidBodyError extends AppError {
   }
 }
 
+/** A query parameter or header failed validation; the message names it. */
+export class InvalidQueryError extends AppError {
+  constructor(message: string) {
+    super(ERROR_CODES.invalidQuery, 400, message);
+  }
+}
+
 /** The body is not JSON. */
 export class InvalidJsonError extends AppError {
   constructor() {

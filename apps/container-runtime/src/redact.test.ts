@@ -22,6 +22,11 @@ describe("createRedactor", () => {
     expect(input.a[0]).toBe("sk-live-123456");
   });
 
+  it("also replaces a secret in its JSON-escaped form", () => {
+    const quoted = createRedactor(['pa"ss\\word']);
+    expect(quoted.text(JSON.stringify({ v: 'pa"ss\\word' }))).toBe(`{"v":"${REDACTED}"}`);
+  });
+
   it("passes everything through when there are no secrets", () => {
     const none = createRedactor([]);
     expect(none.text("anything")).toBe("anything");

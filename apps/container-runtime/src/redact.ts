@@ -21,7 +21,9 @@ function escapeRegExp(value: string): string {
  * secret that contains another is replaced whole.
  */
 export function createRedactor(secrets: Iterable<string>): Redactor {
-  const values = [...new Set([...secrets].filter((s) => s.length >= MIN_SECRET_LENGTH))].sort(
+  // a secret with quotes, backslashes or control characters also appears JSON-escaped in journaled JSON
+  const withEscaped = [...secrets].flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]);
+  const values = [...new Set(withEscaped.filter((s) => s.length >= MIN_SECRET_LENGTH))].sort(
     (a, b) => b.length - a.length,
   );
   if (values.length === 0) {

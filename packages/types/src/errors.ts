@@ -28,6 +28,7 @@ export type ErrorBody = z.infer<typeof errorBodySchema>;
 export const ERROR_CODES = {
   invalidBody: "invalid_body",
   invalidJson: "invalid_json",
+  invalidQuery: "invalid_query",
   payloadTooLarge: "payload_too_large",
   unauthorized: "unauthorized",
   forbidden: "forbidden",

@@ -11,7 +11,7 @@ import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import {
   AppError,
-  InvalidBodyError,
+  InvalidQueryError,
   NotFoundError,
   NotLocalhostError,
   PayloadTooLargeError,
@@ -107,7 +107,9 @@ export function createApp(deps: AppDeps): Hono {
   app.post("/message", async (c) => {
     const key = c.req.header(IDEMPOTENCY_KEY_HEADER) ?? null;
     if (key !== null && (key.trim() === "" || key.length > MAX_IDEMPOTENCY_KEY)) {
-      throw new InvalidBodyError(`the ${IDEMPOTENCY_KEY_HEADER} header must be 1 to ${MAX_IDEMPOTENCY_KEY} characters`);
+      throw new InvalidQueryError(
+        `the ${IDEMPOTENCY_KEY_HEADER} header must be 1 to ${MAX_IDEMPOTENCY_KEY} characters`,
+      );
     }
     const body = await readJson(c, sendMessageRequestSchema);
     const { message, created } = runtime.enqueueMessage(body.prompt, body.model ?? null, key);

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { z } from "zod";
-import { InvalidBodyError, InvalidJsonError } from "../errors.js";
+import { InvalidBodyError, InvalidJsonError, InvalidQueryError } from "../errors.js";
 
 /** Names each bad field of a failed zod parse in one sentence. */
 export function describeIssues(error: z.ZodError): string {
@@ -30,6 +30,6 @@ export async function readJson<T extends z.ZodType>(c: Context, schema: T): Prom
 /** Validates the query string; a bad parameter is a 400 naming it. */
 export function readQuery<T extends z.ZodType>(c: Context, schema: T): z.infer<T> {
   const parsed = schema.safeParse(c.req.query());
-  if (!parsed.success) throw new InvalidBodyError(`invalid query: ${describeIssues(parsed.error)}`);
+  if (!parsed.success) throw new InvalidQueryError(`invalid query: ${describeIssues(parsed.error)}`);
   return parsed.data;
 }

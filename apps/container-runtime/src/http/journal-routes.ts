@@ -1,7 +1,7 @@
 import { journalQuerySchema } from "@app-building/types";
 import type { Context } from "hono";
 import { stream } from "hono/streaming";
-import { InvalidBodyError } from "../errors.js";
+import { InvalidQueryError } from "../errors.js";
 import type { ReadableLog } from "../journal/offset-log.js";
 import { readQuery } from "./body.js";
 
@@ -19,7 +19,7 @@ function resumeOffset(c: Context, queryOffset: number | undefined): number {
   if (lastId !== undefined && lastId.trim() !== "") {
     const n = Number(lastId);
     if (!Number.isSafeInteger(n) || n < 0)
-      throw new InvalidBodyError("Last-Event-ID must be an offset (an integer >= 0)");
+      throw new InvalidQueryError("Last-Event-ID must be an offset (an integer >= 0)");
     return n + 1;
   }
   return queryOffset ?? 0;
