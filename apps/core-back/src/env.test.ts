@@ -42,3 +42,13 @@ describe("loadConfig", () => {
     }
   });
 });
+
+describe("the build environment", () => {
+  it("puts the workspace's pinned tools first on PATH, so turbo finds pnpm under supervisord too", () => {
+    const workspace = new URL("../../..", import.meta.url).pathname.replace(/\/$/, "");
+    const config = loadConfig({ WORKSPACE_DIR: workspace, PATH: "/usr/bin" });
+    const path = config.childEnv.PATH!.split(":");
+    expect(path).toContain(`${workspace}/node_modules/.bin`);
+    expect(path[path.length - 1]).toBe("/usr/bin");
+  });
+});

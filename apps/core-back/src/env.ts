@@ -1,4 +1,5 @@
-import { dirname, join, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { deployModeSchema } from "@app-building/types";
 import { z } from "zod";
@@ -22,7 +23,8 @@ const envSchema = z.object({
   DEPLOY_MODE: deployModeSchema.default("restricted"),
   BUILD_TIMEOUT_MS: int(540_000, 1),
   DEPLOY_WAIT_MS: int(570_000, 1),
-  DEPLOY_SETTLE_MS: int(250),
+  DEPLOY_SETTLE_MS: int(20),
+  DEPLOY_SETTLE_MAX_MS: int(250),
   KILL_GRACE_MS: int(5_000, 1),
   SUPERVISOR_SOCKET: optionalText,
   SELF_PROGRAM: z
@@ -52,7 +54,10 @@ export interface Config {
   buildTimeoutMs: number;
   /** How long a blocking self-deploy waits before answering `504 deploy_timeout`. */
   deployWaitMs: number;
+  /** The settle window: quiet time after the last joining request before a build starts. */
   settleMs: number;
+  /** The longest a settle window may last. */
+  maxSettleMs: number;
   killGraceMs: number;
   /** supervisord's socket; without it, restarts are skipped (and logged). */
   supervisorSocket: string | undefined;
@@ -100,6 +105,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     buildTimeoutMs: env.BUILD_TIMEOUT_MS,
     deployWaitMs: env.DEPLOY_WAIT_MS,
     settleMs: env.DEPLOY_SETTLE_MS,
+    maxSettleMs: env.DEPLOY_SETTLE_MAX_MS,
     killGraceMs: env.KILL_GRACE_MS,
     supervisorSocket: env.SUPERVISOR_SOCKET,
     selfProgram: env.SELF_PROGRAM,
@@ -109,6 +115,18 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: env.LOG_LEVEL,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
-    childEnv: { ...source },
+    childEnv: { ...source, PATH: buildPath(workspaceDir, source.PATH) },
   };
+}
+
+/**
+ * The PATH builds run with: the workspace's pinned tools (`.tools/bin`, where the setup
+ * installs pnpm, which turbo needs to run tasks) and `node_modules/.bin` come first, so a
+ * deploy works under supervisord whatever PATH that was started with.
+ */
+function buildPath(workspaceDir: string, path: string | undefined): string {
+  const extra = [join(workspaceDir, ".tools", "bin"), join(workspaceDir, "node_modules", ".bin")].filter((dir) =>
+    existsSync(dir),
+  );
+  return [...extra, ...(path === undefined || path === "" ? [] : [path])].join(delimiter);
 }

@@ -51,6 +51,7 @@ export async function buildPlatform(config: Config, logger: Logger): Promise<Pla
     logDir: config.logDir,
     buildTimeoutMs: config.buildTimeoutMs,
     settleMs: config.settleMs,
+    maxSettleMs: config.maxSettleMs,
     defaultMode: config.defaultMode,
     selfProgram: config.selfProgram,
     selfRestartDelayMs: config.selfRestartDelayMs,

@@ -42,6 +42,24 @@ describe("DeployService coalescing", () => {
     expect(fx.slowRuns().length - runsBefore).toBe(1);
   });
 
+  it("keeps a waiting deploy open while requests keep arriving, so a spread-out burst still shares one build", async () => {
+    fx.setSlowDelay(0);
+    const debounced = createTestService(fx, { settleMs: 60, maxSettleMs: 5_000 }).service;
+    try {
+      const ids = new Set<string>();
+      for (let i = 0; i < 8; i += 1) {
+        ids.add(debounced.start({ scope: "platform", ...asSelf }).deploy.id);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      expect(ids.size).toBe(1);
+      expect(debounced.runningId()).toBeUndefined();
+      const [id] = [...ids];
+      expect((await debounced.waitForDone(id!, 60_000)).status).toBe("ok");
+    } finally {
+      await debounced.shutdown();
+    }
+  });
+
   it("gives a request made during a running build a new build that started after it and sees its edits", async () => {
     fx.setSlowDelay(1500);
     const runsBefore = fx.slowRuns().length;

@@ -63,8 +63,13 @@ export interface DeployServiceOptions {
   scopes: BuildScopes;
   logDir: string;
   buildTimeoutMs: number;
-  /** How long a new deploy waits for more requests to join it before it builds. */
+  /**
+   * The settle window: a waiting deploy builds once no request joined it for this long
+   * (a debounce), so a burst shares one build while a lone request barely waits.
+   */
   settleMs: number;
+  /** The most the settle window may last, counted from the waiting deploy's first request. */
+  maxSettleMs?: number;
   defaultMode: DeployMode;
   /** core-back's own supervisord program name. */
   selfProgram: string;
@@ -84,12 +89,13 @@ const SCOPE_WIDTH: Record<BuildScope, number> = { platform: 0, all: 1 };
  * deploy (creating it if there is none), never the running one, because a build that
  * already started may not contain the caller's latest edits. The check and the claim
  * happen synchronously, before any `await`, so two requests can never both create a
- * waiting deploy. A new waiting deploy builds after a short settle window, so a burst of
- * near-simultaneous requests shares one build.
+ * waiting deploy. When nothing runs, a waiting deploy builds once no request joined it
+ * for `settleMs` (at most `maxSettleMs` after its first request), so a burst of
+ * near-simultaneous requests shares one build while a lone request barely waits.
  */
 export class DeployService extends EventEmitter<DeployEvents> {
   private running: { id: string; abort: AbortController } | undefined;
-  private pending: { id: string } | undefined;
+  private pending: { id: string; firstAt: number } | undefined;
   private settleTimer: NodeJS.Timeout | undefined;
   private selfRestartPending = false;
   private closed = false;
@@ -138,6 +144,7 @@ export class DeployService extends EventEmitter<DeployEvents> {
           filters: [...this.options.scopes.scopes[input.scope].filters],
         });
       }
+      if (this.running === undefined) this.settle();
       return { deploy, joined: true };
     }
     const id = randomUUID();
@@ -154,8 +161,8 @@ export class DeployService extends EventEmitter<DeployEvents> {
       deploy.logPath,
       `deploy ${id} queued: scope ${input.scope}, requested by ${input.requestedBy ?? "self-deploy"}`,
     );
-    this.pending = { id };
-    if (this.running === undefined) this.scheduleNext(this.options.settleMs);
+    this.pending = { id, firstAt: Date.now() };
+    if (this.running === undefined) this.settle();
     return { deploy, joined: false };
   }
 
@@ -283,6 +290,14 @@ export class DeployService extends EventEmitter<DeployEvents> {
     }
     this.running?.abort.abort();
     await this.runningDone;
+  }
+
+  /** (Re)starts the settle window of the waiting deploy. */
+  private settle(): void {
+    if (this.pending === undefined) return;
+    const { settleMs, maxSettleMs = settleMs } = this.options;
+    const capAt = this.pending.firstAt + Math.max(settleMs, maxSettleMs);
+    this.scheduleNext(Math.max(0, Math.min(settleMs, capAt - Date.now())));
   }
 
   private scheduleNext(delayMs: number): void {
