@@ -16,6 +16,19 @@ function logJson(row: unknown): string {
   return `{"offset":${offset},"time":"${time}","stream":"${stream}","line":${JSON.stringify(line)}}`;
 }
 
+let lastMs = 0;
+let lastIso = "";
+
+/** The current time as ISO text, formatted at most once per millisecond (agents print bursts). */
+function nowIso(): string {
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+}
+
 /** The longest log line kept whole; longer lines are cut and marked. */
 const MAX_LOG_LINE = 64 * 1024;
 
@@ -37,7 +50,7 @@ export class Journal {
   /** Records an event; `data` is any JSON value (the agent's own event, or the runtime's). */
   event(kind: EventKind, messageId: string | null, data: unknown): number {
     const text = JSON.stringify(data ?? null);
-    return this.events.append(new Date().toISOString(), messageId, kind, this.#redactor.text(text));
+    return this.events.append(nowIso(), messageId, kind, this.#redactor.text(text));
   }
 
   /**
@@ -45,13 +58,13 @@ export class Journal {
    * caller has already checked it is a JSON object.
    */
   agentLine(messageId: string | null, jsonLine: string): number {
-    return this.events.append(new Date().toISOString(), messageId, "agent", this.#redactor.text(jsonLine));
+    return this.events.append(nowIso(), messageId, "agent", this.#redactor.text(jsonLine));
   }
 
   /** Records one log line. */
   log(stream: LogLine["stream"], line: string): number {
     const cut = line.length > MAX_LOG_LINE ? `${line.slice(0, MAX_LOG_LINE)}… [cut]` : line;
-    return this.logs.append(new Date().toISOString(), stream, this.#redactor.text(cut));
+    return this.logs.append(nowIso(), stream, this.#redactor.text(cut));
   }
 
   /** Commits everything recorded so far. */
