@@ -4,7 +4,8 @@
 #
 #   docker/build-runtime-image.sh [--force] [--no-build] [[--tag] NAME]
 #
-#   --force     rebuild even when the image is up to date
+#   --force     rebuild from scratch (dependencies staged anew, no layer cache) even when the
+#               image is up to date
 #   --no-build  use the runtime's dist/ as it is (the caller built it) instead of running
 #               turbo's build of @app-building/container-runtime and the skills first
 #   NAME        the image's name (default $APP_BUILDING_RUNTIME_IMAGE, else $IMAGE_REF,
@@ -12,7 +13,8 @@
 #
 # The image is rebuilt only when missing or when something it is made from changed (its
 # label app-building.inputs holds the hash of docker/runtime-inputs.mjs). The build needs no
-# registry: the runtime and its production node_modules are staged from pnpm's store.
+# registry: the production node_modules are staged from pnpm's store (pnpm deploy), once per
+# set of dependencies, and kept in $APP_BUILDING_CACHE_DIR (default ~/.cache/app-building).
 # Prints the image's name on its last line.
 set -euo pipefail
 
@@ -38,7 +40,7 @@ while [ "$#" -gt 0 ]; do
       shift
       ;;
     -h | --help)
-      sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     -*) die "unknown option \"$1\": use --force, --no-build or --tag NAME" ;;
@@ -71,7 +73,8 @@ for built in apps/container-runtime/dist/main.js skills/dist/index.js; do
   [ -f "$root/$built" ] || die "$built is missing: build first (pnpm exec turbo run build --filter=@app-building/container-runtime... --filter=@app-building/skills)"
 done
 
-inputs="$(cd "$root" && PNPM="$pnpm" node "$here/runtime-inputs.mjs" "$base_id")"
+read -r deps_hash inputs < <(cd "$root" && PNPM="$pnpm" node "$here/runtime-inputs.mjs" "$base_id")
+[ -n "$inputs" ] || die "could not hash what the image is made from (docker/runtime-inputs.mjs)"
 current="$(docker image inspect --format '{{ index .Config.Labels "app-building.inputs" }}' "$image" 2>/dev/null || true)"
 if [ "$force" = 0 ] && [ "$current" = "$inputs" ]; then
   say "$image is up to date"
@@ -83,45 +86,64 @@ if [ -n "$current" ] && [ "$force" = 0 ]; then say "$image is out of date: rebui
 work="$(mktemp -d "${TMPDIR:-/tmp}/app-building-runtime-image.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 context="$work/context"
-mkdir -p "$context"
+mkdir -p "$context/runtime"
+stage_started="$(date +%s)"
 
-say "staging the runtime with its production dependencies (pnpm deploy --prod, offline)"
-(cd "$root" && "$pnpm" --filter @app-building/container-runtime deploy --prod --legacy --offline \
-  "$context/runtime" >"$work/deploy.log" 2>&1) || {
-  tail -n 20 "$work/deploy.log" | sed 's/^/  | /' >&2
-  die "pnpm deploy failed (is 'pnpm install' done?)"
-}
-runtime="$context/runtime"
-# Only what runs: the built code, its manifest and its dependencies.
-find "$runtime" -mindepth 1 -maxdepth 1 -not -name dist -not -name package.json -not -name node_modules \
-  -exec rm -rf {} +
-find "$runtime/dist" \( -name '*.test.*' -o -name '*.map' \) -delete
-store="$runtime/node_modules/.pnpm"
-claude_pkg="$(readlink -f "$runtime/node_modules/@anthropic-ai/claude-code")"
-[ -x "$claude_pkg/bin/claude.exe" ] || die "Claude Code's binary is missing from the staged runtime ($claude_pkg/bin/claude.exe)"
-# Claude Code's install step copied the native binary of this platform into bin/claude.exe:
-# the platform packages would only add a second copy of it (hundreds of MB).
-if [ "$(stat -c %s "$claude_pkg/bin/claude.exe")" -gt 1000000 ]; then
-  find "$store" -mindepth 1 -maxdepth 1 -name '@anthropic-ai+claude-code-*' -exec rm -rf {} +
-  find "$claude_pkg/../" -mindepth 1 -maxdepth 1 -name 'claude-code-*' -type l -delete
+# The production node_modules, staged once per set of dependencies and kept in the cache:
+# a change to the runtime's own code reuses them (and Docker reuses their layer).
+deps_root="$cache_dir/runtime-deps"
+deps="$deps_root/$deps_hash"
+if [ "$force" = 1 ] || [ ! -d "$deps/node_modules" ]; then
+  say "staging the production dependencies (pnpm deploy --prod, offline)"
+  mkdir -p "$deps_root"
+  (cd "$root" && "$pnpm" --filter @app-building/container-runtime deploy --prod --legacy --offline \
+    "$work/deploy" >"$work/deploy.log" 2>&1) || {
+    tail -n 20 "$work/deploy.log" | sed 's/^/  | /' >&2
+    die "pnpm deploy failed (is 'pnpm install' done?)"
+  }
+  store="$work/deploy/node_modules/.pnpm"
+  claude_pkg="$(readlink -f "$work/deploy/node_modules/@anthropic-ai/claude-code")"
+  [ -x "$claude_pkg/bin/claude.exe" ] || die "Claude Code's binary is missing from the staged runtime ($claude_pkg/bin/claude.exe)"
+  # Claude Code's install step copied the native binary of this platform into bin/claude.exe:
+  # the platform packages would only add a second copy of it (hundreds of MB).
+  if [ "$(stat -c %s "$claude_pkg/bin/claude.exe")" -gt 1000000 ]; then
+    find "$store" -mindepth 1 -maxdepth 1 -name '@anthropic-ai+claude-code-*' -exec rm -rf {} +
+    find "$claude_pkg/../" -mindepth 1 -maxdepth 1 -name 'claude-code-*' -type l -delete
+  fi
+  # better-sqlite3 needs its compiled binding, not the sources and objects it was built from.
+  for sqlite in "$store"/better-sqlite3@*/node_modules/better-sqlite3; do
+    [ -d "$sqlite" ] || continue
+    rm -rf "$sqlite/deps" "$sqlite/src" "$sqlite/build/Release/obj" "$sqlite/build/Release/obj.target" \
+      "$sqlite/build/Release/.deps" "$sqlite/build/deps"
+    find "$sqlite/build" -name '*.a' -delete
+  done
+  # Keep only this set in the cache; move it in whole, so a reader never sees half of it.
+  find "$deps_root" -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
+  mkdir -p "$deps_root/.incoming"
+  mv "$work/deploy/node_modules" "$deps_root/.incoming/node_modules"
+  mv "$deps_root/.incoming" "$deps"
+else
+  say "reusing the staged production dependencies ($deps_hash)"
 fi
-# better-sqlite3 needs its compiled binding, not the sources and objects it was built from.
-for sqlite in "$store"/better-sqlite3@*/node_modules/better-sqlite3; do
-  [ -d "$sqlite" ] || continue
-  rm -rf "$sqlite/deps" "$sqlite/src" "$sqlite/build/Release/obj" "$sqlite/build/Release/obj.target" \
-    "$sqlite/build/Release/.deps" "$sqlite/build/deps"
-  find "$sqlite/build" -name '*.a' -delete
-done
+# Hard links when the cache and the temp dir share a file system, copies otherwise.
+cp -al "$deps/node_modules" "$context/runtime/node_modules" 2>/dev/null ||
+  { rm -rf "$context/runtime/node_modules" && cp -a "$deps/node_modules" "$context/runtime/node_modules"; }
 
-say "installing the skills for the agent"
+# The runtime's own code: what runs, without tests and source maps.
+cp "$root/apps/container-runtime/package.json" "$context/runtime/package.json"
+cp -a "$root/apps/container-runtime/dist" "$context/runtime/dist"
+find "$context/runtime/dist" \( -name '*.test.*' -o -name '*.map' \) -delete
+
 skills="$(node --input-type=module -e '
   const { installSkills } = await import(process.argv[1]);
   console.log(installSkills(process.argv[2]).join(" "));
 ' "$root/skills/dist/index.js" "$context/skills")"
-say "skills: $skills"
+say "skills for the agent: $skills"
 
-say "building $image on $base ($(du -sh "$context" | cut -f1) staged)"
-if ! DOCKER_BUILDKIT=0 docker build --file "$root/apps/container-runtime/Dockerfile" \
+cache_args=()
+[ "$force" = 1 ] && cache_args+=(--no-cache)
+say "staged $(du -sh "$context" | cut -f1) in $(($(date +%s) - stage_started)) s; building $image on $base"
+if ! DOCKER_BUILDKIT=0 docker build "${cache_args[@]}" --file "$root/apps/container-runtime/Dockerfile" \
   --build-arg "BASE_IMAGE=$base" \
   --label "app-building.image=container-runtime" \
   --label "app-building.inputs=$inputs" \

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// Prints one hash of everything the container-runtime image is made from, so that
-// docker/build-runtime-image.sh rebuilds the image exactly when one of them changed:
-// the Dockerfile and the staging script, the runtime's dist/ and package.json, the dist/ of
-// every workspace package it depends on, the name@version of every production dependency,
-// the skills, and the base image's id (the last argument).
-//   node docker/runtime-inputs.mjs <base-image-id>
+// Prints two hashes of what the container-runtime image is made from, so that
+// docker/build-runtime-image.sh redoes exactly what changed:
+//   1. the production dependencies: the name@version of every registry package, and the
+//      package.json and dist/ of every workspace package the runtime depends on;
+//   2. the whole image: those, plus the Dockerfile and the staging script, the runtime's own
+//      dist/ and package.json, the skills, and the base image's id (the argument).
+//   node docker/runtime-inputs.mjs <base-image-id>   ->   "<dependencies> <image>"
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
@@ -13,36 +14,31 @@ import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const runtimeDir = join(root, "apps", "container-runtime");
-const hash = createHash("sha256");
 
-function add(label, content) {
-  hash.update(`${label}\0`);
-  hash.update(content);
-  hash.update("\0");
+function hasher() {
+  const hash = createHash("sha256");
+  const add = (label, content) => {
+    hash.update(`${label}\0`);
+    hash.update(content);
+    hash.update("\0");
+  };
+  const addFile = (path) => {
+    if (existsSync(path)) add(relative(root, path), readFileSync(path));
+  };
+  const addTree = (dir) => {
+    if (!existsSync(dir)) return;
+    for (const entry of readdirSync(dir).sort()) {
+      const path = join(dir, entry);
+      if (entry === "node_modules") continue;
+      if (statSync(path).isDirectory()) addTree(path);
+      else addFile(path);
+    }
+  };
+  return { add, addFile, addTree, digest: () => hash.digest("hex").slice(0, 24) };
 }
 
-function addFile(path) {
-  if (existsSync(path)) add(relative(root, path), readFileSync(path));
-}
-
-function addTree(dir) {
-  if (!existsSync(dir)) return;
-  for (const entry of readdirSync(dir).sort()) {
-    const path = join(dir, entry);
-    if (entry === "node_modules") continue;
-    if (statSync(path).isDirectory()) addTree(path);
-    else addFile(path);
-  }
-}
-
-add("base-image", process.argv[2] ?? "");
-addFile(join(runtimeDir, "Dockerfile"));
-addFile(join(root, "docker", "build-runtime-image.sh"));
-addFile(join(runtimeDir, "package.json"));
-addTree(join(runtimeDir, "dist"));
-
-// Production dependencies as pnpm resolved them: registry packages by name@version,
-// workspace packages by their built files.
+// Production dependencies as pnpm resolved them.
+const deps = hasher();
 const pnpm = process.env.PNPM ?? "pnpm";
 const listing = JSON.parse(
   execFileSync(
@@ -62,20 +58,28 @@ function walk(dependencies) {
     const key = inWorkspace ? `${name}@workspace` : `${name}@${dep.version}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    add("dependency", key);
+    deps.add("dependency", key);
     if (inWorkspace) {
-      addFile(join(dep.path, "package.json"));
-      addTree(join(dep.path, "dist"));
+      deps.addFile(join(dep.path, "package.json"));
+      deps.addTree(join(dep.path, "dist"));
     }
     walk(dep.dependencies);
   }
 }
 walk(listing[0]?.dependencies);
+const dependencies = deps.digest();
 
+const image = hasher();
+image.add("base-image", process.argv[2] ?? "");
+image.add("dependencies", dependencies);
+image.addFile(join(runtimeDir, "Dockerfile"));
+image.addFile(join(root, "docker", "build-runtime-image.sh"));
+image.addFile(join(runtimeDir, "package.json"));
+image.addTree(join(runtimeDir, "dist"));
 // The skills the image installs for the agent: every folder of skills/ holding a SKILL.md.
 const skillsDir = join(root, "skills");
 for (const entry of readdirSync(skillsDir).sort()) {
-  if (existsSync(join(skillsDir, entry, "SKILL.md"))) addTree(join(skillsDir, entry));
+  if (existsSync(join(skillsDir, entry, "SKILL.md"))) image.addTree(join(skillsDir, entry));
 }
 
-console.log(hash.digest("hex").slice(0, 24));
+console.log(`${dependencies} ${image.digest()}`);
