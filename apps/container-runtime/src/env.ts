@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { agentKindSchema, type AgentKind } from "@app-building/types";
 import { z } from "zod";
 import { secretValuesFromEnv } from "./redact.js";
@@ -156,8 +157,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     codexBin: e.CODEX_BIN,
     model: e.MODEL,
     turnTimeoutMs: e.TURN_TIMEOUT_MS,
-    dataDir: e.DATA_DIR,
-    workspaceDir: e.WORKSPACE_DIR,
+    dataDir: resolve(e.DATA_DIR),
+    workspaceDir: resolve(e.WORKSPACE_DIR),
     taskMaxAttempts: e.TASK_MAX_ATTEMPTS,
     maxBodyBytes: e.MAX_BODY_BYTES,
     secrets: secretValuesFromEnv(env, secretNames),

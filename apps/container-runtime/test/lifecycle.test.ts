@@ -35,7 +35,7 @@ describe("stop", () => {
   it("refuses new work while stopping, and kills an agent that ignores the interrupt", async () => {
     const rt = await startRuntime({
       AGENT: "command",
-      AGENT_COMMAND: `trap '' INT; echo started; sleep 30`,
+      AGENT_COMMAND: `trap '' INT; echo "started $1"; sleep 30`,
       DATA_DIR: tempDir("stop-data"),
       WORKSPACE_DIR: tempDir("stop-ws"),
     });

@@ -45,6 +45,12 @@ describe("GitWorkspace", () => {
     expect(await ws.push()).toMatchObject({ pushed: false, attempts: 0 });
   });
 
+  it("refuses to clone into a folder that already holds other files", async () => {
+    const o = options({ repoUrl: "/nonexistent/repo.git" });
+    execFileSync("sh", ["-c", "echo keep > notes.txt"], { cwd: o.dir });
+    await expect(new GitWorkspace(o).prepare()).rejects.toThrow(/is not empty and not a git checkout/);
+  });
+
   it("hands GIT_TOKEN to git through the credential helper, never in a URL, a config file or a log", async () => {
     const token = "ghp_credential-helper-token-123";
     const authorizations: string[] = [];

@@ -106,13 +106,17 @@ export class GitWorkspace {
     const { dir, repoUrl, cloneBranch, pushBranch } = this.#o;
     mkdirSync(dir, { recursive: true });
     if (!existsSync(join(dir, ".git"))) {
-      if (repoUrl !== undefined && readdirSync(dir).length === 0) {
+      if (repoUrl !== undefined && readdirSync(dir).length > 0) {
+        throw new Error(
+          `WORKSPACE_DIR ${dir} is not empty and not a git checkout, so REPO_URL cannot be cloned into it; empty it or point WORKSPACE_DIR elsewhere`,
+        );
+      }
+      if (repoUrl !== undefined) {
         this.#o.log(`cloning into ${dir}${cloneBranch === undefined ? "" : ` (branch ${cloneBranch})`}`);
         const branch = cloneBranch === undefined ? [] : ["--branch", cloneBranch];
         await this.#git(["clone", ...branch, "--", repoUrl, dir]);
       } else {
         await this.#git(["init", "-q", "-b", pushBranch, dir]);
-        if (repoUrl !== undefined) await this.#git(["remote", "add", "origin", repoUrl]);
       }
     }
     const current = (await this.#git(["symbolic-ref", "--short", "-q", "HEAD"], { reject: false })).stdout.trim();
