@@ -12,6 +12,7 @@ const samples: errors.AppError[] = [
   new errors.InvalidQueryError("?wait must be true or false"),
   new errors.InvalidJsonError("the body is not valid JSON"),
   new errors.PayloadTooLargeError(1),
+  new errors.BadRequestError("the request is malformed: fix it"),
   new errors.InvalidScopeError("everything"),
   new errors.NotLocalhostError("proxied"),
   new errors.UnrestrictedRequiredError("all"),
@@ -56,6 +57,7 @@ describe("the error hierarchy", () => {
             "internal_error",
             "invalid_query",
             "payload_too_large",
+            "bad_request",
           ].includes(error.code),
       )
       .map((error) => `${error.status} ${error.code}`);

@@ -46,6 +46,13 @@ export class InvalidJsonError extends AppError {
   }
 }
 
+/** A request HTTP itself refuses: a malformed URL, a body that cannot be decoded (400). */
+export class BadRequestError extends AppError {
+  constructor(message: string, cause?: unknown) {
+    super("bad_request", 400, message, { cause });
+  }
+}
+
 /** A body over the size limit (413). */
 export class PayloadTooLargeError extends AppError {
   constructor(limitBytes: number) {

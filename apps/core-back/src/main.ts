@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
     logger.info({ signal }, "shutting down: no new requests, running ones get a moment to finish");
+    service.stopAccepting();
     await running.close(config.shutdownGraceMs, () => service.shutdown());
     await service.shutdown();
     db.close();

@@ -27,7 +27,10 @@ export async function listen(app: Express, port: number, host: string, logger: L
     port: actualPort,
     close: async (graceMs, beforeForce) => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive connections become idle as their requests finish: close each one then.
       server.closeIdleConnections();
+      const idleSweep = setInterval(() => server.closeIdleConnections(), 50).unref();
+      void closed.then(() => clearInterval(idleSweep));
       const timedOut = await Promise.race([
         closed.then(() => false),
         new Promise<boolean>((resolve) => setTimeout(() => resolve(true), graceMs).unref()),

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import type { BuildScopes } from "@app-building/types";
 import type { Logger } from "pino";
 import { createAuth, migrateAuth, resolveAuthSecret, type Auth } from "./auth/auth.js";
 import { openDatabase, type Db } from "./db/database.js";
@@ -28,6 +29,32 @@ export async function openAuth(config: Config): Promise<{ db: Db; auth: Auth }> 
   return { db, auth };
 }
 
+/**
+ * Warns (without stopping: supervisord may be reconfigured later) when a scope restarts a
+ * program supervisord does not know, or supervisord cannot be reached: every deploy of
+ * that scope would end in phase restart.
+ */
+async function checkRestartPrograms(client: SupervisorClient, scopes: BuildScopes, logger: Logger): Promise<void> {
+  try {
+    const infos = (await client.call("supervisor.getAllProcessInfo")) as { name?: unknown }[];
+    const known = new Set(infos.map((info) => info.name));
+    for (const [scope, definition] of Object.entries(scopes.scopes)) {
+      const unknown = definition.restart.filter((program) => !known.has(program));
+      if (unknown.length > 0) {
+        logger.warn(
+          { scope, programs: unknown },
+          "supervisord has no such program: deploys of this scope will fail to restart it",
+        );
+      }
+    }
+  } catch (error) {
+    logger.warn(
+      { err: error, socket: client.socketPath },
+      "supervisord is not reachable: restarts will fail until it is",
+    );
+  }
+}
+
 /** config → scopes (validated against the workspace) → db → services. */
 export async function buildPlatform(config: Config, logger: Logger): Promise<Platform> {
   const scopes = await loadValidatedScopes({
@@ -36,6 +63,9 @@ export async function buildPlatform(config: Config, logger: Logger): Promise<Pla
     workspaceDir: config.workspaceDir,
     env: config.childEnv,
   });
+  const restarter =
+    config.supervisorSocket === undefined ? null : new SupervisorClient({ socketPath: config.supervisorSocket });
+  if (restarter !== null) await checkRestartPrograms(restarter, scopes, logger);
   const { db, auth } = await openAuth(config);
   const service = new DeployService({
     repository: new DeployRepository(db),

@@ -184,6 +184,20 @@ describe("bad input gets a 4xx JSON error, never a 5xx", () => {
     expect((await server.call("GET", "/health")).status).toBe(200);
   });
 
+  it("answers a body that cannot be decompressed with a 400", async () => {
+    const answer = await server.call("POST", DEPLOY, {
+      raw: "definitely not gzip",
+      headers: { "content-type": "application/json", "content-encoding": "gzip" },
+    });
+    expect(answer.status).toBe(400);
+  });
+
+  it("answers a malformed percent-encoding in the path with a 400, not a 500", async () => {
+    const answer = await server.call("GET", "/deploy/%E0%A4%A", { key: server.adminKey, route: "/deploy/{id}" });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toBe("bad_request");
+  });
+
   it("answers an unknown route with a JSON 404", async () => {
     const response = await fetch(`${server.url}/nope`);
     expect(response.status).toBe(404);

@@ -86,6 +86,43 @@ describe("core-back as a process (node dist/main.js)", () => {
   });
 });
 
+describe("graceful shutdown on SIGTERM", () => {
+  it("lets a running deploy finish within the grace period and answers its caller before exiting", async () => {
+    const env = serverEnv(fx, mkdtempSync(join(tmpdir(), "core-back-e2e-")), await freePort(), {
+      SHUTDOWN_GRACE_MS: "20000",
+    });
+    const server = await startServerProcess(env);
+    started.push(server);
+    fx.setSlowDelay(1500);
+    const runsBefore = fx.slowRuns().length;
+    const answer = fetch(`${server.url}/api/v1/self/deploy`, { method: "POST", body: "{}" });
+    await expect.poll(() => fx.slowRuns().length, { timeout: 20_000 }).toBe(runsBefore + 1);
+    server.child.kill("SIGTERM");
+    const response = await answer;
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ ok: true, status: "ok" });
+    expect(await server.exited).toBe(0);
+  });
+
+  it("past the grace period, ends the running deploy as interrupted, answers 500 and stops the build", async () => {
+    const env = serverEnv(fx, mkdtempSync(join(tmpdir(), "core-back-e2e-")), await freePort(), {
+      SHUTDOWN_GRACE_MS: "500",
+    });
+    const server = await startServerProcess(env);
+    started.push(server);
+    fx.setSlowDelay(60_000);
+    const runsBefore = fx.slowRuns().length;
+    const answer = fetch(`${server.url}/api/v1/self/deploy`, { method: "POST", body: "{}" });
+    await expect.poll(() => fx.slowRuns().length, { timeout: 20_000 }).toBe(runsBefore + 1);
+    server.child.kill("SIGTERM");
+    const response = await answer;
+    expect(response.status).toBe(500);
+    expect(await response.json()).toMatchObject({ ok: false, status: "interrupted" });
+    expect(await server.exited).toBe(0);
+    expect(processAlive(fx.slowRuns()[runsBefore]!.childPid)).toBe(false);
+  });
+});
+
 describe("core-back under supervisord", () => {
   let sv: TestSupervisord | undefined;
   afterAll(async () => {

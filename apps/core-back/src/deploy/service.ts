@@ -281,6 +281,17 @@ export class DeployService extends EventEmitter<DeployEvents> {
    * build's process group is stopped). Resolves once nothing runs.
    */
   async shutdown(): Promise<void> {
+    this.stopAccepting();
+    this.running?.abort.abort();
+    await this.runningDone;
+  }
+
+  /**
+   * The first step of a shutdown: takes no new deploys and ends the waiting one
+   * `interrupted` (it would never start), so its callers get an answer at once. A
+   * running build goes on; {@link shutdown} stops it.
+   */
+  stopAccepting(): void {
     this.closed = true;
     clearTimeout(this.settleTimer);
     if (this.pending !== undefined) {
@@ -288,8 +299,6 @@ export class DeployService extends EventEmitter<DeployEvents> {
       this.pending = undefined;
       this.finish(id, "interrupted", { errorSummary: "core-back shut down before this deploy started; deploy again" });
     }
-    this.running?.abort.abort();
-    await this.runningDone;
   }
 
   /** (Re)starts the settle window of the waiting deploy. */

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "pino";
 import {
   AppError,
+  BadRequestError,
   InternalError,
   InvalidBodyError,
   InvalidJsonError,
@@ -28,6 +29,16 @@ function fromBodyParser(error: unknown): AppError | undefined {
   }
   if (type === "request.aborted" || type === "request.size.invalid" || type === "stream.encoding.set") {
     return new InvalidBodyError("the body was cut short or mis-sized: send it again");
+  }
+  // Anything else Express or its parsers refuse as the client's fault (a malformed
+  // percent-encoding in the path, a corrupt compressed body) is a 400, never a 500.
+  const status =
+    (error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode;
+  if (typeof status === "number" && status >= 400 && status < 500) {
+    return new BadRequestError(
+      "the request is malformed (URL encoding, body encoding or framing): fix it and send it again",
+      error,
+    );
   }
   return undefined;
 }

@@ -160,7 +160,7 @@ export const OPENAPI_DOCUMENT = {
         responses: {
           "200": { description: "The deploy built and restarted.", ...json(ref("SelfDeployResponse")) },
           "202": { description: "`?wait=false`: the deploy is queued.", ...json(ref("DeployAccepted")) },
-          "400": error("`invalid_json`, `invalid_body`, `invalid_scope` or `invalid_query`."),
+          "400": error("`invalid_json`, `invalid_body`, `invalid_scope`, `invalid_query` or `bad_request`."),
           "403": error("`not_localhost` or `unrestricted_required`."),
           "409": { description: "`?wait=false` while a build runs.", ...json(ref("BuildInProgress")) },
           "413": error("`payload_too_large`."),
@@ -226,6 +226,7 @@ export const OPENAPI_DOCUMENT = {
         parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
         responses: {
           "200": { description: "The deploy.", ...json(ref("Deploy")) },
+          "400": error("`bad_request`: a malformed id encoding."),
           "404": error("`not_found`."),
           ...authErrors,
         },
