@@ -99,12 +99,10 @@ describe("the runtime with the real Claude Code CLI and a scripted model", () =>
   });
 
   it("stops mid-turn: interrupts, commits what the agent wrote, pushes, and exits", async () => {
-    model.push({
-      toolUses: [
-        { name: "Write", input: { file_path: join(workspace, "draft.txt"), content: "half done\n" } },
-        { name: "Bash", input: { command: "sleep 60", description: "think" } },
-      ],
-    });
+    model.push(
+      { toolUses: [{ name: "Write", input: { file_path: join(workspace, "draft.txt"), content: "half done\n" } }] },
+      { toolUses: [{ name: "Bash", input: { command: "sleep 60", description: "think" } }] },
+    );
     const sent = await rt.api<{ id: string }>("/message", { body: { prompt: "Draft, then think" } });
     await waitForEvent(
       rt,
