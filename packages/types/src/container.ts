@@ -260,10 +260,24 @@ export const taskStatusSchema = z.enum(["pending", "processing", "done", "failed
 /** A task status. */
 export type TaskStatus = z.infer<typeof taskStatusSchema>;
 
-/** The marker an agent puts in its result to say a task is complete. */
+/**
+ * The marker an agent puts in its result to say a task is complete.
+ *
+ * @example
+ * ```ts
+ * const finished = (task.result ?? "").includes(TASK_DONE_MARKER);
+ * ```
+ */
 export const TASK_DONE_MARKER = "<DONE>";
 
-/** The most attempts a task may ask for. */
+/**
+ * The most attempts a task may ask for.
+ *
+ * @example
+ * ```ts
+ * const maxAttempts = Math.min(wanted, MAX_TASK_ATTEMPTS);
+ * ```
+ */
 export const MAX_TASK_ATTEMPTS = 20;
 
 /**
