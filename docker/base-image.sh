@@ -141,7 +141,8 @@ make_debian_image() {
     --change 'CMD ["bash"]' \
     --change "LABEL app-building.image=debian app-building.recipe=$debian_recipe app-building.suite=$suite" \
     --message "debootstrap --variant=minbase --include=$packages $suite" \
-    - "$debian_image" >/dev/null
+    - "$debian_image" >/dev/null ||
+    die "docker import of the $suite tree failed: see the engine's message above"
   cleanup
   work=""
   say "made $debian_image in $(($(date +%s) - t0)) s"

@@ -65,6 +65,13 @@ if [ "${#missing[@]}" -gt 0 ]; then
   command -v apt-get >/dev/null 2>&1 ||
     die "missing ${missing[*]} and apt-get is not available: install a Docker Engine with your package manager"
   say "installing ${missing[*]} (apt-get install -y ${missing[*]})"
+  # The package would start a system-wide engine with a bridge and firewall rules where an
+  # init system lets it: forbid that for this install; this script starts its own.
+  policy=/usr/sbin/policy-rc.d
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy"
+    trap 'rm -f "$policy"' EXIT
+  fi
   apt_install "${missing[@]}"
   say "installed ${missing[*]}"
 fi
