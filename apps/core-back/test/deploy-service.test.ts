@@ -44,13 +44,14 @@ describe("DeployService coalescing", () => {
 
   it("keeps a waiting deploy open while requests keep arriving, so a spread-out burst still shares one build", async () => {
     fx.setSlowDelay(0);
-    const debounced = createTestService(fx, { settleMs: 60, maxSettleMs: 5_000 }).service;
+    const debounced = createTestService(fx, { settleMs: 150, maxSettleMs: 10_000 }).service;
     try {
       const ids = new Set<string>();
-      for (let i = 0; i < 8; i += 1) {
+      for (let i = 0; i < 12; i += 1) {
         ids.add(debounced.start({ scope: "platform", ...asSelf }).deploy.id);
-        await new Promise((resolve) => setTimeout(resolve, 25));
+        await new Promise((resolve) => setTimeout(resolve, 30));
       }
+      // 12 requests over ~360 ms, longer than the 150 ms window: the window restarted with each.
       expect(ids.size).toBe(1);
       expect(debounced.runningId()).toBeUndefined();
       const [id] = [...ids];

@@ -85,6 +85,28 @@ describe("a deploy's restart phase", () => {
     await service.shutdown();
   });
 
+  it("records a self-restart, and runs deploys queued meanwhile if the restart never stops this process", async () => {
+    // svc-ok plays core-back: the helper restarts it, but this test process lives on.
+    const { service } = createTestService(fx, {
+      restarter: sv.client,
+      selfProgram: "svc-ok",
+      selfRestartDelayMs: 50,
+      selfRestartWatchdogMs: 1500,
+    });
+    const before = await sv.client.getProcessInfo("svc-ok");
+    const first = service.start({ scope: "platform", requestedBy: null, sessionId: null }).deploy;
+    const done = await service.waitForDone(first.id, 60_000);
+    expect(done).toMatchObject({ status: "ok", selfRestart: true, phase: "done" });
+    const queued = service.start({ scope: "platform", requestedBy: null, sessionId: null }).deploy;
+    await expect
+      .poll(async () => (await sv.client.getProcessInfo("svc-ok")).pid !== before.pid, { timeout: 15_000 })
+      .toBe(true);
+    expect(service.get(queued.id)?.status).toBe("queued");
+    const queuedDone = await service.waitForDone(queued.id, 60_000);
+    expect(queuedDone.status).toBe("ok");
+    await service.shutdown();
+  });
+
   it("fails the deploy in phase restart with the service's output when a service does not come up", async () => {
     const { service } = createTestService(fx, { restarter: sv.client, defaultMode: "unrestricted" });
     const { deploy } = service.start({ scope: "all", requestedBy: null, sessionId: null });

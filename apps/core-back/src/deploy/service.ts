@@ -75,6 +75,11 @@ export interface DeployServiceOptions {
   selfProgram: string;
   /** How long after answering core-back restarts itself. */
   selfRestartDelayMs: number;
+  /**
+   * How long core-back, having asked supervisord to restart it, waits to be stopped
+   * before it gives up and runs the deploys queued meanwhile (default 60 s).
+   */
+  selfRestartWatchdogMs?: number;
   /** How long a cancelled build has to stop, before `cancel` gives up waiting. */
   cancelWaitMs: number;
   logger: Logger;
@@ -410,13 +415,30 @@ export class DeployService extends EventEmitter<DeployEvents> {
       appendLogLine(logPath, `restarting ${selfProgram} (this server) right after answering`);
       this.selfRestartPending = true;
       this.finish(id, "ok", { exitCode, phase: "done", selfRestart: true });
+      // Deploys queued meanwhile wait for the new process, unless the restart never comes.
+      const resume = (): void => {
+        if (!this.selfRestartPending) return;
+        this.selfRestartPending = false;
+        if (this.pending !== undefined && this.running === undefined) this.scheduleNext(0);
+      };
       const timer = setTimeout(() => {
         logger.info({ deployId: id, program: selfProgram }, "restarting core-back itself");
-        restarter.restartSelf(selfProgram).catch((error: unknown) => {
-          this.selfRestartPending = false;
-          logger.error({ err: error, deployId: id }, "core-back could not restart itself");
-          if (this.pending !== undefined && this.running === undefined) this.scheduleNext(0);
-        });
+        restarter.restartSelf(selfProgram).then(
+          () => {
+            const watchdog = setTimeout(() => {
+              logger.error(
+                { deployId: id, program: selfProgram, waitedMs: this.options.selfRestartWatchdogMs },
+                "supervisord did not restart core-back: check the program name (SELF_PROGRAM) and supervisord",
+              );
+              resume();
+            }, this.options.selfRestartWatchdogMs ?? 60_000);
+            watchdog.unref();
+          },
+          (error: unknown) => {
+            logger.error({ err: error, deployId: id }, "core-back could not restart itself");
+            resume();
+          },
+        );
       }, this.options.selfRestartDelayMs);
       timer.unref();
       return;
