@@ -61,14 +61,14 @@ export interface TestServer {
 
 export async function startTestServer(
   fx: FixtureWorkspace,
-  overrides: Partial<DeployServiceOptions> & { deployWaitMs?: number; bodyLimitBytes?: number } = {},
+  overrides: Partial<DeployServiceOptions> & { deployWaitMs?: number; bodyLimitBytes?: number; host?: string } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "core-back-http-"));
   const db = openDatabase(join(dataDir, "core-back.db"));
   const auth = createAuth({ db, secret: "test-secret-that-is-long-enough-0123456789", baseURL: "http://127.0.0.1" });
   await migrateAuth(auth);
   const logger = silentLogger();
-  const { deployWaitMs, bodyLimitBytes, ...serviceOverrides } = overrides;
+  const { deployWaitMs, bodyLimitBytes, host = "127.0.0.1", ...serviceOverrides } = overrides;
   const service = new DeployService({
     repository: new DeployRepository(db),
     builder: new BuildRunner({ turboBin: TURBO_BIN, workspaceDir: fx.dir, env: process.env, killGraceMs: 1000 }),
@@ -91,7 +91,7 @@ export async function startTestServer(
     deployWaitMs: deployWaitMs ?? 60_000,
     bodyLimitBytes: bodyLimitBytes ?? 16 * 1024,
   });
-  const running: RunningServer = await listen(app, 0, "127.0.0.1", logger);
+  const running: RunningServer = await listen(app, 0, host, logger);
   const url = `http://127.0.0.1:${running.port}`;
   const admin = await createAdmin(auth, db, {
     email: "admin@example.test",

@@ -139,6 +139,27 @@ describe("who may call the self-deploy", () => {
   });
 });
 
+describe("loopback peers over IPv6", () => {
+  it("counts ::1 and IPv4-mapped 127.0.0.1 (a dual-stack listener) as local", async () => {
+    const dualStack = await startTestServer(fx, { host: "::" });
+    try {
+      const port = new URL(dualStack.url).port;
+      for (const url of [`http://127.0.0.1:${port}/health`, `http://[::1]:${port}/health`]) {
+        const body = (await (await fetch(url)).json()) as { local: boolean };
+        expect(body.local, url).toBe(true);
+      }
+      const proxied = await fetch(`http://127.0.0.1:${port}/api/v1/self/deploy`, {
+        method: "POST",
+        body: "{}",
+        headers: { "x-forwarded-for": "203.0.113.7" },
+      });
+      expect(proxied.status).toBe(403);
+    } finally {
+      await dualStack.close();
+    }
+  });
+});
+
 describe("bad input gets a 4xx JSON error, never a 5xx", () => {
   it.each([
     [
