@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { git, subjects } from "./helpers/git.js";
-import { startRuntime, tempDir, waitForEvent } from "./helpers/runtime-process.js";
+import { startRuntime, tempDir, waitForEvent, waitForMessage } from "./helpers/runtime-process.js";
 
 describe("detach", () => {
   it("lets every queued message finish, commits each, then exits by itself", async () => {
@@ -48,6 +48,26 @@ describe("stop", () => {
       expect(refused.body.error).toBe("container_stopping");
       expect((await rt.api<{ state: string }>("/health")).body.state).toBe("stopping");
       expect(await rt.exited).toBe(0);
+    } finally {
+      await rt.kill();
+    }
+  });
+});
+
+describe("a turn that runs too long", () => {
+  it("is interrupted at TURN_TIMEOUT_MS and ends as an error that says so", async () => {
+    const rt = await startRuntime({
+      AGENT: "command",
+      AGENT_COMMAND: `echo "working on $1"; sleep 30`,
+      TURN_TIMEOUT_MS: "500",
+      DATA_DIR: tempDir("timeout-data"),
+      WORKSPACE_DIR: tempDir("timeout-ws"),
+    });
+    try {
+      const sent = await rt.api<{ id: string }>("/message", { body: { prompt: "forever" } });
+      const message = await waitForMessage(rt, sent.body.id);
+      expect(message).toMatchObject({ status: "error", error: "the turn timed out after 500 ms" });
+      expect((await rt.api<{ state: string }>("/status")).body.state).toBe("idle");
     } finally {
       await rt.kill();
     }

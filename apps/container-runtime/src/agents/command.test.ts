@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -16,6 +16,15 @@ function recordingSink(): TurnSink & { json: string[]; events: unknown[]; logs: 
     session: () => undefined,
   };
   return sink;
+}
+
+/** Whether a process runs (a zombie awaiting its reaper counts as gone). */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
 }
 
 const cwd = mkdtempSync(join(tmpdir(), "command-agent-"));
@@ -68,15 +77,27 @@ describe("the command agent", () => {
     expect(result.error).toMatch(/exited with code 3: broken/);
   });
 
-  it("interrupts the whole process group, children included", async () => {
-    const agent = createCommandAgent({ command: `: "$1"; sleep 30 & echo started; wait`, promptMode: "arg", env });
+  it("interrupts the whole process group, leaving no child behind", async () => {
+    const agent = createCommandAgent({ command: `: "$1"; sleep 30 & echo "$!"; wait`, promptMode: "arg", env });
     const sink = recordingSink();
     const turn = agent.start(input, sink);
     while (sink.events.length === 0) await new Promise((r) => setTimeout(r, 10));
+    const childPid = Number((sink.events[0] as { text: string }).text);
+    expect(running(childPid)).toBe(true);
     const started = Date.now();
     turn.interrupt();
     const result = await turn.done;
     expect(result.status).toBe("interrupted");
     expect(Date.now() - started).toBeLessThan(10_000);
+    expect(running(childPid)).toBe(false);
+  });
+
+  it("kills what the agent left running in the background when it exits", async () => {
+    const agent = createCommandAgent({ command: `: "$1"; sleep 30 & echo "$!"`, promptMode: "arg", env });
+    const sink = recordingSink();
+    const result = await agent.start(input, sink).done;
+    expect(result.status).toBe("done");
+    const childPid = Number((sink.events[0] as { text: string }).text);
+    expect(running(childPid)).toBe(false);
   });
 });

@@ -19,7 +19,7 @@ import {
 } from "../errors.js";
 import type { Journal } from "../journal/journal.js";
 import type { Runtime } from "../runtime/runtime.js";
-import { bearerMatches, isLoopbackAddress, PROXY_HEADERS } from "./auth.js";
+import { bearerChecker, isLoopbackAddress, PROXY_HEADERS } from "./auth.js";
 import { readJson } from "./body.js";
 import { journalHandler } from "./journal-routes.js";
 import { buildOpenApi } from "./openapi.js";
@@ -68,6 +68,7 @@ const MAX_IDEMPOTENCY_KEY = 200;
 export function createApp(deps: AppDeps): Hono {
   const { runtime, journal, token } = deps;
   const app = new Hono();
+  const tokenMatches = token === undefined ? null : bearerChecker(token);
 
   app.onError((error, c) => {
     if (error instanceof AppError) {
@@ -87,7 +88,7 @@ export function createApp(deps: AppDeps): Hono {
 
   // Every other route needs the bearer token; the task routes also answer the agent itself over loopback.
   app.use("*", async (c, next) => {
-    if (token === undefined || bearerMatches(c.req.header("authorization"), token)) return next();
+    if (tokenMatches === null || tokenMatches(c.req.header("authorization"))) return next();
     if (c.req.path === "/tasks" || c.req.path.startsWith("/tasks/")) {
       // eslint-disable-next-line @typescript-eslint/no-unsafe-argument -- hono types the middleware input loosely
       if (peerIsLoopback(c)) return next();

@@ -5,13 +5,17 @@ function digest(value: string): Buffer {
 }
 
 /**
- * Whether an `Authorization` header carries the expected bearer token. Both sides are
- * hashed first, so the comparison takes the same time whatever the length or content.
+ * Builds a check of `Authorization` headers against the expected bearer token. Both sides
+ * are hashed first, so the comparison takes the same time whatever the length or content
+ * of what is presented; the token's own digest is computed once.
  */
-export function bearerMatches(header: string | undefined, token: string): boolean {
-  const presented = /^Bearer\s+(.+)$/i.exec(header ?? "")?.[1]?.trim() ?? "";
-  const equal = timingSafeEqual(digest(presented), digest(token));
-  return equal && presented !== "";
+export function bearerChecker(token: string): (header: string | undefined) => boolean {
+  const expected = digest(token);
+  return (header) => {
+    const presented = /^Bearer\s+(.+)$/i.exec(header ?? "")?.[1]?.trim() ?? "";
+    const equal = timingSafeEqual(digest(presented), expected);
+    return equal && presented !== "";
+  };
 }
 
 /** Whether a peer address is the loopback interface (IPv4, IPv6 or IPv4-mapped). */
