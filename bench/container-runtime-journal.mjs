@@ -64,6 +64,7 @@ try {
   const url = `http://127.0.0.1:${port}`;
   const headers = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
   const get = async (path) => (await fetch(url + path, { headers })).json();
+  const rssAtStart = rssMb(child.pid);
   const started = performance.now();
   const { id } = await (
     await fetch(`${url}/message`, { method: "POST", headers, body: JSON.stringify({ prompt: String(LINES) }) })
@@ -96,6 +97,7 @@ try {
       agentLines: LINES,
       ingestSeconds: Number(ingestSeconds.toFixed(1)),
       linesPerSecond: Math.round(LINES / ingestSeconds),
+      rssMbAtStart: rssAtStart,
       rssMbAfter1MEvents: rssAfterIngest,
       rssMbAfterReads: rss,
       pageLimit: LIMIT,
