@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { bareRepo, filesOnBranch, git, subjects } from "./helpers/git.js";
@@ -100,6 +100,38 @@ describe("pushing to a remote that cannot be reached", () => {
       ]);
       expect(git(bare, "rev-parse", "agent/push")).toBe(git(workspace, "rev-parse", "HEAD"));
       expect(existsSync(join(workspace, ".git"))).toBe(true);
+    } finally {
+      await rt.kill();
+    }
+  });
+});
+
+describe("a push branch someone else moved", () => {
+  it("is fetched and merged before the push, so both sides' work lands", async () => {
+    const bare = bareRepo();
+    const rt = await startRuntime({
+      AGENT: "command",
+      AGENT_COMMAND: AGENT,
+      REPO_URL: bare,
+      PUSH_BRANCH: "agent/shared",
+      DATA_DIR: tempDir("merge-data"),
+      WORKSPACE_DIR: tempDir("merge-ws"),
+      HOME: tempDir("merge-home"),
+    });
+    try {
+      const one = await rt.api<{ id: string }>("/message", { body: { prompt: "agent one" } });
+      await waitForMessage(rt, one.body.id);
+      const human = tempDir("human");
+      git(human, "clone", "-q", "--branch", "agent/shared", bare, ".");
+      writeFileSync(join(human, "human.txt"), "a person's change\n");
+      git(human, "add", "human.txt");
+      git(human, "commit", "-q", "-m", "a person's change");
+      git(human, "push", "-q", "origin", "agent/shared");
+
+      const two = await rt.api<{ id: string }>("/message", { body: { prompt: "agent two" } });
+      expect(await waitForMessage(rt, two.body.id)).toMatchObject({ status: "done" });
+      expect(filesOnBranch(bare, "agent/shared")).toEqual(["README.md", "agent-one.txt", "agent-two.txt", "human.txt"]);
+      expect((await rt.api<{ pendingPush: boolean }>("/status")).body.pendingPush).toBe(false);
     } finally {
       await rt.kill();
     }

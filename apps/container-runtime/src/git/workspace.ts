@@ -125,7 +125,7 @@ export class GitWorkspace {
       if (local.exitCode === 0) {
         await this.#git(["checkout", "-q", pushBranch]);
       } else if (repoUrl !== undefined && (await this.#remoteBranchExists())) {
-        await this.#git(["fetch", "-q", "origin", `${pushBranch}:refs/remotes/origin/${pushBranch}`]);
+        await this.#git(["fetch", "-q", "origin", `+${pushBranch}:refs/remotes/origin/${pushBranch}`]);
         await this.#git(["checkout", "-q", "-b", pushBranch, `origin/${pushBranch}`]);
       } else {
         await this.#git(["checkout", "-q", "-b", pushBranch]);
@@ -165,7 +165,7 @@ export class GitWorkspace {
     for (let attempt = 1; attempt <= pushAttempts; attempt++) {
       try {
         if (await this.#remoteBranchExists()) {
-          await this.#git(["fetch", "-q", "origin", `${pushBranch}:refs/remotes/origin/${pushBranch}`]);
+          await this.#git(["fetch", "-q", "origin", `+${pushBranch}:refs/remotes/origin/${pushBranch}`]);
           const merge = await this.#git(["merge", "-q", "--no-edit", `origin/${pushBranch}`], { reject: false });
           if (merge.exitCode !== 0) {
             await this.#git(["merge", "--abort"], { reject: false });
