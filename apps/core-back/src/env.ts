@@ -23,7 +23,7 @@ const envSchema = z.object({
   DEPLOY_MODE: deployModeSchema.default("restricted"),
   BUILD_TIMEOUT_MS: int(540_000, 1),
   DEPLOY_WAIT_MS: int(570_000, 1),
-  DEPLOY_SETTLE_MS: int(20),
+  DEPLOY_SETTLE_MS: int(10),
   DEPLOY_SETTLE_MAX_MS: int(250),
   KILL_GRACE_MS: int(5_000, 1),
   SUPERVISOR_SOCKET: optionalText,
