@@ -76,7 +76,9 @@ function ensurePnpm() {
 function ensureSystem() {
   const dir = join(root, "scripts", "ensure");
   if (!existsSync(dir)) return;
-  for (const script of readdirSync(dir).filter((name) => name.endsWith(".sh")).sort()) {
+  for (const script of readdirSync(dir)
+    .filter((name) => name.endsWith(".sh"))
+    .sort()) {
     must("bash", [join(dir, script), command], `scripts/ensure/${script}`);
   }
 }

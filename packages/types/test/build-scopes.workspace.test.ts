@@ -54,9 +54,11 @@ describe("the checked-in build scopes", () => {
 
   it("build only the running apps and their dependencies for platform, and everything for all", () => {
     const platform = dryRun(turbo, ["run", "build", ...turboFilterArgs(scopes, "platform"), "--dry=json"]);
+    // turbo's ^build follows devDependencies too: the runtime's test kit is built with it.
     expect(platform.packages.sort()).toEqual([
       "@app-building/container-runtime",
       "@app-building/core-back",
+      "@app-building/testkit",
       "@app-building/types",
     ]);
     const all = dryRun(turbo, ["run", "build", ...turboFilterArgs(scopes, "all"), "--dry=json"]);
