@@ -227,6 +227,10 @@ export async function startFlyMachinesStandIn(options: { runtimeEntry: string })
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
+        // A machine that dies mid-response drops the client's connection too, as Fly's proxy does.
+        answer.on("close", () => {
+          if (!answer.complete) res.destroy();
+        });
       },
     );
     upstream.on("error", () => {

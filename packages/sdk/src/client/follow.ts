@@ -24,6 +24,11 @@ export interface StreamOptions {
   /** Ends the iteration. */
   signal?: AbortSignal;
   /**
+   * A followed stream that sends nothing (not even the runtime's heartbeat) for this long
+   * is dropped and resumed (default 45 s).
+   */
+  idleTimeoutMs?: number;
+  /**
    * How long to keep reconnecting when the container does not answer, before failing with
    * {@link ContainerGoneError} (default 30 s).
    */
@@ -107,8 +112,12 @@ export async function* followLog<T extends { offset: number }>(
         attempt = 0;
         const parser = new SseParser();
         const decoder = new TextDecoder();
+        const idleMs = options.idleTimeoutMs ?? 45_000;
+        let idle = setTimeout(() => controller.abort(), idleMs);
         try {
           for await (const chunk of response.body) {
+            clearTimeout(idle);
+            idle = setTimeout(() => controller.abort(), idleMs);
             for (const message of parser.push(decoder.decode(chunk as Uint8Array, { stream: true }))) {
               const item = source.parse(JSON.parse(message.data));
               if (item.offset < next) continue;
@@ -121,6 +130,8 @@ export async function* followLog<T extends { offset: number }>(
         } catch (error) {
           if (aborted(options.signal)) return;
           failure = errorFromNetworkFailure(error, label);
+        } finally {
+          clearTimeout(idle);
         }
       }
     } catch (error) {

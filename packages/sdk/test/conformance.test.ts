@@ -1,0 +1,156 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { startScriptedModel, type ScriptedModel } from "@app-building/testkit";
+import type { JournalEvent } from "@app-building/types";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type * as Sdk from "../src/index.js";
+import { startFlyMachinesStandIn, type FlyMachinesStandIn } from "./fly-machines-standin.js";
+import { filesOnBranch, git, serveBareRepo, type ServedRepo } from "./helpers/git.js";
+import { repoRoot } from "./helpers/paths.js";
+import { loadSdk } from "./helpers/project.js";
+
+/** How one driver is set up for the suite: the config it adds, and what to tear down. */
+interface DriverSetup {
+  config: Partial<Sdk.ContainerConfig>;
+  /** Environment for the runtime besides the model's. */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+const DRIVERS: { name: string; setup: (sdk: typeof Sdk, scratch: string) => Promise<DriverSetup> }[] = [
+  {
+    name: "process",
+    setup: (_sdk, scratch) =>
+      Promise.resolve({
+        config: { driver: "process" },
+        env: { HOME: scratch },
+        close: () => Promise.resolve(),
+      }),
+  },
+  {
+    name: "docker",
+    setup: () =>
+      Promise.resolve({
+        config: {
+          driver: "docker",
+          // This engine runs without a bridge network: the container shares the host's loopback.
+          docker: { network: "host", build: "always", buildScript: join(repoRoot, "docker", "build-runtime-image.sh") },
+        },
+        env: {},
+        close: () => Promise.resolve(),
+      }),
+  },
+  {
+    name: "fly (local Machines API stand-in)",
+    setup: async (sdk, scratch) => {
+      const fly: FlyMachinesStandIn = await startFlyMachinesStandIn({ runtimeEntry: sdk.resolveRuntimeEntry() });
+      return {
+        config: {
+          flyToken: fly.token,
+          flyApp: "agents",
+          fly: { apiBaseUrl: fly.apiBaseUrl, appBaseUrl: fly.appBaseUrl, regions: ["ord"] },
+        },
+        env: { HOME: scratch },
+        close: () => fly.close(),
+      };
+    },
+  },
+];
+
+function hasText(event: JournalEvent, text: string): boolean {
+  return event.kind === "agent" && JSON.stringify(event.data).includes(text);
+}
+
+for (const driver of DRIVERS) {
+  describe(`conformance: the ${driver.name} driver`, () => {
+    let sdk: typeof Sdk;
+    let scratch: string;
+    let model: ScriptedModel;
+    let remote: ServedRepo;
+    let setup: DriverSetup;
+    let config: Sdk.ContainerConfig;
+    let state: Sdk.AgentState | undefined;
+
+    beforeAll(async () => {
+      sdk = await loadSdk();
+      scratch = await mkdtemp(join(tmpdir(), "sdk-conformance-"));
+      model = await startScriptedModel();
+      remote = await serveBareRepo();
+      setup = await driver.setup(sdk, scratch);
+      config = {
+        projectRoot: scratch,
+        envVars: { ...model.env(), ...setup.env },
+        registry: new sdk.FileContainerRegistry(join(scratch, ".container-registry.jsonl")),
+        agent: "claude",
+        ...setup.config,
+      };
+    }, 900_000);
+
+    afterAll(async () => {
+      if (state !== undefined) {
+        const entry = await config.registry.find(state.containerName);
+        if (entry?.stoppedAt === null)
+          await sdk.stopContainer(config, state, { timeoutMs: 10_000 }).catch(() => undefined);
+      }
+      await setup.close();
+      await remote.close();
+      await model.close();
+      await rm(scratch, { recursive: true, force: true });
+    });
+
+    it("starts, works with the real Claude Code CLI, streams, interrupts, stops and pushes", async () => {
+      state = await sdk.startContainer(config, {
+        repoUrl: remote.url,
+        cloneBranch: "main",
+        pushBranch: "agent/conformance",
+      });
+      const client = sdk.createClient(state);
+
+      const status = await client.status();
+      expect(status).toMatchObject({ containerName: state.containerName, state: "idle", agent: "claude" });
+      expect((await config.registry.find(state.containerName))?.stoppedAt).toBeNull();
+
+      const events: JournalEvent[] = [];
+      const streaming = (async () => {
+        for await (const event of client.events()) events.push(event);
+      })();
+
+      model.push(
+        {
+          toolUses: [
+            { name: "Bash", input: { command: "echo 'hello from the agent' > hello.txt", description: "write" } },
+          ],
+        },
+        { text: "I wrote hello.txt" },
+      );
+      const first = await client.sendMessage("Create hello.txt");
+      const done = await client.waitForMessage(first.id, { timeoutMs: 120_000 });
+      expect(done).toMatchObject({ status: "done", result: "I wrote hello.txt" });
+      for (let i = 0; i < 200 && !events.some((e) => e.kind === "message.done" && e.messageId === first.id); i += 1) {
+        await sleep(25);
+      }
+      expect(events.some((e) => hasText(e, "hello.txt") && e.messageId === first.id)).toBe(true);
+      expect(events.map((e) => e.offset)).toEqual(events.map((_, i) => i));
+
+      model.push({ toolUses: [{ name: "Bash", input: { command: "sleep 60", description: "think for a minute" } }] });
+      const slow = await client.sendMessage("Think for a minute");
+      for (let i = 0; i < 2_400 && !events.some((e) => e.messageId === slow.id && hasText(e, "sleep 60")); i += 1) {
+        await sleep(25);
+      }
+      await client.interrupt();
+      expect(await client.waitForMessage(slow.id, { timeoutMs: 60_000 })).toMatchObject({ status: "interrupted" });
+
+      const stopped = await sdk.stopContainer(config, state, { timeoutMs: 120_000 });
+      await streaming;
+      // Everything was pushed after the first message; stopping pushes again only if there is something new.
+      expect(stopped.pushed).not.toBe(false);
+      expect(stopped.revision).toBe(git(remote.bare, "rev-parse", "agent/conformance"));
+      expect(filesOnBranch(remote.bare, "agent/conformance")).toEqual(["README.md", "hello.txt"]);
+      expect(events.at(-1)).toMatchObject({ kind: "container.state" });
+      expect((await config.registry.find(state.containerName))?.stoppedAt).not.toBeNull();
+      expect(await sdk.probeAlive(state, 1_000)).toBe(false);
+    }, 900_000);
+  });
+}

@@ -1,0 +1,94 @@
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+
+/** Runs git and returns its trimmed stdout. */
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.invalid", ...args], {
+    cwd,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  }).trim();
+}
+
+/** The files of a branch of a bare repository, or null when the branch does not exist. */
+export function filesOnBranch(bare: string, branch: string): string[] | null {
+  try {
+    return git(bare, "ls-tree", "-r", "--name-only", branch).split("\n").filter(Boolean).sort();
+  } catch {
+    return null;
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
+/**
+ * A real bare repository (one commit, `README.md` on `main`) served by `git daemon` on
+ * 127.0.0.1 with pushes enabled, so that a runtime anywhere on this machine (a process, a
+ * container on the host network) can clone and push it.
+ */
+export interface ServedRepo {
+  /** `git://127.0.0.1:<port>/origin.git` */
+  url: string;
+  /** The bare repository on disk. */
+  bare: string;
+  close(): Promise<void>;
+}
+
+export async function serveBareRepo(): Promise<ServedRepo> {
+  const root = mkdtempSync(join(tmpdir(), "sdk-remote-"));
+  const bare = join(root, "origin.git");
+  const seed = join(root, "seed");
+  mkdirSync(seed);
+  git(root, "init", "-q", "--bare", "-b", "main", bare);
+  git(seed, "init", "-q", "-b", "main");
+  writeFileSync(join(seed, "README.md"), "# app\n");
+  git(seed, "add", "README.md");
+  git(seed, "commit", "-q", "-m", "seed");
+  git(seed, "push", "-q", bare, "main");
+  const port = await freePort();
+  const daemon: ChildProcess = spawn(
+    "git",
+    [
+      "daemon",
+      "--reuseaddr",
+      "--export-all",
+      "--enable=receive-pack",
+      "--informative-errors",
+      `--base-path=${root}`,
+      "--listen=127.0.0.1",
+      `--port=${port}`,
+      root,
+    ],
+    { stdio: "ignore" },
+  );
+  const url = `git://127.0.0.1:${port}/origin.git`;
+  for (let i = 0; ; i += 1) {
+    try {
+      execFileSync("git", ["ls-remote", url], { stdio: "ignore", timeout: 5_000 });
+      break;
+    } catch (error) {
+      if (i > 100 || daemon.exitCode !== null) throw new Error(`git daemon did not serve ${url}`, { cause: error });
+      await sleep(20);
+    }
+  }
+  return {
+    url,
+    bare,
+    close() {
+      daemon.kill("SIGKILL");
+      rmSync(root, { recursive: true, force: true });
+      return Promise.resolve();
+    },
+  };
+}
