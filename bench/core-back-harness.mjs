@@ -2,7 +2,7 @@
 // on an ephemeral loopback port with a temp data dir, serving this repository.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -64,6 +64,7 @@ export async function startCoreBack(extraEnv = {}) {
     stop: async () => {
       child.kill("SIGTERM");
       await once(child, "exit");
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

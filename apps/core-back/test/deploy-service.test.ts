@@ -8,7 +8,7 @@ import {
 } from "../src/errors.js";
 import type { DeployService } from "../src/deploy/service.js";
 import { createFixtureWorkspace, processAlive, type FixtureWorkspace } from "./fixture-workspace.js";
-import { createTestService } from "./service-harness.js";
+import { createTestService, removeTestDataDirs } from "./service-harness.js";
 
 let fx: FixtureWorkspace;
 let service: DeployService;
@@ -25,6 +25,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await service.shutdown();
   fx.remove();
+  removeTestDataDirs();
 });
 
 describe("DeployService coalescing", () => {

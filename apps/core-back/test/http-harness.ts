@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are checked against the OpenAPI document, then read loosely */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
@@ -131,6 +131,7 @@ export async function startTestServer(
     close: async () => {
       await running.close(1000, () => service.shutdown());
       db.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,7 +15,10 @@ beforeAll(() => {
   fx = createFixtureWorkspace();
   runner = new BuildRunner({ turboBin: TURBO_BIN, workspaceDir: fx.dir, env: process.env, killGraceMs: 1000 });
 });
-afterAll(() => fx.remove());
+afterAll(() => {
+  fx.remove();
+  rmSync(logDir, { recursive: true, force: true });
+});
 
 describe("BuildRunner with real turbo", () => {
   it("builds a scope and logs turbo's output to the deploy's log file", async () => {

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,6 +17,12 @@ import { startSupervisord, type TestSupervisord } from "./supervisord.js";
 
 let fx: FixtureWorkspace;
 const started: ServerProcess[] = [];
+const dataDirs: string[] = [];
+const dataDir = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), "core-back-e2e-"));
+  dataDirs.push(dir);
+  return dir;
+};
 
 beforeAll(() => {
   fx = createFixtureWorkspace();
@@ -24,6 +30,7 @@ beforeAll(() => {
 afterAll(() => {
   for (const server of started) if (server.child.exitCode === null) server.child.kill("SIGKILL");
   fx?.remove();
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 });
 
 async function deployRow(url: string, key: string, id: string): Promise<Record<string, unknown>> {
@@ -43,15 +50,14 @@ describe("core-back as a process (node dist/main.js)", () => {
         },
       }),
     );
-    const env = serverEnv(fx, mkdtempSync(join(tmpdir(), "core-back-e2e-")), 1, { BUILD_SCOPES_FILE: scopes });
+    const env = serverEnv(fx, dataDir(), 1, { BUILD_SCOPES_FILE: scopes });
     const result = spawnSync(process.execPath, [MAIN_JS], { env, encoding: "utf8", timeout: 30_000 });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/core-back cannot start: .*scope "platform": filter "@fx\/ghost\.\.\."/);
   });
 
   it("recovers from kill -9 mid-build: the row becomes interrupted, the orphaned build is stopped, the next deploy works", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "core-back-e2e-"));
-    const env = serverEnv(fx, dataDir, await freePort());
+    const env = serverEnv(fx, dataDir(), await freePort());
     const key = createAdminKey(env);
     const first = await startServerProcess(env);
     started.push(first);
@@ -88,7 +94,7 @@ describe("core-back as a process (node dist/main.js)", () => {
 
 describe("graceful shutdown on SIGTERM", () => {
   it("lets a running deploy finish within the grace period and answers its caller before exiting", async () => {
-    const env = serverEnv(fx, mkdtempSync(join(tmpdir(), "core-back-e2e-")), await freePort(), {
+    const env = serverEnv(fx, dataDir(), await freePort(), {
       SHUTDOWN_GRACE_MS: "20000",
     });
     const server = await startServerProcess(env);
@@ -105,7 +111,7 @@ describe("graceful shutdown on SIGTERM", () => {
   });
 
   it("past the grace period, ends the running deploy as interrupted, answers 500 and stops the build", async () => {
-    const env = serverEnv(fx, mkdtempSync(join(tmpdir(), "core-back-e2e-")), await freePort(), {
+    const env = serverEnv(fx, dataDir(), await freePort(), {
       SHUTDOWN_GRACE_MS: "500",
     });
     const server = await startServerProcess(env);
@@ -132,9 +138,8 @@ describe("core-back under supervisord", () => {
   it("answers a deploy whose scope restarts core-back first, then restarts itself and records it", async () => {
     const selfFx = createFixtureWorkspace({ platform: [], all: ["core-back"] });
     try {
-      const dataDir = mkdtempSync(join(tmpdir(), "core-back-e2e-"));
       const port = await freePort();
-      const env = serverEnv(selfFx, dataDir, port, { DEPLOY_MODE: "unrestricted", SELF_RESTART_DELAY_MS: "200" });
+      const env = serverEnv(selfFx, dataDir(), port, { DEPLOY_MODE: "unrestricted", SELF_RESTART_DELAY_MS: "200" });
       const key = createAdminKey(env);
       const programEnv = Object.fromEntries(
         Object.entries(env).filter(

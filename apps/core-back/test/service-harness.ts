@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadBuildScopes } from "@app-building/types";
@@ -9,12 +9,20 @@ import { DeployService, type DeployServiceOptions, type Restarter } from "../src
 import { silentLogger } from "../src/logger.js";
 import { TURBO_BIN, type FixtureWorkspace } from "./fixture-workspace.js";
 
+const created: string[] = [];
+
+/** Removes the data dirs {@link createTestService} made (call in `afterAll`, after shutdown). */
+export function removeTestDataDirs(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 /** A deploy service over real SQLite and real turbo on a fixture workspace. */
 export function createTestService(
   fx: FixtureWorkspace,
   overrides: Partial<DeployServiceOptions> & { restarter?: Restarter | null; dataDir?: string } = {},
 ): { service: DeployService; repository: DeployRepository; dataDir: string } {
   const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), "core-back-data-"));
+  created.push(dataDir);
   const repository = new DeployRepository(openDatabase(join(dataDir, "core-back.db")));
   const service = new DeployService({
     repository,

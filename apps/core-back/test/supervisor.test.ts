@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SupervisorClient, SupervisorFaultError, SupervisorUnavailableError } from "../src/supervisor/client.js";
 import { createFixtureWorkspace, processAlive, type FixtureWorkspace } from "./fixture-workspace.js";
-import { createTestService } from "./service-harness.js";
+import { createTestService, removeTestDataDirs } from "./service-harness.js";
 import { startSupervisord, type TestSupervisord } from "./supervisord.js";
 
 const node = process.execPath;
@@ -22,6 +22,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await sv?.stop();
   fx?.remove();
+  removeTestDataDirs();
 });
 
 describe("SupervisorClient against a real supervisord", () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -48,6 +48,7 @@ describe("summarizeFailedRun", () => {
       root,
       2,
     );
+    rmSync(root, { recursive: true, force: true });
     expect(summary).toBe(
       [
         "turbo failed (exit 2): 1 task failed",

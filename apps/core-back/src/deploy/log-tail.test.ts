@@ -1,10 +1,11 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { LOG_TAIL_BYTES, readLogTail, trimToUtf8Boundaries } from "./log-tail.js";
 
 const dir = mkdtempSync(join(tmpdir(), "log-tail-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("readLogTail", () => {
   it("returns a short log whole", () => {

@@ -1,12 +1,17 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../db/database.js";
 import { DeployRepository } from "./repository.js";
 
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 function freshFile(): string {
-  return join(mkdtempSync(join(tmpdir(), "deploy-repo-")), "core-back.db");
+  const dir = mkdtempSync(join(tmpdir(), "deploy-repo-"));
+  dirs.push(dir);
+  return join(dir, "core-back.db");
 }
 
 function newDeploy(id: string) {
