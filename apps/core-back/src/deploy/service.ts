@@ -1,9 +1,8 @@
 import { EventEmitter } from "node:events";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import type { BuildScope, BuildScopes, Deploy, DeployMode, DeployStatus } from "@app-building/types";
+import type { BuildScope, Deploy, DeployMode, DeployStatus } from "@app-building/types";
 import { isTerminalStatus } from "@app-building/types";
-import type { Logger } from "pino";
 import {
   BuildInProgressError,
   DeployFinishedError,
@@ -11,79 +10,26 @@ import {
   DeployWaitTimeoutError,
   ShuttingDownError,
 } from "../errors.js";
-import type { DeployPage, DeployRecord, DeployRepository } from "./repository.js";
-import type { BuildRequest, BuildResult } from "./runner.js";
+import type { DeployPage, DeployRecord } from "./repository.js";
 import { appendLogLine } from "./runner.js";
 import { killGroup, looksLikeOrphanedBuild } from "./process-group.js";
 
-/** Runs builds (the real {@link BuildRunner}). */
-export interface Builder {
-  run(request: BuildRequest): Promise<BuildResult>;
-}
-
-/** A failed restart, with the service's own output when there is one. */
-export interface RestartFailure extends Error {
-  outputTail?: string;
-}
-
-/** Restarts supervised programs (the real `SupervisorClient`). */
-export interface Restarter {
-  /** Stops then starts a program, resolving once it is up; rejects with a {@link RestartFailure}. */
-  restart(program: string): Promise<void>;
-  /** Asks the supervisor to stop and start this very process; the supervisor finishes it after we are gone. */
-  restartSelf(program: string): Promise<void>;
-}
-
-/** Who asks for a deploy, and what. */
-export interface StartDeployInput {
-  scope: BuildScope;
-  requestedBy: string | null;
-  sessionId: string | null;
-}
-
-/** The deploy a request got, and whether it joined one already queued. */
-export interface StartDeployResult {
-  deploy: DeployRecord;
-  joined: boolean;
-}
-
-/** Events of the deploy service. */
-export interface DeployEvents {
-  started: [DeployRecord];
-  done: [DeployRecord];
-  cancelled: [DeployRecord];
-}
-
-/** What the deploy service needs. */
-export interface DeployServiceOptions {
-  repository: DeployRepository;
-  builder: Builder;
-  /** `null` when no supervisord is configured: restarts are skipped and logged. */
-  restarter: Restarter | null;
-  scopes: BuildScopes;
-  logDir: string;
-  buildTimeoutMs: number;
-  /**
-   * The settle window: a waiting deploy builds once no request joined it for this long
-   * (a debounce), so a burst shares one build while a lone request barely waits.
-   */
-  settleMs: number;
-  /** The most the settle window may last, counted from the waiting deploy's first request. */
-  maxSettleMs?: number;
-  defaultMode: DeployMode;
-  /** core-back's own supervisord program name. */
-  selfProgram: string;
-  /** How long after answering core-back restarts itself. */
-  selfRestartDelayMs: number;
-  /**
-   * How long core-back, having asked supervisord to restart it, waits to be stopped
-   * before it gives up and runs the deploys queued meanwhile (default 60 s).
-   */
-  selfRestartWatchdogMs?: number;
-  /** How long a cancelled build has to stop, before `cancel` gives up waiting. */
-  cancelWaitMs: number;
-  logger: Logger;
-}
+export type {
+  Builder,
+  DeployEvents,
+  DeployServiceOptions,
+  Restarter,
+  RestartFailure,
+  StartDeployInput,
+  StartDeployResult,
+} from "./service-types.js";
+import type {
+  DeployEvents,
+  DeployServiceOptions,
+  RestartFailure,
+  StartDeployInput,
+  StartDeployResult,
+} from "./service-types.js";
 
 const SCOPE_WIDTH: Record<BuildScope, number> = { platform: 0, all: 1 };
 
