@@ -47,7 +47,9 @@ image="${APP_BUILDING_BASE_IMAGE:-app-building/base:${suite}-node${node_major}}"
 mirror="${APP_BUILDING_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 cache_dir="${APP_BUILDING_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/app-building}"
 # What each image is made from: when it changes, that image (and what builds on it) is redone.
-debian_recipe="$(sed -n '/^make_debian_image()/,/^}/p' "$here/base-image.sh" | cat - <(echo "$suite $packages") | sha256sum | cut -c1-16)"
+# Bump debian_revision when make_debian_image changes what it puts in the tree.
+debian_revision=1
+debian_recipe="$(echo "$suite $packages $mirror revision $debian_revision" | sha256sum | cut -c1-16)"
 node_recipe="$(sha256sum <"$here/base.Dockerfile" | cut -c1-16)"
 
 docker info >/dev/null 2>&1 ||
@@ -112,7 +114,7 @@ make_debian_image() {
   t0="$(date +%s)"
   work="$(mktemp -d "${TMPDIR:-/tmp}/app-building-rootfs.XXXXXX")"
   rootfs="$work/rootfs"
-  [ -n "$rootfs" ] && [ "$rootfs" != "/rootfs" ] || die "could not make a temporary directory"
+  case "$work" in /?*/*) ;; *) die "could not make a temporary directory ($work)" ;; esac
   mkdir -p "$debs" "$rootfs"
   say "debootstrap --variant=minbase --include=$packages $suite (packages cached in $debs)"
   if ! debootstrap --variant=minbase --include="$packages" --cache-dir="$debs" \

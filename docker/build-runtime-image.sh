@@ -51,7 +51,8 @@ done
 
 if [ -x "$root/.tools/bin/pnpm" ]; then pnpm="$root/.tools/bin/pnpm"; else pnpm="$(command -v pnpm || true)"; fi
 [ -n "$pnpm" ] || die "pnpm is not installed: run 'npm run setup' first"
-export PATH="$(dirname "$pnpm"):$PATH" # turbo runs the package manager by name
+PATH="$(dirname "$pnpm"):$PATH" # turbo runs the package manager by name
+export PATH
 docker info >/dev/null 2>&1 ||
   die "no Docker Engine answers (docker info failed): run 'bash scripts/ensure/20-docker.sh test' as root, or start Docker"
 
