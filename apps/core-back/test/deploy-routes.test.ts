@@ -97,6 +97,22 @@ describe("deploys through /deploy", () => {
     expect(list.body.items[0].id).toBe(id);
   });
 
+  it("stops following a log when the reader hangs up, leaving no listener behind", async () => {
+    fx.setSlowDelay(2000);
+    const started = await server.call("POST", "/deploy", { key: server.userKey, body: {} });
+    const id = started.body.deployId as string;
+    const abort = new AbortController();
+    const response = await fetch(`${server.url}/deploy/${id}/log?follow=true`, {
+      headers: { "x-api-key": server.userKey },
+      signal: abort.signal,
+    });
+    expect(response.status).toBe(200);
+    await expect.poll(() => server.service.listenerCount("done"), { timeout: 10_000 }).toBeGreaterThan(0);
+    abort.abort();
+    await expect.poll(() => server.service.listenerCount("done"), { timeout: 5_000 }).toBe(0);
+    expect((await server.service.waitForDone(id, 30_000)).status).toBe("ok");
+  });
+
   it("pages through the list with nextCursor", async () => {
     const first = await server.call("GET", "/deploy?limit=1", { key: server.userKey });
     expect(first.body.items).toHaveLength(1);
