@@ -182,7 +182,15 @@ export class ContainerStartError extends AppBuildingError {
   }
 }
 
-/** What {@link errorFromResponse} needs to know about a failed response. */
+/**
+ * What {@link errorFromResponse} needs to know about a failed response.
+ *
+ * @example
+ * ```ts
+ * import type { FailedResponse } from "@app-building/sdk";
+ * const failed: FailedResponse = { status: 404, bodyText: '{"error":"not_found","message":"no message m1"}', request: "GET /message/m1" };
+ * ```
+ */
 export interface FailedResponse {
   /** HTTP status. */
   status: number;

@@ -1,4 +1,12 @@
-/** The image the Docker and Fly drivers run when neither the config nor the environment names one. */
+/**
+ * The image the Docker and Fly drivers run when neither the config nor the environment names one.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_IMAGE_REF } from "@app-building/sdk";
+ * console.log(DEFAULT_IMAGE_REF); // "app-building/container-runtime:latest"
+ * ```
+ */
 export const DEFAULT_IMAGE_REF = "app-building/container-runtime:latest";
 
 /**

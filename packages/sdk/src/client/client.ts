@@ -42,7 +42,16 @@ export interface WaitOptions {
   signal?: AbortSignal;
 }
 
-/** What `POST /interrupt`, `/detach` and `/stop` answer. */
+/**
+ * What `POST /interrupt`, `/detach` and `/stop` answer (the runtime's JSON, as it is).
+ *
+ * @example
+ * ```ts
+ * import type { ControlAnswer } from "@app-building/sdk";
+ * const answer: ControlAnswer = await client.interrupt();
+ * console.log(answer.interrupted);
+ * ```
+ */
 export type ControlAnswer = Record<string, unknown>;
 
 /**

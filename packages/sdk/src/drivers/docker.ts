@@ -12,17 +12,20 @@ import { runtimeEnv } from "./runtime-env.js";
 /** The port the runtime listens on inside a bridged container. */
 const INTERNAL_PORT = 3000;
 
-async function ensureImage(config: ContainerConfig, image: string, options: StartOptions): Promise<void> {
+async function ensureImage(
+  config: ContainerConfig,
+  image: string,
+  present: boolean,
+  options: StartOptions,
+): Promise<void> {
   const build = config.docker?.build ?? "missing";
-  if (build === "never" || (build === "missing" && (await imageExists(image)))) {
-    if (build === "never" && !(await imageExists(image))) {
-      throw new ConfigurationError(
-        `The image ${image} is not in the local Docker Engine and building is off.`,
-        "image_missing",
-      );
-    }
-    return;
+  if (build === "never" && !present) {
+    throw new ConfigurationError(
+      `The image ${image} is not in the local Docker Engine and building is off.`,
+      "image_missing",
+    );
   }
+  if (build === "never" || (build === "missing" && present)) return;
   const script =
     config.docker?.buildScript ??
     (config.projectRoot !== undefined ? join(config.projectRoot, "docker", "build-runtime-image.sh") : undefined);
@@ -117,14 +120,16 @@ async function containerOutput(name: string): Promise<{ output: string; exitCode
  */
 export const dockerDriver: Driver = {
   async start(config: ContainerConfig, repo: RepoOptions, options: StartOptions): Promise<AgentState> {
-    if (!(await dockerEngineAnswers())) {
+    const image = config.imageRef ?? getImageRef();
+    // The engine check and the image check are independent: run them side by side.
+    const [engine, present] = await Promise.all([dockerEngineAnswers(), imageExists(image).catch(() => false)]);
+    if (!engine) {
       throw new ConfigurationError(
         'No Docker Engine answers: start Docker (or dockerd), or start the container with driver: "process".',
         "docker_unavailable",
       );
     }
-    const image = config.imageRef ?? getImageRef();
-    await ensureImage(config, image, options);
+    await ensureImage(config, image, present, options);
     const containerName = newContainerName();
     const token = newContainerToken();
     const host = config.docker?.network === "host";

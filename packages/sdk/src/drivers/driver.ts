@@ -1,9 +1,25 @@
 import type { AgentState, ContainerConfig, RepoOptions } from "../state.js";
 
-/** Progress while a container starts, for spinners and logs. */
+/**
+ * Progress while a container starts, for spinners and logs.
+ *
+ * @example
+ * ```ts
+ * import type { StartProgress } from "@app-building/sdk";
+ * const onProgress: StartProgress = (step) => console.error(`... ${step}`);
+ * ```
+ */
 export type StartProgress = (step: string) => void;
 
-/** Options every driver's `start` accepts. */
+/**
+ * Options every driver's `start` accepts.
+ *
+ * @example
+ * ```ts
+ * import type { StartOptions } from "@app-building/sdk";
+ * const options: StartOptions = { readyTimeoutMs: 60_000, signal: AbortSignal.timeout(120_000) };
+ * ```
+ */
 export interface StartOptions {
   /** Give up (and clean up) when the container is not ready after this long. */
   readyTimeoutMs?: number;
@@ -12,7 +28,17 @@ export interface StartOptions {
   signal?: AbortSignal;
 }
 
-/** One way of running containers. Drivers never know about the CLI. */
+/**
+ * One way of running containers. Drivers never know about the CLI.
+ *
+ * @example
+ * ```ts
+ * import { processDriver, type Driver } from "@app-building/sdk";
+ * const driver: Driver = processDriver;
+ * const state = await driver.start(config, repo, {});
+ * await driver.remove(config, state);
+ * ```
+ */
 export interface Driver {
   /** Starts a container and resolves once its API answers. Does not touch the registry. */
   start(config: ContainerConfig, repo: RepoOptions, options: StartOptions): Promise<AgentState>;

@@ -2,7 +2,15 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { AppBuildingError, errorFromNetworkFailure, errorFromResponse } from "../errors.js";
 import { backoffDelay } from "../http/request.js";
 
-/** The Fly Machines API. */
+/**
+ * The Fly Machines API's base URL.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_FLY_API_BASE_URL, FlyMachinesApi } from "@app-building/sdk";
+ * const api = new FlyMachinesApi(token, DEFAULT_FLY_API_BASE_URL);
+ * ```
+ */
 export const DEFAULT_FLY_API_BASE_URL = "https://api.machines.dev/v1";
 
 /**
@@ -23,7 +31,15 @@ export interface FlyMachineInfo {
   metadata: Record<string, string>;
 }
 
-/** The body of `POST /apps/{app}/machines`. */
+/**
+ * The body of `POST /apps/{app}/machines`.
+ *
+ * @example
+ * ```ts
+ * import type { FlyMachineCreate } from "@app-building/sdk";
+ * const body: FlyMachineCreate = { name: "agent-1", region: "ord", config: { image: "registry.fly.io/agents:v1", env: {} } };
+ * ```
+ */
 export interface FlyMachineCreate {
   name: string;
   region?: string;
