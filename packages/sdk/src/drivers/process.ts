@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, watch, type FSWatcher } from "node:fs";
 import { mkdir, open, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -180,42 +180,59 @@ export const processDriver: Driver = {
       });
     };
 
+    // The ready line lands in a file (a pipe would outlive us badly: the runtime must survive
+    // this process). inotify wakes the wait as soon as the file changes; polling backs it up.
+    let wake: () => void = () => undefined;
+    const watcher = watchFile(stdoutPath, () => wake());
     const timeoutMs = options.readyTimeoutMs ?? 30_000;
     const deadline = Date.now() + timeoutMs;
     let delay = 2;
     let readBytes = 0;
     let pending = "";
-    for (;;) {
-      if (failedToSpawn !== null) return fail(`Could not start the runtime (${entry})`, failedToSpawn);
-      const chunk = await readFrom(stdoutPath, readBytes);
-      readBytes += chunk.length;
-      pending += chunk.toString("utf8");
-      const ready = findReadyLine(pending);
-      if (ready?.ready === true && typeof ready.port === "number") {
-        options.onProgress?.("ready");
-        return {
-          type: "local",
-          driver: "process",
-          containerName,
-          baseUrl: `http://127.0.0.1:${ready.port}`,
-          token,
-          startedAt: new Date().toISOString(),
-          pushBranch: repo.pushBranch === "" ? undefined : repo.pushBranch,
-          pid: child.pid,
-          dataDir,
-          workspaceDir,
-        };
+    try {
+      return await waitForReady();
+    } finally {
+      watcher?.close();
+    }
+    async function waitForReady(): Promise<AgentState> {
+      for (;;) {
+        if (failedToSpawn !== null) return fail(`Could not start the runtime (${entry})`, failedToSpawn);
+        const chunk = await readFrom(stdoutPath, readBytes);
+        readBytes += chunk.length;
+        pending += chunk.toString("utf8");
+        const ready = findReadyLine(pending);
+        if (ready?.ready === true && typeof ready.port === "number") {
+          options.onProgress?.("ready");
+          return {
+            type: "local",
+            driver: "process",
+            containerName,
+            baseUrl: `http://127.0.0.1:${ready.port}`,
+            token,
+            startedAt: new Date().toISOString(),
+            pushBranch: repo.pushBranch === "" ? undefined : repo.pushBranch,
+            pid: child.pid,
+            dataDir,
+            workspaceDir,
+          };
+        }
+        if (exited !== null) {
+          const { code, signal } = exited;
+          return fail(`The runtime exited while starting (${signal ?? `exit code ${code}`})`);
+        }
+        if (options.signal?.aborted === true) return fail("Starting the container was cancelled");
+        if (Date.now() >= deadline) {
+          return fail(`The runtime was not ready after ${timeoutMs} ms`, new TimeoutError("readiness timed out"));
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        delay = Math.min(delay * 2, 25);
       }
-      if (exited !== null) {
-        const { code, signal } = exited as { code: number | null; signal: NodeJS.Signals | null };
-        return fail(`The runtime exited while starting (${signal ?? `exit code ${code}`})`);
-      }
-      if (options.signal?.aborted === true) return fail("Starting the container was cancelled");
-      if (Date.now() >= deadline) {
-        return fail(`The runtime was not ready after ${timeoutMs} ms`, new TimeoutError("readiness timed out"));
-      }
-      await sleep(delay);
-      delay = Math.min(delay * 2, 25);
     }
   },
 
@@ -223,6 +240,16 @@ export const processDriver: Driver = {
     if (state.pid !== undefined && isRuntimeProcess(state.pid)) await terminateProcessGroup(state.pid);
   },
 };
+
+function watchFile(path: string, onChange: () => void): FSWatcher | null {
+  try {
+    const watcher = watch(path, onChange);
+    watcher.on("error", () => undefined);
+    return watcher;
+  } catch {
+    return null;
+  }
+}
 
 async function readFrom(path: string, offset: number): Promise<Buffer> {
   const handle = await open(path, "r");
