@@ -75,6 +75,32 @@ describe("the container client against a real runtime", () => {
     }
   });
 
+  it("never retries a POST without an idempotency key: the caller learns the response was lost", async () => {
+    const state = await project.start();
+    const proxy = await startDroppingProxy(state.baseUrl);
+    try {
+      const headers = project.sdk.httpOptsFor(state);
+      await expect(project.sdk.httpPost(`${proxy.url}/message`, { prompt: "once" }, headers)).rejects.toBeInstanceOf(
+        project.sdk.ContainerGoneError,
+      );
+      expect(proxy.dropped).toBe(1);
+      const client = project.sdk.createClient(state);
+      for (let i = 0; i < 400 && (await client.status()).iteration < 1; i += 1)
+        await new Promise((r) => setTimeout(r, 25));
+      // The request did reach the runtime: one message ran, and no retry queued a second.
+      expect((await client.status()).iteration).toBe(1);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("reads the runtime's log lines", async () => {
+    const state = await project.start();
+    const lines: string[] = [];
+    for await (const line of project.sdk.createClient(state).logs({ follow: false })) lines.push(line.line);
+    expect(lines.some((line) => line.includes("listening"))).toBe(true);
+  });
+
   it("does not retry an interrupt, and maps a stopped container to ContainerGoneError", async () => {
     const state = await project.start();
     const client = project.sdk.createClient(state);
