@@ -2,7 +2,7 @@
 # Makes the base image every runtime image builds on, without any image registry, as two
 # images so that each part is redone only when it changes:
 #   app-building/debian:bookworm        Debian bookworm (debootstrap --variant=minbase) with
-#                                       git, ca-certificates and tini, imported from a tree
+#                                       git, ca-certificates, tini, curl and procps, imported
 #   app-building/base:bookworm-node20   that, plus this machine's own Node and npm, so native
 #                                       addons built here (better-sqlite3) load in containers
 #
@@ -41,7 +41,7 @@ node_bin="$(readlink -f "$(command -v node)")"
 node_version="$(node -p process.version)"
 node_major="$(node -p 'process.versions.node.split(".")[0]')"
 suite=bookworm
-packages=git,ca-certificates,tini
+packages=git,ca-certificates,tini,curl,procps
 debian_image="${APP_BUILDING_DEBIAN_IMAGE:-app-building/debian:${suite}}"
 image="${APP_BUILDING_BASE_IMAGE:-app-building/base:${suite}-node${node_major}}"
 mirror="${APP_BUILDING_DEBIAN_MIRROR:-http://deb.debian.org/debian}"

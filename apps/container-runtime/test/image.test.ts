@@ -201,6 +201,11 @@ describe("the container-runtime image under a real Docker Engine", () => {
     expect(await exec("claude", "--version")).toContain(pinned);
   });
 
+  it("gives the agent's shell git, curl and ps", async () => {
+    const found = await exec("sh", "-c", "command -v git curl ps");
+    expect(found.split("\n")).toHaveLength(3);
+  });
+
   it("installs every skill of the repository where Claude Code finds them (~/.claude/skills)", async () => {
     const listed = (await exec("sh", "-c", "cd ~/.claude/skills && ls -d */ | tr -d /")).split("\n").sort();
     expect(listed).toEqual(repoSkills());
