@@ -35,7 +35,7 @@ export class InvalidBodyError extends AppError {
 /** A query string that does not match the contract (400). */
 export class InvalidQueryError extends AppError {
   constructor(message: string) {
-    super("invalid_query", 400, message);
+    super(ERROR_CODES.invalidQuery, 400, message);
   }
 }
 
@@ -49,7 +49,7 @@ export class InvalidJsonError extends AppError {
 /** A request HTTP itself refuses: a malformed URL, a body that cannot be decoded (400). */
 export class BadRequestError extends AppError {
   constructor(message: string, cause?: unknown) {
-    super("bad_request", 400, message, { cause });
+    super(ERROR_CODES.badRequest, 400, message, { cause });
   }
 }
 
@@ -134,9 +134,14 @@ export class BuildInProgressError extends AppError {
 /** Cancelling a deploy that already ended (409). */
 export class DeployFinishedError extends AppError {
   constructor(deployId: string, status: string) {
-    super("deploy_finished", 409, `deploy ${deployId} already ended with status "${status}": nothing to cancel`, {
-      details: { deployId, status },
-    });
+    super(
+      ERROR_CODES.deployFinished,
+      409,
+      `deploy ${deployId} already ended with status "${status}": nothing to cancel`,
+      {
+        details: { deployId, status },
+      },
+    );
   }
 }
 
@@ -155,7 +160,7 @@ export class DeployWaitTimeoutError extends AppError {
 /** The server is shutting down and takes no new work (503). */
 export class ShuttingDownError extends AppError {
   constructor() {
-    super("shutting_down", 503, "core-back is shutting down: call again in a few seconds");
+    super(ERROR_CODES.shuttingDown, 503, "core-back is shutting down: call again in a few seconds");
   }
 }
 

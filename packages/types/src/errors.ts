@@ -40,6 +40,9 @@ export const ERROR_CODES = {
   buildInProgress: "build_in_progress",
   deployTimeout: "deploy_timeout",
   containerStopping: "container_stopping",
+  badRequest: "bad_request",
+  deployFinished: "deploy_finished",
+  shuttingDown: "shutting_down",
 } as const;
 /** A shared error code. */
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
