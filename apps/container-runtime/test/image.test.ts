@@ -202,7 +202,7 @@ describe("the container-runtime image under a real Docker Engine", () => {
   });
 
   it("gives the agent's shell git, curl and ps", async () => {
-    const found = await exec("sh", "-c", "command -v git curl ps");
+    const found = await exec("sh", "-c", "for tool in git curl ps; do command -v $tool; done");
     expect(found.split("\n")).toHaveLength(3);
   });
 
