@@ -48,7 +48,9 @@ apt_install() {
     mkdir -p "$(dirname "$stamp")" && touch "$stamp"
   fi
   # Another ensure script (or the machine) may hold the dpkg lock for a while: wait for it.
+  # Package lists older than the stamp may name versions the mirror dropped: update, retry once.
   apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 "$@" >/dev/null ||
+    { say "retrying after apt-get update" && apt-get update -qq && apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 "$@" >/dev/null; } ||
     die "apt-get install $* failed: install it by hand (apt-get install -y $*)"
 }
 
