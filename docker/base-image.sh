@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Makes the base image every runtime image builds on, without any image registry, as two
 # images so that each part is redone only when it changes:
-#   app-building/debian:bookworm        Debian bookworm (debootstrap --variant=minbase) with
-#                                       git, ca-certificates, tini, curl and procps, imported
-#   app-building/base:bookworm-node20   that, plus this machine's own Node and npm, so native
-#                                       addons built here (better-sqlite3) load in containers
+#   app-building/debian:bookworm-<recipe>  Debian bookworm (debootstrap --variant=minbase)
+#       with git, ca-certificates, tini, curl and procps, imported from a tree
+#   app-building/base:bookworm-node20  that, plus this machine's own Node and npm, so native
+#       addons built here (better-sqlite3) load in containers
 #
 #   docker/base-image.sh [--force] [--fresh]
 #
@@ -42,7 +42,6 @@ node_version="$(node -p process.version)"
 node_major="$(node -p 'process.versions.node.split(".")[0]')"
 suite=bookworm
 packages=git,ca-certificates,tini,curl,procps
-debian_image="${APP_BUILDING_DEBIAN_IMAGE:-app-building/debian:${suite}}"
 image="${APP_BUILDING_BASE_IMAGE:-app-building/base:${suite}-node${node_major}}"
 mirror="${APP_BUILDING_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 cache_dir="${APP_BUILDING_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/app-building}"
@@ -50,6 +49,8 @@ cache_dir="${APP_BUILDING_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/ap
 # Bump debian_revision when make_debian_image changes what it puts in the tree.
 debian_revision=1
 debian_recipe="$(echo "$suite $packages $mirror revision $debian_revision" | sha256sum | cut -c1-16)"
+# Tagged by recipe, so checkouts of different versions on one engine do not remake it in turn.
+debian_image="${APP_BUILDING_DEBIAN_IMAGE:-app-building/debian:${suite}-${debian_recipe}}"
 node_recipe="$(sha256sum <"$here/base.Dockerfile" | cut -c1-16)"
 
 docker info >/dev/null 2>&1 ||
@@ -186,9 +187,8 @@ make_base_image() {
 
 if [ "$fresh" = 1 ] || ! debian_up_to_date; then make_debian_image; fi
 make_base_image
-# The images these replaced, if any, are untagged now: drop them.
+# The image this replaced, if any, is untagged now: drop it.
 docker image prune --force --filter "label=app-building.image=base" >/dev/null 2>&1 || true
-docker image prune --force --filter "label=app-building.image=debian" >/dev/null 2>&1 || true
 
 say "$image ready in $(($(date +%s) - started)) s ($(docker image inspect --format '{{.Size}}' "$image" | awk '{ printf "%.0f MB", $1 / 1e6 }'))"
 echo "$image"
