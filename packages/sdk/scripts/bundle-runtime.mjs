@@ -1,21 +1,22 @@
 #!/usr/bin/env node
-// Ships the container runtime inside the SDK: copies the built runtime (the workspace's
-// @app-building/container-runtime dist/) into dist/runtime/, so that the process driver of
-// an installed SDK can start it. Fails when the runtime's dependencies and the SDK's drift
-// apart, because the copy resolves its imports from the SDK's own dependencies.
-import { cpSync, existsSync, readFileSync, rmSync } from "node:fs";
+// Ships the container runtime inside the SDK: bundles the built runtime (the workspace's
+// @app-building/container-runtime dist/) into one file, dist/runtime/main.js, so that the
+// process driver of an installed SDK can start it, and start it fast (one module to load
+// instead of hundreds). The native and binary packages stay external and resolve from the
+// SDK's own dependencies, which is why the build fails when the runtime's dependencies and
+// the SDK's drift apart.
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { build } from "rolldown";
 
 const sdkRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 const runtimeRoot = join(sdkRoot, "..", "..", "apps", "container-runtime");
-const from = join(runtimeRoot, "dist");
-const to = join(sdkRoot, "dist", "runtime");
+const entry = join(runtimeRoot, "dist", "main.js");
+const out = join(sdkRoot, "dist", "runtime");
 
-if (!existsSync(join(from, "main.js"))) {
-  console.error(
-    `copy-runtime: ${from}/main.js is missing: build @app-building/container-runtime first (turbo does it)`,
-  );
+if (!existsSync(entry)) {
+  console.error(`bundle-runtime: ${entry} is missing: build @app-building/container-runtime first (turbo does it)`);
   process.exit(1);
 }
 
@@ -24,17 +25,20 @@ const runtimeDeps = JSON.parse(readFileSync(join(runtimeRoot, "package.json"), "
 const drift = Object.entries(runtimeDeps).filter(([name, range]) => sdkDeps[name] !== range);
 if (drift.length > 0) {
   console.error(
-    `copy-runtime: the SDK must depend on what the runtime it ships depends on; fix packages/sdk/package.json: ${drift
+    `bundle-runtime: the SDK must depend on what the runtime it ships depends on; fix packages/sdk/package.json: ${drift
       .map(([name, range]) => `${name}@${range} (sdk has ${sdkDeps[name] ?? "nothing"})`)
       .join(", ")}`,
   );
   process.exit(1);
 }
 
-rmSync(to, { recursive: true, force: true });
-cpSync(from, to, {
-  recursive: true,
-  filter: (source) =>
-    !/\.test\.(js|d\.ts)(\.map)?$/.test(source) && !source.endsWith(".map") && !source.endsWith(".d.ts"),
+rmSync(out, { recursive: true, force: true });
+await build({
+  input: entry,
+  platform: "node",
+  // A native addon and a native CLI binary cannot be bundled: they resolve from node_modules.
+  external: [/^node:/, "better-sqlite3", "@anthropic-ai/claude-code"],
+  output: { file: join(out, "main.js"), format: "esm" },
+  logLevel: "warn",
 });
-console.log(`copy-runtime: ${from} -> ${to}`);
+console.log(`bundle-runtime: ${entry} -> ${join(out, "main.js")}`);
