@@ -2,17 +2,9 @@
 // Ingest: an agent printing 200k stream-json lines; how many lines per second the runtime
 // persists end to end (from the POST to the message being done with every line readable).
 // Target: >= 20,000 lines/s.  Run after `pnpm build`:  node bench/container-runtime-ingest.mjs
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
+import { startRuntime } from "./container-runtime-harness.mjs";
 
 const LINES = Number(process.env.LINES ?? 200_000);
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const main = join(root, "apps/container-runtime/dist/main.js");
-const TOKEN = "bench-token-0123456789";
 
 // One stream-json-like assistant line per event, printed as fast as the pipe takes them.
 const AGENT = `
@@ -29,39 +21,7 @@ function pump() {
 pump();
 `;
 
-async function start(dir) {
-  const child = spawn(process.execPath, [main], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: dir,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      CONTAINER_TOKEN: TOKEN,
-      AGENT: "command",
-      AGENT_COMMAND: JSON.stringify([process.execPath, "-e", AGENT]),
-      DATA_DIR: join(dir, "data"),
-      WORKSPACE_DIR: join(dir, "ws"),
-    },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const port = await new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout }).once("line", (l) => resolve(JSON.parse(l).port));
-    child.once("exit", (code) => reject(new Error(`runtime exited ${code}`)));
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const api = async (path, body) => {
-    const res = await fetch(url + path, {
-      method: body === undefined ? "GET" : "POST",
-      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return res.json();
-  };
-  return { child, api };
-}
-
-const dir = mkdtempSync(join(tmpdir(), "bench-ingest-"));
-const rt = await start(dir);
+const rt = await startRuntime({ name: "ingest", agentSource: AGENT });
 try {
   const before = (await rt.api("/events?limit=1")).nextOffset;
   const started = performance.now();
@@ -88,6 +48,5 @@ try {
     }),
   );
 } finally {
-  rt.child.kill("SIGKILL");
-  rmSync(dir, { recursive: true, force: true });
+  rt.close();
 }

@@ -3,19 +3,11 @@
 // the median time of `GET /events?offset=N` at N = 1,000,000 against N = 10 (same page size).
 // Targets: RSS <= 150 MB after 1M events; median <= 5 ms at N = 1,000,000.
 // Run after `pnpm build`:  node bench/container-runtime-journal.mjs
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
+import { median, rssMb, startRuntime } from "./container-runtime-harness.mjs";
 
 const LINES = Number(process.env.LINES ?? 1_000_100);
 const READS = Number(process.env.READS ?? 300);
 const LIMIT = Number(process.env.LIMIT ?? 100);
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const main = join(root, "apps/container-runtime/dist/main.js");
-const TOKEN = "bench-token-0123456789";
 
 const AGENT = `
 const n = Number(process.argv[1]);
@@ -31,38 +23,8 @@ function pump() {
 pump();
 `;
 
-function rssMb(pid) {
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]);
-  return Math.round(kb / 1024);
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-const dir = mkdtempSync(join(tmpdir(), "bench-journal-"));
-const child = spawn(process.execPath, [main], {
-  env: {
-    PATH: process.env.PATH,
-    HOME: dir,
-    PORT: "0",
-    HOST: "127.0.0.1",
-    CONTAINER_TOKEN: TOKEN,
-    AGENT: "command",
-    AGENT_COMMAND: JSON.stringify([process.execPath, "-e", AGENT]),
-    DATA_DIR: join(dir, "data"),
-    WORKSPACE_DIR: join(dir, "ws"),
-  },
-  stdio: ["ignore", "pipe", "inherit"],
-});
+const { child, url, headers, close } = await startRuntime({ name: "journal", agentSource: AGENT });
 try {
-  const port = await new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout }).once("line", (l) => resolve(JSON.parse(l).port));
-    child.once("exit", (code) => reject(new Error(`runtime exited ${code}`)));
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const headers = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
   const get = async (path) => (await fetch(url + path, { headers })).json();
   const rssAtStart = rssMb(child.pid);
   const started = performance.now();
@@ -109,6 +71,5 @@ try {
     }),
   );
 } finally {
-  child.kill("SIGKILL");
-  rmSync(dir, { recursive: true, force: true });
+  close();
 }

@@ -2,18 +2,10 @@
 // Delivery: the time from an agent printing a line to an SSE client receiving it as an
 // event (both on this machine, one clock). Target: p50 <= 5 ms, p99 <= 20 ms.
 // Run after `pnpm build`:  node bench/container-runtime-sse.mjs
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
+import { percentile, startRuntime, TOKEN } from "./container-runtime-harness.mjs";
 
 const LINES = Number(process.env.LINES ?? 2000);
 const INTERVAL_MS = Number(process.env.INTERVAL_MS ?? 2);
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const main = join(root, "apps/container-runtime/dist/main.js");
-const TOKEN = "bench-token-0123456789";
 
 // Prints one timestamped line every INTERVAL_MS (wall clock in ms with sub-ms precision).
 const AGENT = `
@@ -26,31 +18,8 @@ const timer = setInterval(() => {
 }, every);
 `;
 
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-const dir = mkdtempSync(join(tmpdir(), "bench-sse-"));
-const child = spawn(process.execPath, [main], {
-  env: {
-    PATH: process.env.PATH,
-    HOME: dir,
-    PORT: "0",
-    HOST: "127.0.0.1",
-    CONTAINER_TOKEN: TOKEN,
-    AGENT: "command",
-    AGENT_COMMAND: JSON.stringify([process.execPath, "-e", AGENT]),
-    DATA_DIR: join(dir, "data"),
-    WORKSPACE_DIR: join(dir, "ws"),
-  },
-  stdio: ["ignore", "pipe", "inherit"],
-});
+const { url, close } = await startRuntime({ name: "sse", agentSource: AGENT });
 try {
-  const port = await new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout }).once("line", (l) => resolve(JSON.parse(l).port));
-    child.once("exit", (code) => reject(new Error(`runtime exited ${code}`)));
-  });
-  const url = `http://127.0.0.1:${port}`;
   const headers = { authorization: `Bearer ${TOKEN}` };
   const start = (await (await fetch(`${url}/events?limit=1`, { headers })).json()).nextOffset;
   const response = await fetch(`${url}/events?offset=${start}`, {
@@ -97,6 +66,5 @@ try {
     }),
   );
 } finally {
-  child.kill("SIGKILL");
-  rmSync(dir, { recursive: true, force: true });
+  close();
 }

@@ -3,19 +3,11 @@
 // `GET /status` (8 keep-alive connections) while an agent prints ~20k lines/s.
 // Target: >= 2,000 req/s with p99 <= 20 ms.  Run after `pnpm build`:
 //   node bench/container-runtime-status.mjs
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
 import { Agent, request } from "node:http";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
+import { percentile, startRuntime, TOKEN } from "./container-runtime-harness.mjs";
 
 const SECONDS = Number(process.env.SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 8);
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const main = join(root, "apps/container-runtime/dist/main.js");
-const TOKEN = "bench-token-0123456789";
 
 // Streams 200 lines every 10 ms (~20k lines/s) until killed.
 const AGENT = `
@@ -27,27 +19,9 @@ setInterval(() => {
 }, 10);
 `;
 
-const dir = mkdtempSync(join(tmpdir(), "bench-status-"));
-const child = spawn(process.execPath, [main], {
-  env: {
-    PATH: process.env.PATH,
-    HOME: dir,
-    PORT: "0",
-    HOST: "127.0.0.1",
-    CONTAINER_TOKEN: TOKEN,
-    AGENT: "command",
-    AGENT_COMMAND: JSON.stringify([process.execPath, "-e", AGENT]),
-    DATA_DIR: join(dir, "data"),
-    WORKSPACE_DIR: join(dir, "ws"),
-  },
-  stdio: ["ignore", "pipe", "inherit"],
-});
+const { port, close } = await startRuntime({ name: "status", agentSource: AGENT });
 
 try {
-  const port = await new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout }).once("line", (l) => resolve(JSON.parse(l).port));
-    child.once("exit", (code) => reject(new Error(`runtime exited ${code}`)));
-  });
   const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const call = (method, path, body) =>
     new Promise((resolve, reject) => {
@@ -92,7 +66,7 @@ try {
   );
   const elapsed = (performance.now() - t0) / 1000;
   latencies.sort((a, b) => a - b);
-  const p = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+  const p = (q) => percentile(latencies, q * 100);
   const rps = latencies.length / elapsed;
   const status = JSON.parse((await call("GET", "/status")).text);
   console.log(
@@ -113,6 +87,5 @@ try {
   );
   agent.destroy();
 } finally {
-  child.kill("SIGKILL");
-  rmSync(dir, { recursive: true, force: true });
+  close();
 }
