@@ -116,7 +116,15 @@ switch (command) {
     setup();
     say("building the platform scope (build-scopes.json: platform)");
     must("node", ["scripts/build-scope.mjs", "platform", "--output-logs=errors-only"], "build:platform");
-    say("starting core-back on http://127.0.0.1:4000 (Ctrl+C stops it)");
+    say(
+      [
+        "starting core-back on http://127.0.0.1:4000 (Ctrl+C stops it)",
+        "  health:       curl -sS http://127.0.0.1:4000/health",
+        "  self-deploy:  curl -sS --max-time 600 -X POST http://127.0.0.1:4000/api/v1/self/deploy",
+        "  first admin:  pnpm --filter @app-building/core-back create-admin --email <e> --password <p>",
+        "  data:         .data/core-back (deploy history, logs, auth)",
+      ].join("\n"),
+    );
     process.exit(run("node", ["apps/core-back/dist/main.js"]));
     break;
   }
