@@ -3,13 +3,13 @@
 // Both run the same turbo command (build-scopes.json "platform" filters, --ui=stream
 // --summarize) in this repository, alternately, in one run. core-back runs without
 // supervisord here, so no service restart is included on either side.
-// Usage: node bench/core-back-overhead.mjs [iterations=9]   (after pnpm build)
+// Usage: node bench/core-back-overhead.mjs [iterations=21]   (after pnpm build)
 import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { median, ROOT, startCoreBack, TURBO } from "./core-back-harness.mjs";
 
-const iterations = Number(process.argv[2] ?? 9);
+const iterations = Number(process.argv[2] ?? 21);
 const scopes = JSON.parse(readFileSync(join(ROOT, "build-scopes.json"), "utf8"));
 const args = [
   "run",
