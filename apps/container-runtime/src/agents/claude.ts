@@ -17,6 +17,19 @@ export function defaultClaudeBin(): string {
   return "claude";
 }
 
+/**
+ * The environment Claude Code runs with. The runtime always passes
+ * `--dangerously-skip-permissions`, which Claude Code refuses as root unless it is told it
+ * runs in a sandbox; the agent's container is that sandbox, so as root `IS_SANDBOX=1` is
+ * added unless the environment already sets it.
+ */
+export function claudeEnv(
+  base: Record<string, string>,
+  uid: number | undefined = process.getuid?.(),
+): Record<string, string> {
+  return uid === 0 && base.IS_SANDBOX === undefined ? { ...base, IS_SANDBOX: "1" } : base;
+}
+
 /** The fields of Claude Code's stream-json lines the adapter reads. */
 interface ClaudeLine {
   type?: string;
@@ -76,7 +89,7 @@ export function createClaudeAgent(options: ClaudeAgentOptions): AgentAdapter {
     const stderrTail: string[] = [];
     const proc = spawnGroup(options.bin, args, {
       cwd: input.cwd,
-      env: { ...options.env(), AGENT_MESSAGE_ID: input.id },
+      env: { ...claudeEnv(options.env()), AGENT_MESSAGE_ID: input.id },
       onStdout: (line) => {
         if (line.trim() === "") return;
         let parsed: ClaudeLine;
