@@ -17,6 +17,15 @@ interface CliResult {
   stderr: string;
 }
 
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe("the app-building CLI", () => {
   let project: Project;
   let env: Record<string, string>;
@@ -65,6 +74,26 @@ describe("the app-building CLI", () => {
     const stopped = await cli("stop", containerName);
     expect(stopped.code, stopped.stderr).toBe(0);
     expect(stopped.stdout).toContain(`stopped ${containerName}`);
+  });
+
+  it("lists a container that finished its work and exited as stopped, not as running", async () => {
+    const quick = join(project.root, "quick-agent.sh");
+    await writeFile(quick, '#!/bin/sh\necho "done: $1"\n');
+    await chmod(quick, 0o755);
+    env.AGENT_COMMAND = quick;
+    const started = await cli("run", "-p", "one short job", "--agent", "command", "--driver", "process", "--json");
+    expect(started.code, started.stderr).toBe(0);
+    const { containerName, pid } = JSON.parse(started.stdout) as { containerName: string; pid: number };
+    // The detached container exits by itself once its one message is done.
+    for (let i = 0; i < 200 && isRunning(pid); i += 1) await sleep(50);
+    expect(isRunning(pid)).toBe(false);
+    const listed = JSON.parse((await cli("ls", "--all", "--json")).stdout) as {
+      containerName: string;
+      stoppedAt: string | null;
+    }[];
+    expect(listed.find((e) => e.containerName === containerName)?.stoppedAt).not.toBeNull();
+    expect((await cli("ls", "--all")).stdout).toMatch(new RegExp(`${containerName}\\s+process\\s+stopped`));
+    expect((await cli("ls")).stdout).not.toContain(containerName);
   });
 
   it("exits with distinct codes for a bad command line, an unknown container and a missing Fly token", async () => {

@@ -2,10 +2,15 @@ import { configFor, type CliEnvironment } from "../context.js";
 import { EXIT_CODES } from "../exit-codes.js";
 import { printJson } from "../output.js";
 
-/** `app-building ls [--all]`: the live containers (probed), or every recorded one. */
+/**
+ * `app-building ls [--all]`: the live containers, or every recorded one. Both probe first:
+ * the probe marks a container that is gone (a detached one that finished, a killed process)
+ * as stopped, so `--all` never lists a dead container as running.
+ */
 export async function ls(cli: CliEnvironment, flags: { all?: boolean; json?: boolean }): Promise<number> {
   const { registry } = configFor(cli);
-  const entries = flags.all === true ? await registry.getRecent(1_000) : await registry.findAlive();
+  const alive = await registry.findAlive();
+  const entries = flags.all === true ? await registry.getRecent(1_000) : alive;
   if (flags.json === true) {
     printJson(entries.map(({ token: _token, ...entry }) => entry));
     return EXIT_CODES.ok;
