@@ -12,7 +12,14 @@ import { z } from "zod";
  * ```
  */
 export const BUILD_SCOPES = ["platform", "all"] as const;
-/** A concrete build scope. */
+/**
+ * A concrete build scope.
+ *
+ * @example
+ * ```ts
+ * const scope: BuildScope = "platform";
+ * ```
+ */
 export type BuildScope = (typeof BUILD_SCOPES)[number];
 
 /**
@@ -24,7 +31,14 @@ export type BuildScope = (typeof BUILD_SCOPES)[number];
  * ```
  */
 export const requestedScopeSchema = z.enum(["auto", ...BUILD_SCOPES]);
-/** A scope as requested: `auto`, `platform` or `all`. */
+/**
+ * A scope as requested: `auto`, `platform` or `all`.
+ *
+ * @example
+ * ```ts
+ * const requested: RequestedScope = "auto";
+ * ```
+ */
 export type RequestedScope = z.infer<typeof requestedScopeSchema>;
 
 /**
@@ -36,7 +50,14 @@ export type RequestedScope = z.infer<typeof requestedScopeSchema>;
  * ```
  */
 export const deployModeSchema = z.enum(["restricted", "unrestricted"]);
-/** A deploy mode. */
+/**
+ * A deploy mode.
+ *
+ * @example
+ * ```ts
+ * const mode: DeployMode = "restricted";
+ * ```
+ */
 export type DeployMode = z.infer<typeof deployModeSchema>;
 
 const serviceName = z.string().regex(/^[A-Za-z0-9_.-]+$/, "a supervisord program name (letters, digits, _ . -)");
@@ -57,7 +78,14 @@ export const scopeDefinitionSchema = z
     restart: z.array(serviceName),
   })
   .strict();
-/** One scope of the definition. */
+/**
+ * One scope of the definition.
+ *
+ * @example
+ * ```ts
+ * const platform: ScopeDefinition = loadBuildScopes("build-scopes.json").scopes.platform;
+ * ```
+ */
 export type ScopeDefinition = z.infer<typeof scopeDefinitionSchema>;
 
 /**
@@ -80,10 +108,28 @@ export const buildScopesSchema = z
       .strict(),
   })
   .strict();
-/** The whole build-scope definition. */
+/**
+ * The whole build-scope definition.
+ *
+ * @example
+ * ```ts
+ * const scopes: BuildScopes = loadBuildScopes("build-scopes.json");
+ * ```
+ */
 export type BuildScopes = z.infer<typeof buildScopesSchema>;
 
-/** Thrown when a build-scope definition cannot be read, parsed or validated. */
+/**
+ * Thrown when a build-scope definition cannot be read, parsed or validated.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   loadBuildScopes("build-scopes.json");
+ * } catch (error) {
+ *   if (error instanceof BuildScopesError) console.error(error.message);
+ * }
+ * ```
+ */
 export class BuildScopesError extends Error {
   override readonly name = "BuildScopesError";
 }
@@ -148,7 +194,15 @@ export function allowedScopes(mode: DeployMode): readonly BuildScope[] {
   return mode === "unrestricted" ? BUILD_SCOPES : ["platform"];
 }
 
-/** The outcome of resolving a requested scope against a mode. */
+/**
+ * The outcome of resolving a requested scope against a mode.
+ *
+ * @example
+ * ```ts
+ * const resolution: ScopeResolution = resolveScope("auto", "restricted");
+ * if (resolution.ok) console.log(`building ${resolution.scope}`);
+ * ```
+ */
 export type ScopeResolution =
   | { ok: true; scope: BuildScope }
   | { ok: false; reason: "unrestricted_required"; requested: BuildScope };
@@ -185,7 +239,14 @@ export function turboFilterArgs(scopes: BuildScopes, scope: BuildScope): string[
   return scopes.scopes[scope].filters.map((filter) => `--filter=${filter}`);
 }
 
-/** A workspace package as `turbo ls --output=json` reports it. */
+/**
+ * A workspace package as `turbo ls --output=json` reports it.
+ *
+ * @example
+ * ```ts
+ * const pkg: WorkspacePackage = { name: "@app-building/types", path: "packages/types" };
+ * ```
+ */
 export interface WorkspacePackage {
   /** The package name, e.g. `@app-building/core-back`. */
   name: string;

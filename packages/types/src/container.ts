@@ -9,7 +9,14 @@ import { z } from "zod";
  * ```
  */
 export const agentKindSchema = z.enum(["claude", "codex", "command"]);
-/** An agent kind. */
+/**
+ * An agent kind.
+ *
+ * @example
+ * ```ts
+ * const agent: AgentKind = "claude";
+ * ```
+ */
 export type AgentKind = z.infer<typeof agentKindSchema>;
 
 /**
@@ -21,7 +28,14 @@ export type AgentKind = z.infer<typeof agentKindSchema>;
  * ```
  */
 export const containerStateSchema = z.enum(["starting", "idle", "processing", "stopping", "stopped"]);
-/** A container state. */
+/**
+ * A container state.
+ *
+ * @example
+ * ```ts
+ * const state: ContainerState = "idle";
+ * ```
+ */
 export type ContainerState = z.infer<typeof containerStateSchema>;
 
 /**
@@ -33,10 +47,24 @@ export type ContainerState = z.infer<typeof containerStateSchema>;
  * ```
  */
 export const messageStatusSchema = z.enum(["queued", "processing", "done", "error", "interrupted"]);
-/** A message status. */
+/**
+ * A message status.
+ *
+ * @example
+ * ```ts
+ * const finished = (status: MessageStatus) => status === "done" || status === "error" || status === "interrupted";
+ * ```
+ */
 export type MessageStatus = z.infer<typeof messageStatusSchema>;
 
-/** The longest prompt the container API accepts, in characters. */
+/**
+ * The longest prompt the container API accepts, in characters.
+ *
+ * @example
+ * ```ts
+ * if (prompt.length > MAX_PROMPT_LENGTH) throw new Error("split the prompt");
+ * ```
+ */
 export const MAX_PROMPT_LENGTH = 200_000;
 
 /**
@@ -53,7 +81,14 @@ export const sendMessageRequestSchema = z
     model: z.string().min(1).max(200).optional(),
   })
   .strict();
-/** A message request. */
+/**
+ * A message request.
+ *
+ * @example
+ * ```ts
+ * const body: SendMessageRequest = { prompt: "Add a README", model: "sonnet" };
+ * ```
+ */
 export type SendMessageRequest = z.infer<typeof sendMessageRequestSchema>;
 
 /**
@@ -68,7 +103,14 @@ export const messageAcceptedSchema = z.object({
   id: z.string(),
   status: messageStatusSchema,
 });
-/** The answer of `POST /message`. */
+/**
+ * The answer of `POST /message`.
+ *
+ * @example
+ * ```ts
+ * const accepted: MessageAccepted = messageAcceptedSchema.parse(await response.json());
+ * ```
+ */
 export type MessageAccepted = z.infer<typeof messageAcceptedSchema>;
 
 /**
@@ -94,7 +136,14 @@ export const messageSchema = z.object({
   startedAt: z.string().nullable(),
   endedAt: z.string().nullable(),
 });
-/** One message. */
+/**
+ * One message.
+ *
+ * @example
+ * ```ts
+ * const message: Message = messageSchema.parse(await response.json());
+ * ```
+ */
 export type Message = z.infer<typeof messageSchema>;
 
 /**
@@ -124,7 +173,14 @@ export const containerStatusSchema = z.object({
   startedAt: z.string(),
   lastActivityAt: z.string(),
 });
-/** A container's status. */
+/**
+ * A container's status.
+ *
+ * @example
+ * ```ts
+ * const status: ContainerStatus = containerStatusSchema.parse(await response.json());
+ * ```
+ */
 export type ContainerStatus = z.infer<typeof containerStatusSchema>;
 
 /**
@@ -150,7 +206,14 @@ export const eventKindSchema = z.enum([
   "git.push_failed",
   "container.state",
 ]);
-/** An event kind. */
+/**
+ * An event kind.
+ *
+ * @example
+ * ```ts
+ * const endsTurn = (kind: EventKind) => kind === "message.done" || kind === "message.error";
+ * ```
+ */
 export type EventKind = z.infer<typeof eventKindSchema>;
 
 /**
@@ -169,7 +232,14 @@ export const journalEventSchema = z.object({
   kind: eventKindSchema,
   data: z.unknown(),
 });
-/** One journal event. */
+/**
+ * One journal event.
+ *
+ * @example
+ * ```ts
+ * const event: JournalEvent = journalEventSchema.parse(JSON.parse(sseData));
+ * ```
+ */
 export type JournalEvent = z.infer<typeof journalEventSchema>;
 
 /**
@@ -186,7 +256,14 @@ export const logLineSchema = z.object({
   stream: z.enum(["stdout", "stderr", "runtime"]),
   line: z.string(),
 });
-/** One log line. */
+/**
+ * One log line.
+ *
+ * @example
+ * ```ts
+ * const line: LogLine = logLineSchema.parse(item);
+ * ```
+ */
 export type LogLine = z.infer<typeof logLineSchema>;
 
 /**
@@ -200,7 +277,15 @@ export type LogLine = z.infer<typeof logLineSchema>;
 export function pageSchema<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), nextOffset: z.number().int().nonnegative() });
 }
-/** A page of items read from an offset. */
+/**
+ * A page of items read from an offset.
+ *
+ * @example
+ * ```ts
+ * const page: Page<JournalEvent> = pageSchema(journalEventSchema).parse(body);
+ * const next = page.nextOffset;
+ * ```
+ */
 export interface Page<T> {
   items: T[];
   nextOffset: number;
@@ -232,7 +317,14 @@ export const controlResponseSchema = z.object({
   interrupted: z.boolean().optional(),
   messageId: z.string().nullable().optional(),
 });
-/** The answer of a control request. */
+/**
+ * The answer of a control request.
+ *
+ * @example
+ * ```ts
+ * const answer: ControlResponse = controlResponseSchema.parse(await response.json());
+ * ```
+ */
 export type ControlResponse = z.infer<typeof controlResponseSchema>;
 
 /**
@@ -244,7 +336,14 @@ export type ControlResponse = z.infer<typeof controlResponseSchema>;
  * ```
  */
 export const healthSchema = z.object({ ok: z.boolean(), state: containerStateSchema });
-/** The answer of `GET /health`. */
+/**
+ * The answer of `GET /health`.
+ *
+ * @example
+ * ```ts
+ * const health: Health = healthSchema.parse(await response.json());
+ * ```
+ */
 export type Health = z.infer<typeof healthSchema>;
 
 /**
@@ -257,7 +356,14 @@ export type Health = z.infer<typeof healthSchema>;
  * ```
  */
 export const taskStatusSchema = z.enum(["pending", "processing", "done", "failed"]);
-/** A task status. */
+/**
+ * A task status.
+ *
+ * @example
+ * ```ts
+ * const status: TaskStatus = "pending";
+ * ```
+ */
 export type TaskStatus = z.infer<typeof taskStatusSchema>;
 
 /**
@@ -294,7 +400,14 @@ export const createTaskRequestSchema = z
     maxAttempts: z.number().int().min(1).max(MAX_TASK_ATTEMPTS).optional(),
   })
   .strict();
-/** A task request. */
+/**
+ * A task request.
+ *
+ * @example
+ * ```ts
+ * const body: CreateTaskRequest = createTaskRequestSchema.parse({ prompt: "Write the tests" });
+ * ```
+ */
 export type CreateTaskRequest = z.infer<typeof createTaskRequestSchema>;
 
 /**
@@ -317,7 +430,14 @@ export const taskSchema = z.object({
   createdAt: z.string(),
   endedAt: z.string().nullable(),
 });
-/** One task. */
+/**
+ * One task.
+ *
+ * @example
+ * ```ts
+ * const task: Task = taskSchema.parse(await response.json());
+ * ```
+ */
 export type Task = z.infer<typeof taskSchema>;
 
 /**
@@ -336,5 +456,12 @@ export const journalQuerySchema = z
     wait: z.coerce.number().min(0).max(120).optional(),
   })
   .strict();
-/** The query of a journal read. */
+/**
+ * The query of a journal read.
+ *
+ * @example
+ * ```ts
+ * const query: JournalQuery = journalQuerySchema.parse({ offset: "0", limit: "100" });
+ * ```
+ */
 export type JournalQuery = z.infer<typeof journalQuerySchema>;

@@ -20,7 +20,14 @@ export const deployStatusSchema = z.enum([
   "timed_out",
   "interrupted",
 ]);
-/** A deploy status. */
+/**
+ * A deploy status.
+ *
+ * @example
+ * ```ts
+ * const status: DeployStatus = "building";
+ * ```
+ */
 export type DeployStatus = z.infer<typeof deployStatusSchema>;
 
 /**
@@ -38,7 +45,17 @@ export const TERMINAL_DEPLOY_STATUSES = [
   "timed_out",
   "interrupted",
 ] as const satisfies readonly DeployStatus[];
-/** A status a deploy never leaves. */
+/**
+ * A status a deploy never leaves.
+ *
+ * @example
+ * ```ts
+ * const status: DeployStatus = "ok";
+ * if (isTerminalStatus(status)) {
+ *   const final: TerminalDeployStatus = status;
+ * }
+ * ```
+ */
 export type TerminalDeployStatus = (typeof TERMINAL_DEPLOY_STATUSES)[number];
 
 /**
@@ -62,7 +79,14 @@ export function isTerminalStatus(status: DeployStatus): status is TerminalDeploy
  * ```
  */
 export const deployPhaseSchema = z.enum(["queue", "build", "restart", "done"]);
-/** A deploy phase. */
+/**
+ * A deploy phase.
+ *
+ * @example
+ * ```ts
+ * const phase: DeployPhase = "restart"; // the build passed, a service did not restart
+ * ```
+ */
 export type DeployPhase = z.infer<typeof deployPhaseSchema>;
 
 /**
@@ -89,7 +113,14 @@ export const deploySchema = z.object({
   phase: deployPhaseSchema,
   selfRestart: z.boolean(),
 });
-/** One deploy. */
+/**
+ * One deploy.
+ *
+ * @example
+ * ```ts
+ * const deploy: Deploy = deploySchema.parse(await (await fetch(url)).json());
+ * ```
+ */
 export type Deploy = z.infer<typeof deploySchema>;
 
 /**
@@ -106,7 +137,14 @@ export const selfDeployRequestSchema = z
     sessionId: z.string().min(1).max(200).optional(),
   })
   .strict();
-/** A deploy request. */
+/**
+ * A deploy request.
+ *
+ * @example
+ * ```ts
+ * const body: SelfDeployRequest = { scope: "platform", sessionId: "s1" };
+ * ```
+ */
 export type SelfDeployRequest = z.infer<typeof selfDeployRequestSchema>;
 
 /**
@@ -128,7 +166,15 @@ export const selfDeployResponseSchema = z.object({
   errorSummary: z.string().nullable(),
   logTail: z.string(),
 });
-/** The answer of a blocking self-deploy. */
+/**
+ * The answer of a blocking self-deploy.
+ *
+ * @example
+ * ```ts
+ * const result: SelfDeployResponse = selfDeployResponseSchema.parse(await response.json());
+ * if (!result.ok) console.error(result.errorSummary);
+ * ```
+ */
 export type SelfDeployResponse = z.infer<typeof selfDeployResponseSchema>;
 
 /**
@@ -140,7 +186,14 @@ export type SelfDeployResponse = z.infer<typeof selfDeployResponseSchema>;
  * ```
  */
 export const deployModeBodySchema = z.object({ mode: deployModeSchema }).strict();
-/** The deploy mode body. */
+/**
+ * The deploy mode body.
+ *
+ * @example
+ * ```ts
+ * const body: DeployModeBody = { mode: "unrestricted" };
+ * ```
+ */
 export type DeployModeBody = z.infer<typeof deployModeBodySchema>;
 
 /**
@@ -156,5 +209,12 @@ export const deployListSchema = z.object({
   items: z.array(deploySchema),
   nextCursor: z.string().nullable(),
 });
-/** A page of deploys. */
+/**
+ * A page of deploys.
+ *
+ * @example
+ * ```ts
+ * const page: DeployList = deployListSchema.parse(await response.json());
+ * ```
+ */
 export type DeployList = z.infer<typeof deployListSchema>;

@@ -14,7 +14,14 @@ export const errorBodySchema = z
     message: z.string(),
   })
   .catchall(z.unknown());
-/** An HTTP error body. */
+/**
+ * An HTTP error body.
+ *
+ * @example
+ * ```ts
+ * const { error, message }: ErrorBody = errorBodySchema.parse(await response.json());
+ * ```
+ */
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 /**
@@ -44,5 +51,12 @@ export const ERROR_CODES = {
   deployFinished: "deploy_finished",
   shuttingDown: "shutting_down",
 } as const;
-/** A shared error code. */
+/**
+ * A shared error code.
+ *
+ * @example
+ * ```ts
+ * const code: ErrorCode = ERROR_CODES.buildInProgress; // "build_in_progress"
+ * ```
+ */
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

@@ -25,7 +25,14 @@ export const webhookTypeSchema = z.enum([
   "git.pushed",
   "git.push_failed",
 ]);
-/** A webhook type. */
+/**
+ * A webhook type.
+ *
+ * @example
+ * ```ts
+ * const type: WebhookType = "message.done";
+ * ```
+ */
 export type WebhookType = z.infer<typeof webhookTypeSchema>;
 
 /**
@@ -42,5 +49,12 @@ export const webhookPayloadSchema = z.object({
   timestamp: z.string(),
   data: z.record(z.string(), z.unknown()),
 });
-/** A webhook body. */
+/**
+ * A webhook body.
+ *
+ * @example
+ * ```ts
+ * const payload: WebhookPayload = webhookPayloadSchema.parse(JSON.parse(rawBody));
+ * ```
+ */
 export type WebhookPayload = z.infer<typeof webhookPayloadSchema>;
