@@ -8,6 +8,7 @@ import type { Driver, StartOptions } from "./driver.js";
 import { CONTAINER_LABEL, docker, dockerEngineAnswers, imageExists } from "./docker-cli.js";
 import { newContainerName, newContainerToken } from "./names.js";
 import { runtimeEnv } from "./runtime-env.js";
+import { findReadyLine, type ReadyLine } from "./ready-line.js";
 
 /** The port the runtime listens on inside a bridged container. */
 const INTERNAL_PORT = 3000;
@@ -52,24 +53,6 @@ async function ensureImage(
   }
 }
 
-interface ReadyLine {
-  ready: boolean;
-  port?: number;
-}
-
-function readyLineIn(text: string): ReadyLine | null {
-  for (const line of text.split("\n")) {
-    if (!line.startsWith("{")) continue;
-    try {
-      const parsed = JSON.parse(line) as Partial<ReadyLine>;
-      if (typeof parsed.ready === "boolean") return parsed as ReadyLine;
-    } catch {
-      // other output
-    }
-  }
-  return null;
-}
-
 /** Follows `docker logs -f` until the runtime prints its ready line, or the container ends. */
 async function waitForReadyLine(name: string, timeoutMs: number): Promise<ReadyLine> {
   const follower = execa("docker", ["logs", "-f", name], { reject: false, all: true, buffer: false });
@@ -78,7 +61,7 @@ async function waitForReadyLine(name: string, timeoutMs: number): Promise<ReadyL
     const timer = setTimeout(() => reject(new Error(`not ready after ${timeoutMs} ms`)), timeoutMs);
     follower.all?.on("data", (chunk: Buffer) => {
       seen += chunk.toString("utf8");
-      const ready = readyLineIn(seen);
+      const ready = findReadyLine(seen);
       if (ready !== null) {
         clearTimeout(timer);
         resolve(ready);

@@ -12,6 +12,7 @@ import type { Driver, StartOptions } from "./driver.js";
 import { newContainerName, newContainerToken } from "./names.js";
 import { fileTail } from "./output-tail.js";
 import { runtimeEnv } from "./runtime-env.js";
+import { findReadyLine } from "./ready-line.js";
 
 /**
  * Where the container runtime's entry point is: the copy shipped in this package's
@@ -92,25 +93,6 @@ export async function terminateProcessGroup(pid: number, graceMs = 5_000): Promi
     delay = Math.min(delay * 2, 200);
   }
   if (isAlive(pid)) killGroup(pid, "SIGKILL");
-}
-
-interface ReadyLine {
-  ready: boolean;
-  port?: number;
-  message?: string;
-}
-
-function findReadyLine(text: string): ReadyLine | null {
-  for (const line of text.split("\n")) {
-    if (!line.startsWith("{")) continue;
-    try {
-      const parsed = JSON.parse(line) as Partial<ReadyLine>;
-      if (typeof parsed.ready === "boolean") return parsed as ReadyLine;
-    } catch {
-      // a line of other output
-    }
-  }
-  return null;
 }
 
 /**
