@@ -1,27 +1,12 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { seedBareRepo } from "@app-building/testkit";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
-/** Runs git and returns its trimmed stdout. */
-export function git(cwd: string, ...args: string[]): string {
-  return execFileSync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.invalid", ...args], {
-    cwd,
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-  }).trim();
-}
-
-/** The files of a branch of a bare repository, or null when the branch does not exist. */
-export function filesOnBranch(bare: string, branch: string): string[] | null {
-  try {
-    return git(bare, "ls-tree", "-r", "--name-only", branch).split("\n").filter(Boolean).sort();
-  } catch {
-    return null;
-  }
-}
+export { filesOnBranch, git } from "@app-building/testkit";
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -47,15 +32,7 @@ export interface ServedRepo {
 
 export async function serveBareRepo(): Promise<ServedRepo> {
   const root = mkdtempSync(join(tmpdir(), "sdk-remote-"));
-  const bare = join(root, "origin.git");
-  const seed = join(root, "seed");
-  mkdirSync(seed);
-  git(root, "init", "-q", "--bare", "-b", "main", bare);
-  git(seed, "init", "-q", "-b", "main");
-  writeFileSync(join(seed, "README.md"), "# app\n");
-  git(seed, "add", "README.md");
-  git(seed, "commit", "-q", "-m", "seed");
-  git(seed, "push", "-q", bare, "main");
+  const bare = seedBareRepo(root);
   const port = await freePort();
   const daemon: ChildProcess = spawn(
     "git",
