@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sdkRoot } from "./helpers/paths.js";
 import { createProject, type Project } from "./helpers/project.js";
+import { isProcessAlive } from "../src/pid.js";
 
 const exec = promisify(execFile);
 const CLI = join(sdkRoot, "dist", "cli", "main.js");
@@ -15,15 +16,6 @@ interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe("the app-building CLI", () => {
@@ -85,8 +77,8 @@ describe("the app-building CLI", () => {
     expect(started.code, started.stderr).toBe(0);
     const { containerName, pid } = JSON.parse(started.stdout) as { containerName: string; pid: number };
     // The detached container exits by itself once its one message is done.
-    for (let i = 0; i < 200 && isRunning(pid); i += 1) await sleep(50);
-    expect(isRunning(pid)).toBe(false);
+    for (let i = 0; i < 200 && isProcessAlive(pid); i += 1) await sleep(50);
+    expect(isProcessAlive(pid)).toBe(false);
     const listed = JSON.parse((await cli("ls", "--all", "--json")).stdout) as {
       containerName: string;
       stoppedAt: string | null;

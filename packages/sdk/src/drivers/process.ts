@@ -13,6 +13,7 @@ import { newContainerName, newContainerToken } from "./names.js";
 import { fileTail } from "./output-tail.js";
 import { runtimeEnv } from "./runtime-env.js";
 import { findReadyLine } from "./ready-line.js";
+import { isProcessAlive } from "../pid.js";
 
 /**
  * Where the container runtime's entry point is: the copy shipped in this package's
@@ -49,18 +50,9 @@ export function processContainerDir(config: ContainerConfig, containerName: stri
   return join(root, containerName);
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** True when `pid` is still a Node process running a runtime entry point (pids get reused). */
 function isRuntimeProcess(pid: number): boolean {
-  if (!isAlive(pid)) return false;
+  if (!isProcessAlive(pid)) return false;
   try {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
     return cmdline.includes("main.js");
@@ -84,15 +76,15 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 
 /** Sends SIGTERM to the runtime's process group, then SIGKILL if it is still there after `graceMs`. */
 export async function terminateProcessGroup(pid: number, graceMs = 5_000): Promise<void> {
-  if (!isAlive(pid)) return;
+  if (!isProcessAlive(pid)) return;
   killGroup(pid, "SIGTERM");
   const deadline = Date.now() + graceMs;
   let delay = 10;
-  while (isAlive(pid) && Date.now() < deadline) {
+  while (isProcessAlive(pid) && Date.now() < deadline) {
     await sleep(delay);
     delay = Math.min(delay * 2, 200);
   }
-  if (isAlive(pid)) killGroup(pid, "SIGKILL");
+  if (isProcessAlive(pid)) killGroup(pid, "SIGKILL");
 }
 
 /**

@@ -2,6 +2,7 @@ import { hostname } from "node:os";
 import { open, readFile, unlink } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { TimeoutError } from "../errors.js";
+import { isProcessAlive } from "../pid.js";
 
 /** How long a caller waits for a lock held by a live process before giving up. */
 const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
@@ -9,15 +10,6 @@ const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
 interface LockOwner {
   pid: number;
   host: string;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 async function readOwner(lockPath: string): Promise<LockOwner | null> {
@@ -58,7 +50,7 @@ export async function withFileLock<T>(
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
     const owner = await readOwner(lockPath);
-    if (owner !== null && owner.host === hostname() && !isAlive(owner.pid)) {
+    if (owner !== null && owner.host === hostname() && !isProcessAlive(owner.pid)) {
       await unlink(lockPath).catch(() => undefined);
       continue;
     }
