@@ -23,7 +23,9 @@ describe("the shipped skills", () => {
   it("tell the agent the one blocking curl call to make", () => {
     const { skills } = loadSkills();
     for (const skill of skills.filter((s) => s.name.startsWith("build"))) {
-      expect(skill.body).toContain("curl -sS --max-time 600 -X POST http://127.0.0.1:4000/api/v1/self/deploy");
+      expect(skill.body).toContain(
+        'curl -sS --max-time 600 -X POST "${CORE_BACK_URL:-http://127.0.0.1:4000}/api/v1/self/deploy"',
+      );
       expect(skill.body).toMatch(/errorSummary/);
     }
   });
