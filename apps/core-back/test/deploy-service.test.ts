@@ -1,4 +1,5 @@
 import { once } from "node:events";
+import type { Deploy } from "@app-building/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   BuildInProgressError,
@@ -14,6 +15,19 @@ let fx: FixtureWorkspace;
 let service: DeployService;
 
 const asSelf = { requestedBy: null, sessionId: null };
+
+/** A finished build's timestamps: created ≤ build start ≤ build end ≤ deploy end. */
+function expectPhasesInOrder(deploy: Deploy): void {
+  const [created, started, buildEnded, ended] = [
+    deploy.createdAt,
+    deploy.startedAt,
+    deploy.buildEndedAt,
+    deploy.endedAt,
+  ].map((at) => (at === null ? Number.NaN : Date.parse(at)));
+  expect(started).toBeGreaterThanOrEqual(created!);
+  expect(buildEnded).toBeGreaterThanOrEqual(started!);
+  expect(ended).toBeGreaterThanOrEqual(buildEnded!);
+}
 
 beforeAll(async () => {
   fx = createFixtureWorkspace();
@@ -40,6 +54,7 @@ describe("DeployService coalescing", () => {
     expect(results.filter((r) => !r.joined)).toHaveLength(1);
     const done = await service.waitForDone(results[0]!.deploy.id, 60_000);
     expect(done.status).toBe("ok");
+    expectPhasesInOrder(done);
     expect(fx.slowRuns().length - runsBefore).toBe(1);
   });
 
@@ -82,6 +97,7 @@ describe("DeployService coalescing", () => {
     const secondDone = await service.waitForDone(second.deploy.id, 60_000);
     fx.fixLib();
     expect(Date.parse(secondDone.startedAt!)).toBeGreaterThanOrEqual(calledAt);
+    expectPhasesInOrder(secondDone);
     expect(secondDone.status).toBe("error");
     expect(secondDone.phase).toBe("build");
     expect(secondDone.errorSummary).toMatch(/error TS2322/);
@@ -123,7 +139,12 @@ describe("DeployService cancel", () => {
     const waiting = service.start({ scope: "platform", ...asSelf }).deploy;
 
     const cancelledWaiting = await service.cancel(waiting.id, "tester");
-    expect(cancelledWaiting).toMatchObject({ status: "cancelled", phase: "queue", startedAt: null });
+    expect(cancelledWaiting).toMatchObject({
+      status: "cancelled",
+      phase: "queue",
+      startedAt: null,
+      buildEndedAt: null,
+    });
 
     const cancelled = await service.cancel(running.id, "tester");
     expect(cancelled).toMatchObject({ status: "cancelled", phase: "build" });

@@ -83,6 +83,12 @@ describe("a deploy's restart phase", () => {
     const done = await service.waitForDone(deploy.id, 60_000);
     expect(done).toMatchObject({ status: "ok", phase: "done", exitCode: 0, errorSummary: null, selfRestart: false });
     expect((await sv.client.getProcessInfo("svc-ok")).pid).not.toBe(before.pid);
+    // The build ends before the restart begins; svc-ok takes its 1 s startsecs to count as running.
+    const started = Date.parse(done.startedAt!);
+    const buildEnded = Date.parse(done.buildEndedAt!);
+    const ended = Date.parse(done.endedAt!);
+    expect(buildEnded).toBeGreaterThanOrEqual(started);
+    expect(ended - buildEnded).toBeGreaterThanOrEqual(900);
     await service.shutdown();
   });
 

@@ -104,9 +104,19 @@ export const deploySchema = z.object({
   filters: z.array(z.string()),
   requestedBy: z.string().nullable(),
   sessionId: z.string().nullable(),
-  startedAt: z.string().nullable(),
-  endedAt: z.string().nullable(),
+  /** When the deploy was requested (ISO 8601). Queue time is `startedAt − createdAt`. */
   createdAt: z.string(),
+  /** When the build started (ISO 8601), or null while the deploy waits or if it never built. */
+  startedAt: z.string().nullable(),
+  /**
+   * When the turbo build finished, successfully or not, before any service restart (ISO
+   * 8601); null until then, for a deploy that never built, or for a deploy recorded
+   * before this field existed. Build time is `buildEndedAt − startedAt`; restart time is
+   * `endedAt − buildEndedAt`.
+   */
+  buildEndedAt: z.string().nullable(),
+  /** When the deploy ended (ISO 8601), or null while it is live. */
+  endedAt: z.string().nullable(),
   durationMs: z.number().int().nullable(),
   exitCode: z.number().int().nullable(),
   errorSummary: z.string().nullable(),

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../db/database.js";
-import { DeployRepository } from "./repository.js";
+import { migrate, openDatabase } from "../db/database.js";
+import { DEPLOY_MIGRATIONS, DeployRepository } from "./repository.js";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -31,10 +31,39 @@ describe("DeployRepository", () => {
     const db = openDatabase(freshFile());
     new DeployRepository(db);
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
-    expect(db.pragma("user_version", { simple: true })).toBe(1);
+    expect(db.pragma("user_version", { simple: true })).toBe(DEPLOY_MIGRATIONS.length);
     // Opening again migrates nothing and keeps the rows.
     new DeployRepository(db).insert(newDeploy("a"));
     expect(new DeployRepository(db).get("a")?.status).toBe("queued");
+  });
+
+  it("upgrades a database from the schema before build end times, keeping its rows with buildEndedAt null", () => {
+    const file = freshFile();
+    const old = openDatabase(file);
+    migrate(old, DEPLOY_MIGRATIONS.slice(0, 1));
+    expect(old.pragma("user_version", { simple: true })).toBe(1);
+    old
+      .prepare(
+        `INSERT INTO deploys (id, status, scope, filters, created_at, started_at, ended_at, duration_ms, exit_code, phase, log_path)
+         VALUES ('old', 'ok', 'platform', '["@fx/app..."]', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:01.000Z',
+                 '2024-01-01T00:00:09.000Z', 8000, 0, 'done', '/logs/old.log')`,
+      )
+      .run();
+    old.close();
+
+    const db = openDatabase(file);
+    const repo = new DeployRepository(db);
+    expect(db.pragma("user_version", { simple: true })).toBe(2);
+    expect(repo.get("old")).toMatchObject({
+      id: "old",
+      status: "ok",
+      startedAt: "2024-01-01T00:00:01.000Z",
+      endedAt: "2024-01-01T00:00:09.000Z",
+      durationMs: 8000,
+      buildEndedAt: null,
+    });
+    const stamped = repo.update("old", { buildEndedAt: "2024-01-01T00:00:05.000Z" });
+    expect(stamped.buildEndedAt).toBe("2024-01-01T00:00:05.000Z");
   });
 
   it("refuses a database written by a newer core-back", () => {
@@ -52,6 +81,9 @@ describe("DeployRepository", () => {
       phase: "queue",
       scope: "platform",
       selfRestart: false,
+      startedAt: null,
+      buildEndedAt: null,
+      endedAt: null,
     });
     const updated = repo.update("d1", { status: "ok", exitCode: 0, phase: "done", selfRestart: true, filters: ["x"] });
     expect(updated).toMatchObject({ status: "ok", exitCode: 0, phase: "done", selfRestart: true, filters: ["x"] });

@@ -29,6 +29,10 @@ export const DEPLOY_MIGRATIONS: readonly Migration[] = [
       CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `);
   },
+  // 2: when the build finished, so queue, build and restart times can be told apart.
+  (db) => {
+    db.exec("ALTER TABLE deploys ADD COLUMN build_ended_at TEXT");
+  },
 ];
 
 /** A deploy row with the fields the API does not show. */
@@ -55,6 +59,7 @@ export interface DeployPatch {
   scope?: BuildScope;
   filters?: string[];
   startedAt?: string | null;
+  buildEndedAt?: string | null;
   endedAt?: string | null;
   durationMs?: number | null;
   exitCode?: number | null;
@@ -74,6 +79,7 @@ interface Row {
   session_id: string | null;
   created_at: string;
   started_at: string | null;
+  build_ended_at: string | null;
   ended_at: string | null;
   duration_ms: number | null;
   exit_code: number | null;
@@ -89,6 +95,7 @@ const COLUMNS: Record<keyof DeployPatch, string> = {
   scope: "scope",
   filters: "filters",
   startedAt: "started_at",
+  buildEndedAt: "build_ended_at",
   endedAt: "ended_at",
   durationMs: "duration_ms",
   exitCode: "exit_code",
@@ -108,6 +115,7 @@ function toRecord(row: Row): DeployRecord {
     sessionId: row.session_id,
     createdAt: row.created_at,
     startedAt: row.started_at,
+    buildEndedAt: row.build_ended_at,
     endedAt: row.ended_at,
     durationMs: row.duration_ms,
     exitCode: row.exit_code,

@@ -293,7 +293,7 @@ export class DeployService extends EventEmitter<DeployEvents> {
         signal,
         onSpawn: (pgid) => repository.update(id, { pid: pgid }),
       });
-      repository.update(id, { pid: null });
+      repository.update(id, { pid: null, buildEndedAt: new Date().toISOString() });
       if (result.outcome !== "ok") {
         const status: DeployStatus =
           result.outcome === "timed_out"

@@ -90,6 +90,7 @@ export const OPENAPI_DOCUMENT = {
           "sessionId",
           "createdAt",
           "startedAt",
+          "buildEndedAt",
           "endedAt",
           "durationMs",
           "exitCode",
@@ -105,7 +106,13 @@ export const OPENAPI_DOCUMENT = {
           requestedBy: { type: ["string", "null"], description: "The signed-in user's email; null for a self-deploy." },
           sessionId: { type: ["string", "null"] },
           createdAt: { type: "string", format: "date-time" },
-          startedAt: { type: ["string", "null"], format: "date-time" },
+          startedAt: { type: ["string", "null"], format: "date-time", description: "When the build started." },
+          buildEndedAt: {
+            type: ["string", "null"],
+            format: "date-time",
+            description:
+              "When the build finished, successfully or not, before any restart; null if it never built. Build time is buildEndedAt − startedAt, restart time endedAt − buildEndedAt.",
+          },
           endedAt: { type: ["string", "null"], format: "date-time" },
           durationMs: { type: ["integer", "null"] },
           exitCode: { type: ["integer", "null"] },
