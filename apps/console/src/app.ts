@@ -1,0 +1,119 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { createMiddleware } from "hono/factory";
+import type { CoreBackClient } from "./core-back.js";
+import type { Containers } from "./containers.js";
+import { ConsoleError, CoreBackError, ForeignOriginError } from "./errors.js";
+import type { Logger } from "./logger.js";
+import { assetRoutes } from "./routes/assets.js";
+import { authRoutes } from "./routes/auth.js";
+import { containerRoutes } from "./routes/containers.js";
+import type { ConsoleEnv } from "./routes/context.js";
+import { deployRoutes } from "./routes/deploys.js";
+import { requireSession } from "./routes/session.js";
+import { errorPage } from "./views/errors.js";
+
+/** Everything the console is built from. */
+export interface AppDeps {
+  /** core-back's API, called with the browser's cookie. */
+  coreBack: CoreBackClient;
+  /** The SDK's registry and clients, loaded on first use. */
+  containers: () => Promise<Containers>;
+  logger: Logger;
+  /** How long a container status probe may take (default 1.5 s). */
+  probeTimeoutMs?: number;
+  /** How often an idle event stream sends a heartbeat (default 15 s). */
+  heartbeatMs?: number;
+}
+
+/** The largest form the console reads (a prompt is at most 200,000 characters). */
+const BODY_LIMIT_BYTES = 1024 * 1024;
+
+const SECURITY_HEADERS: Record<string, string> = {
+  "content-security-policy":
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "same-origin",
+  "x-frame-options": "DENY",
+};
+
+/**
+ * Refuses a state-changing request whose Origin is another site (a form posted from
+ * elsewhere would ride on the session cookie). Browsers send Origin on every POST.
+ */
+const sameOrigin = createMiddleware(async (c, next) => {
+  const origin = c.req.header("origin");
+  if (c.req.method !== "GET" && c.req.method !== "HEAD" && origin !== undefined) {
+    const host = c.req.header("host");
+    let originHost: string | null = null;
+    try {
+      originHost = origin === "null" ? null : new URL(origin).host;
+    } catch {
+      originHost = null;
+    }
+    if (originHost === null || originHost !== host) throw new ForeignOriginError(origin);
+  }
+  await next();
+});
+
+/** Builds the console's Hono app from its dependencies. No listening, no globals. */
+export function createApp(deps: AppDeps): Hono<ConsoleEnv> {
+  const app = new Hono<ConsoleEnv>();
+
+  app.use(async (c, next) => {
+    await next();
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.header(name, value);
+  });
+
+  app.get("/health", (c) => c.json({ ok: true }));
+  app.route("/", assetRoutes());
+
+  app.use(
+    bodyLimit({
+      maxSize: BODY_LIMIT_BYTES,
+      onError: () => {
+        throw new ConsoleError("the form is too large (1 MB at most): shorten it and send it again", 413, "too_large");
+      },
+    }),
+  );
+  app.use(sameOrigin);
+  app.route("/", authRoutes(deps.coreBack));
+
+  app.use(requireSession(deps.coreBack));
+  app.route("/", deployRoutes(deps.coreBack));
+  app.route(
+    "/",
+    containerRoutes({
+      containers: deps.containers,
+      probeTimeoutMs: deps.probeTimeoutMs,
+      heartbeatMs: deps.heartbeatMs,
+    }),
+  );
+
+  app.notFound((c) => {
+    c.status(404);
+    return c.html(errorPage(404, `There is no page ${c.req.path}: start from the deploys.`, c.get("user") ?? null));
+  });
+
+  app.onError((error, c) => {
+    const user = c.get("user") ?? null;
+    if (error instanceof CoreBackError && error.upstreamStatus === 401) {
+      return c.redirect("/sign-in", 303);
+    }
+    if (error instanceof ConsoleError) {
+      if (error.status >= 500) deps.logger.warn(error.message, { path: c.req.path, code: error.code });
+      c.status(error.status);
+      return c.html(errorPage(error.status, error.message, user));
+    }
+    deps.logger.error("request failed unexpectedly", {
+      path: c.req.path,
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
+    c.status(500);
+    return c.html(
+      errorPage(500, "The console failed to show this page: try again, and see its log if it persists.", user),
+    );
+  });
+
+  return app;
+}

@@ -1,0 +1,71 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { CoreBackClient } from "../core-back.js";
+import { CoreBackError, CoreBackUnreachableError } from "../errors.js";
+import { signInPage } from "../views/sign-in.js";
+import type { ConsoleEnv } from "./context.js";
+import { noticeFrom } from "./context.js";
+import { readForm } from "./forms.js";
+
+const signInForm = z.object({
+  email: z.string().trim().min(1, "enter your email").max(320),
+  password: z.string().min(1, "enter your password").max(1024),
+  next: z.string().max(2048).optional(),
+});
+
+/** Only a path on this console is a place to go after signing in. */
+export function safeNext(next: string | undefined): string {
+  if (next === undefined || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
+  return next;
+}
+
+/** A cookie that expires the session cookie, for when core-back cannot be asked to. */
+const CLEAR_SESSION = "better-auth.session_token=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax";
+
+/** `GET|POST /sign-in` and `POST /sign-out`, through core-back's Better-Auth. */
+export function authRoutes(coreBack: CoreBackClient): Hono<ConsoleEnv> {
+  const routes = new Hono<ConsoleEnv>();
+
+  routes.get("/sign-in", (c) => {
+    const notice = noticeFrom(c)[0];
+    return c.html(signInPage({ next: safeNext(c.req.query("next")), notice }));
+  });
+
+  routes.post("/sign-in", async (c) => {
+    const form = await readForm(c, signInForm);
+    const next = safeNext(form.next);
+    try {
+      const { setCookies } = await coreBack.signIn(form.email, form.password);
+      for (const cookie of setCookies) c.header("Set-Cookie", cookie, { append: true });
+      return c.redirect(next, 303);
+    } catch (error) {
+      if (error instanceof CoreBackUnreachableError) throw error;
+      if (error instanceof CoreBackError && (error.upstreamStatus === 401 || error.upstreamStatus === 400)) {
+        c.status(401);
+        return c.html(
+          signInPage({
+            email: form.email,
+            next,
+            notice: { kind: "alert", text: "Wrong email or password: check both and try again." },
+          }),
+        );
+      }
+      throw error;
+    }
+  });
+
+  routes.post("/sign-out", async (c) => {
+    let cleared = false;
+    try {
+      const { setCookies } = await coreBack.signOut(c.req.header("cookie"));
+      for (const cookie of setCookies) c.header("Set-Cookie", cookie, { append: true });
+      cleared = setCookies.length > 0;
+    } catch (error) {
+      if (!(error instanceof CoreBackError || error instanceof CoreBackUnreachableError)) throw error;
+    }
+    if (!cleared) c.header("Set-Cookie", CLEAR_SESSION, { append: true });
+    return c.redirect("/sign-in?notice=signed-out", 303);
+  });
+
+  return routes;
+}
