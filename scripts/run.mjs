@@ -5,8 +5,10 @@
 //   node scripts/run.mjs setup   set up only
 //   node scripts/run.mjs test    set up, build everything, run every test suite
 //   node scripts/run.mjs start   set up, build the platform scope, start the platform
+//                                (--foreground: supervisord stays attached, for containers)
+//   node scripts/run.mjs stop    stop the platform's agent container, services and supervisord
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -83,11 +85,36 @@ function ensureSystem() {
   }
 }
 
-function setup() {
+// Written after a successful install: a later test or start skips `pnpm install` (tens of
+// seconds even when nothing changed) until the lockfile or a package.json is newer.
+const installStamp = join(root, "node_modules", ".app-building-installed");
+
+function installInputs() {
+  const files = ["package.json", "pnpm-lock.yaml", "pnpm-workspace.yaml"].map((file) => join(root, file));
+  for (const parent of ["apps", "packages"]) {
+    const dir = join(root, parent);
+    if (existsSync(dir)) for (const name of readdirSync(dir)) files.push(join(dir, name, "package.json"));
+  }
+  for (const dir of ["skills", "docs", "e2e"]) files.push(join(root, dir, "package.json"));
+  return files.filter((file) => existsSync(file));
+}
+
+function installIsCurrent() {
+  if (!existsSync(installStamp)) return false;
+  const installed = statSync(installStamp).mtimeMs;
+  return installInputs().every((file) => statSync(file).mtimeMs < installed);
+}
+
+function setup({ force = true } = {}) {
   checkNode();
   ensurePnpm();
-  say("installing dependencies from the lockfile (pnpm install --frozen-lockfile)");
-  must("pnpm", ["install", "--frozen-lockfile", "--prefer-offline"], "pnpm install");
+  if (!force && installIsCurrent()) {
+    say("dependencies are installed and the lockfile is unchanged (npm run setup reinstalls)");
+  } else {
+    say("installing dependencies from the lockfile (pnpm install --frozen-lockfile)");
+    must("pnpm", ["install", "--frozen-lockfile", "--prefer-offline"], "pnpm install");
+    writeFileSync(installStamp, `${new Date().toISOString()}\n`);
+  }
   ensureSystem();
 }
 
@@ -102,7 +129,7 @@ switch (command) {
     break;
   }
   case "test": {
-    setup();
+    setup({ force: false });
     say("building every workspace package (turbo run build)");
     must("pnpm", ["exec", "turbo", "run", "build", "--ui=stream", "--output-logs=errors-only"], "build");
     say("running every test suite (vitest, all workspace projects)");
@@ -113,21 +140,30 @@ switch (command) {
     break;
   }
   case "start": {
-    setup();
+    setup({ force: false });
     say("building the platform scope (build-scopes.json: platform)");
     must("node", ["scripts/build-scope.mjs", "platform", "--output-logs=errors-only"], "build:platform");
-    say(
-      [
-        "starting core-back on http://127.0.0.1:4000 (Ctrl+C stops it)",
-        "  health:       curl -sS http://127.0.0.1:4000/health",
-        "  self-deploy:  curl -sS --max-time 600 -X POST http://127.0.0.1:4000/api/v1/self/deploy",
-        "  first admin:  pnpm --filter @app-building/core-back create-admin --email <e> --password <p>",
-        "  data:         .data/core-back (deploy history, logs, auth)",
-      ].join("\n"),
-    );
-    process.exit(run("node", ["apps/core-back/dist/main.js"]));
+    const { platformSettings } = await import("./platform/settings.mjs");
+    const { startPlatform } = await import("./platform/start.mjs");
+    const foreground = process.argv.includes("--foreground");
+    try {
+      await startPlatform(platformSettings(root, env), { foreground, say });
+    } catch (error) {
+      fail(error instanceof Error ? error.message : String(error));
+    }
+    if (!foreground) say(`started in ${seconds()}`);
+    break;
+  }
+  case "stop": {
+    const { platformSettings } = await import("./platform/settings.mjs");
+    const { stopPlatform } = await import("./platform/stop.mjs");
+    try {
+      await stopPlatform(platformSettings(root, env), { say });
+    } catch (error) {
+      fail(error instanceof Error ? error.message : String(error));
+    }
     break;
   }
   default:
-    fail(`unknown command "${command}": use setup, test or start`);
+    fail(`unknown command "${command}": use setup, test, start or stop`);
 }

@@ -56,8 +56,10 @@ describe("the checked-in build scopes", () => {
     const platform = dryRun(turbo, ["run", "build", ...turboFilterArgs(scopes, "platform"), "--dry=json"]);
     // turbo's ^build follows devDependencies too: the runtime's test kit is built with it.
     expect(platform.packages.sort()).toEqual([
+      "@app-building/console",
       "@app-building/container-runtime",
       "@app-building/core-back",
+      "@app-building/sdk",
       "@app-building/testkit",
       "@app-building/types",
     ]);
@@ -67,6 +69,11 @@ describe("the checked-in build scopes", () => {
         .map((p) => p.name)
         .sort(),
     );
+  });
+
+  it("restart the console for platform, and the console then core-back for all", () => {
+    expect(scopes.scopes.platform.restart).toEqual(["console"]);
+    expect(scopes.scopes.all.restart).toEqual(["console", "core-back"]);
   });
 
   it("refuses an unknown scope with the list of real ones", () => {

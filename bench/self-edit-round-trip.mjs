@@ -1,0 +1,113 @@
+// Self-edit round trip: the agent's curl to the console serving the new build.
+// In a copy of this checkout, `npm start` brings the platform up (no agent container);
+// each round edits the console's visible title, calls POST /api/v1/self/deploy as the
+// build skill does, and polls the console until it serves the new title. Dependencies
+// are cached and only the console changes. Prints JSON: medians of the whole round trip
+// and of its parts (queue, build, restart, then first page served), from the deploy rows.
+//   node bench/self-edit-round-trip.mjs [rounds=5]
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { ROOT, freePort, median } from "./core-back-harness.mjs";
+
+const rounds = Number(process.argv[2] ?? 5);
+const BRAND_FILE = join("apps", "console", "src", "views", "brand.ts");
+
+function sh(command, args, cwd, env = process.env) {
+  const result = spawnSync(command, args, { cwd, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed:\n${result.stdout}${result.stderr}`);
+  return result.stdout;
+}
+
+const dir = mkdtempSync(join(tmpdir(), "app-building-self-edit-bench-"));
+const env = {
+  ...process.env,
+  PATH: [join(ROOT, ".tools", "bin"), process.env.PATH ?? ""].join(delimiter),
+  CORE_BACK_PORT: String(await freePort()),
+  CONSOLE_PORT: String(await freePort()),
+  ADMIN_EMAIL: "bench@bench.test",
+  ADMIN_PASSWORD: "bench-password",
+  APP_BUILDING_AGENT: "none",
+  CI: "true",
+};
+const coreBack = `http://127.0.0.1:${env.CORE_BACK_PORT}`;
+const consoleUrl = `http://127.0.0.1:${env.CONSOLE_PORT}`;
+
+try {
+  // The working tree as it is (tracked and untracked, not ignored), with turbo's cache.
+  const files = sh("git", ["ls-files", "-z", "-co", "--exclude-standard"], ROOT).split("\0").filter(Boolean);
+  for (const file of files) if (existsSync(join(ROOT, file))) cpSync(join(ROOT, file), join(dir, file));
+  if (existsSync(join(ROOT, ".turbo", "cache")))
+    cpSync(join(ROOT, ".turbo", "cache"), join(dir, ".turbo", "cache"), { recursive: true });
+  sh("git", ["init", "-q", "-b", "main"], dir);
+  sh("git", ["add", "-A"], dir);
+  sh("git", ["-c", "user.name=bench", "-c", "user.email=bench@bench.test", "commit", "-qm", "bench base"], dir);
+  sh("node", ["scripts/run.mjs", "start"], dir, env);
+
+  const signIn = await fetch(`${coreBack}/api/auth/sign-in/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: coreBack },
+    body: JSON.stringify({ email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD }),
+  });
+  const cookie = signIn.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+
+  const samples = [];
+  const original = readFileSync(join(dir, BRAND_FILE), "utf8");
+  for (let round = 0; round <= rounds; round += 1) {
+    const title = `app-building console, round ${round}`;
+    writeFileSync(join(dir, BRAND_FILE), original.replace(/BRAND = "[^"]*"/, `BRAND = "${title}"`));
+    const t0 = performance.now();
+    const response = await fetch(`${coreBack}/api/v1/self/deploy`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ scope: "platform" }),
+    });
+    const answer = await response.json();
+    const answered = performance.now();
+    if (!answer.ok) throw new Error(`round ${round}: the deploy failed: ${answer.errorSummary}`);
+    for (;;) {
+      const page = await fetch(`${consoleUrl}/sign-in`).then(
+        (r) => r.text(),
+        () => "",
+      );
+      if (page.includes(title)) break;
+      await sleep(5);
+    }
+    const served = performance.now();
+    const row = await (await fetch(`${coreBack}/deploy/${answer.deployId}`, { headers: { cookie } })).json();
+    const at = (iso) => Date.parse(iso);
+    const sample = {
+      totalMs: served - t0,
+      queueMs: at(row.startedAt) - at(row.createdAt),
+      buildMs: at(row.buildEndedAt) - at(row.startedAt),
+      restartMs: at(row.endedAt) - at(row.buildEndedAt),
+      answerToServedMs: served - answered,
+    };
+    // Round 0 warms the caches (the first build of a fresh copy) and is not counted.
+    if (round > 0) samples.push(sample);
+  }
+  const med = (key) => Math.round(median(samples.map((s) => s[key])));
+  const result = {
+    benchmark: "self-edit-round-trip",
+    rounds,
+    medianMs: {
+      total: med("totalMs"),
+      queue: med("queueMs"),
+      build: med("buildMs"),
+      restart: med("restartMs"),
+      answerToServed: med("answerToServedMs"),
+    },
+    samples: samples.map((s) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, Math.round(v)]))),
+    target: { restartMs: 2000 },
+  };
+  result.meetsTarget = result.medianMs.restart <= 2000;
+  console.log(JSON.stringify(result, null, 2));
+} finally {
+  spawnSync("node", ["scripts/run.mjs", "stop"], { cwd: dir, env, stdio: "ignore" });
+  rmSync(dir, { recursive: true, force: true });
+}

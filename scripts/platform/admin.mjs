@@ -1,0 +1,54 @@
+// The first admin user: taken from ADMIN_EMAIL/ADMIN_PASSWORD, or generated once and
+// printed once (only the email is kept, in <data>/admin.json).
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const GENERATED_EMAIL = "admin@app-building.local";
+
+function createAdmin(settings, email, password) {
+  const cli = join(settings.root, "apps", "core-back", "dist", "cli", "create-admin.js");
+  const result = spawnSync(process.execPath, [cli, "--email", email, "--password", password, "--key-name", "start"], {
+    cwd: settings.root,
+    encoding: "utf8",
+    env: {
+      ...settings.env,
+      PORT: String(settings.coreBackPort),
+      WORKSPACE_DIR: settings.root,
+      CORE_BACK_DATA_DIR: settings.coreBackDataDir,
+      BETTER_AUTH_URL: settings.coreBackUrl,
+      LOG_LEVEL: "warn",
+    },
+  });
+  if (result.status !== 0) {
+    throw new Error(`creating the admin ${email} failed: ${(result.stderr || result.stdout || "").trim()}`);
+  }
+  return JSON.parse(result.stdout.trim().split("\n").pop());
+}
+
+/**
+ * Makes sure an admin exists. Returns who it is, and the password when this run chose
+ * or was given it (null when an earlier run created the admin).
+ */
+export function ensureAdmin(settings) {
+  if (settings.admin !== null) {
+    const { email, password } = settings.admin;
+    const result = createAdmin(settings, email, password);
+    writeFileSync(settings.adminFile, `${JSON.stringify({ email: result.email })}\n`);
+    return { email: result.email, password: result.created ? password : null, source: "env", created: result.created };
+  }
+  if (existsSync(settings.adminFile)) {
+    const { email } = JSON.parse(readFileSync(settings.adminFile, "utf8"));
+    return { email, password: null, source: "earlier", created: false };
+  }
+  const password = randomBytes(18).toString("base64url");
+  const result = createAdmin(settings, GENERATED_EMAIL, password);
+  writeFileSync(settings.adminFile, `${JSON.stringify({ email: result.email })}\n`, { mode: 0o600 });
+  return {
+    email: result.email,
+    password: result.created ? password : null,
+    source: "generated",
+    created: result.created,
+  };
+}

@@ -1,0 +1,110 @@
+// The platform's own agent container: the process driver, working directly in this
+// checkout, with the build skill installed where Claude Code finds project skills.
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+
+// What the agent may need from this environment to reach its model.
+const PASSED_THROUGH = [
+  "ANTHROPIC_API_KEY",
+  "ANTHROPIC_AUTH_TOKEN",
+  "ANTHROPIC_BASE_URL",
+  "ANTHROPIC_MODEL",
+  "CLAUDE_CODE_OAUTH_TOKEN",
+  "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC",
+  "CLAUDE_CONFIG_DIR",
+  "OPENAI_API_KEY",
+  "CODEX_API_KEY",
+  "IS_SANDBOX",
+];
+
+async function loadSdk(settings) {
+  const entry = join(settings.root, "packages", "sdk", "dist", "index.js");
+  if (!existsSync(entry)) throw new Error(`the SDK is not built (${entry} is missing): run npm start again`);
+  return import(pathToFileURL(entry).href);
+}
+
+/** Copies the skills the agent should see into <checkout>/.claude/skills/ (git-ignored). */
+export function installSkills(settings) {
+  const target = join(settings.root, ".claude", "skills");
+  const build = settings.deployMode === "unrestricted" ? "build-unrestricted" : "build";
+  const chosen = [build, "tasks"];
+  mkdirSync(target, { recursive: true });
+  for (const stale of ["build", "build-unrestricted"].filter((name) => !chosen.includes(name))) {
+    rmSync(join(target, stale), { recursive: true, force: true });
+  }
+  for (const name of chosen) {
+    cpSync(join(settings.root, "skills", name), join(target, name), { recursive: true });
+  }
+  return { dir: target, skills: chosen };
+}
+
+function currentBranch(root) {
+  const result = spawnSync("git", ["symbolic-ref", "--short", "-q", "HEAD"], { cwd: root, encoding: "utf8" });
+  return result.status === 0 ? result.stdout.trim() : null;
+}
+
+/**
+ * Reuses the platform agent when it still answers, else starts a new one. Returns
+ * `{ state, reused }`, or null when APP_BUILDING_AGENT=none.
+ */
+export async function ensureAgent(settings) {
+  if (settings.agent === "none") return null;
+  const sdk = await loadSdk(settings);
+  const registry = new sdk.FileContainerRegistry(settings.registryPath);
+  if (existsSync(settings.agentFile)) {
+    const { name } = JSON.parse(readFileSync(settings.agentFile, "utf8"));
+    const entry = await registry.find(name);
+    if (entry !== null && (await sdk.probeAlive(entry, 2_000))) return { state: entry, reused: true };
+  }
+  const branch = currentBranch(settings.root);
+  if (branch === null) {
+    throw new Error(
+      "this checkout is on a detached HEAD: check out a branch for the agent to commit to, then run again",
+    );
+  }
+  const envVars = { CORE_BACK_URL: settings.coreBackUrl };
+  for (const name of PASSED_THROUGH) {
+    const value = settings.env[name];
+    if (value !== undefined && value !== "") envVars[name] = value;
+  }
+  const state = await sdk.startContainer(
+    {
+      driver: "process",
+      projectRoot: settings.root,
+      workspaceDir: settings.root,
+      agent: settings.agent,
+      registry,
+      envVars,
+    },
+    { repoUrl: "", cloneBranch: "", pushBranch: branch },
+  );
+  writeFileSync(settings.agentFile, `${JSON.stringify({ name: state.containerName })}\n`);
+  return { state, reused: false };
+}
+
+/** What the platform agent's status says is missing (empty when nothing is). */
+export async function agentProblems(settings, state) {
+  const sdk = await loadSdk(settings);
+  try {
+    const status = await sdk.createClient(state).status();
+    return Array.isArray(status.problems) ? status.problems : [];
+  } catch (error) {
+    return [`the agent did not answer its status: ${error instanceof Error ? error.message : String(error)}`];
+  }
+}
+
+/** Stops the platform agent if it runs; returns its name or null. */
+export async function stopAgent(settings) {
+  if (!existsSync(settings.agentFile)) return null;
+  const { name } = JSON.parse(readFileSync(settings.agentFile, "utf8"));
+  const sdk = await loadSdk(settings);
+  const registry = new sdk.FileContainerRegistry(settings.registryPath);
+  const entry = await registry.find(name);
+  if (entry !== null && (await sdk.probeAlive(entry, 2_000))) {
+    await sdk.stopContainer({ envVars: {}, registry }, entry, { timeoutMs: 60_000 });
+  }
+  rmSync(settings.agentFile, { force: true });
+  return name;
+}

@@ -1,0 +1,160 @@
+// `npm start` after the build: supervisord with core-back and the console, the first
+// admin, the platform's agent container, then how to use it all. Run again, it reuses
+// what runs (restarting a service only when its build changed).
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { ensureAdmin } from "./admin.mjs";
+import { agentProblems, ensureAgent, installSkills, stopAgent } from "./agent.mjs";
+import {
+  logPath,
+  logTail,
+  platformPrograms,
+  programStates,
+  startSupervisord,
+  supervisorctl,
+  supervisordAnswers,
+  waitForHealth,
+  writeConfig,
+} from "./supervisor.mjs";
+
+const HEALTH_TIMEOUT_MS = 45_000;
+
+/** The newest modification time (ms) of the files under `dirs`. */
+function newestBuild(dirs) {
+  let newest = 0;
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile()) newest = Math.max(newest, statSync(path).mtimeMs);
+    }
+  };
+  for (const dir of dirs) if (existsSync(dir)) walk(dir);
+  return newest;
+}
+
+function buildOutputs(root, program) {
+  const packages = join(root, "packages");
+  const shared = existsSync(packages) ? readdirSync(packages).map((name) => join(packages, name, "dist")) : [];
+  return [join(root, "apps", program, "dist"), ...shared];
+}
+
+function ctl(settings, args, what) {
+  const { status, output } = supervisorctl(settings, args);
+  if (status !== 0) throw new Error(`${what} failed: ${output}`);
+  return output;
+}
+
+/** Brings the already running supervisord in line with the config and the latest build. */
+function reconcile(settings, say, configChanged) {
+  if (configChanged) {
+    ctl(settings, ["reread"], "supervisorctl reread");
+    const update = ctl(settings, ["update"], "supervisorctl update");
+    if (update !== "") say(`supervisord took the new configuration:\n  ${update.split("\n").join("\n  ")}`);
+  }
+  const states = programStates(settings);
+  for (const program of platformPrograms(settings)) {
+    const current = states.get(program.name);
+    if (current === undefined || current.state !== "RUNNING") {
+      say(`starting ${program.name} (it was ${current?.state ?? "unknown"})`);
+      ctl(settings, ["start", program.name], `starting ${program.name}`);
+      continue;
+    }
+    const startedMs = current.uptimeS === null ? Date.now() : Date.now() - current.uptimeS * 1000;
+    if (newestBuild(buildOutputs(settings.root, program.name)) > startedMs) {
+      say(`restarting ${program.name}: its build is newer than the running process`);
+      ctl(settings, ["restart", program.name], `restarting ${program.name}`);
+    } else {
+      say(`${program.name} is already running: reusing it`);
+    }
+  }
+}
+
+async function waitForServices(settings) {
+  for (const program of platformPrograms(settings)) {
+    try {
+      await waitForHealth(program.healthUrl, HEALTH_TIMEOUT_MS);
+    } catch (error) {
+      throw new Error(
+        `${program.name} is not healthy: ${error.message}\n--- ${logPath(settings, program.name)} ---\n${logTail(logPath(settings, program.name))}`,
+      );
+    }
+  }
+}
+
+function usage(settings, admin, agent, problems) {
+  const lines = ["the platform is running", ""];
+  lines.push(`  console     ${settings.consoleUrl}`);
+  if (admin.password !== null) {
+    lines.push(`              sign in as ${admin.email} with password ${admin.password}`);
+    if (admin.source === "generated")
+      lines.push("              (shown once: keep it; set ADMIN_EMAIL/ADMIN_PASSWORD to choose your own)");
+  } else {
+    lines.push(`              sign in as ${admin.email} (its password was printed when it was created)`);
+  }
+  lines.push(`  core-back   ${settings.coreBackUrl}  (health: curl -sS ${settings.coreBackUrl}/health)`);
+  lines.push(
+    `  self-deploy curl -sS --max-time 600 -X POST ${settings.coreBackUrl}/api/v1/self/deploy -H 'Content-Type: application/json' -d '{"scope":"platform"}'`,
+  );
+  if (agent === null) {
+    lines.push("  agent       none (APP_BUILDING_AGENT=none)");
+  } else {
+    const name = agent.state.containerName;
+    lines.push(`  agent       ${name} (${agent.reused ? "already running" : "started"}; workspace: this checkout)`);
+    lines.push(`              prompt it: npx app-building send ${name} "Change the console's title, then build"`);
+    lines.push(`              or open ${settings.consoleUrl}/containers/${name}, or: npx app-building attach ${name}`);
+    lines.push(`              status:    npx app-building status ${name}`);
+    for (const problem of problems) lines.push(`              missing:   ${problem}`);
+  }
+  lines.push(`  logs        ${settings.logDir}/{core-back,console,supervisord}.log`);
+  lines.push(`  supervisord supervisorctl -c ${settings.supervisorConf} status`);
+  lines.push("  stop        npm run stop");
+  return lines.join("\n");
+}
+
+/**
+ * Starts (or reuses) the platform. With `foreground`, supervisord stays attached and this
+ * resolves when it exits (for containers); SIGTERM/SIGINT stop everything.
+ */
+export async function startPlatform(settings, { foreground, say }) {
+  for (const program of platformPrograms(settings)) {
+    if (!existsSync(program.entry))
+      throw new Error(`${program.entry} is missing: the platform build did not produce it`);
+  }
+  const skills = installSkills(settings);
+  say(`skills for the agent: ${skills.skills.join(", ")} in ${skills.dir}`);
+  const configChanged = writeConfig(settings);
+  let child = null;
+  if (supervisordAnswers(settings)) {
+    if (foreground) {
+      throw new Error(
+        `supervisord already runs for ${settings.dataDir}: stop it first (npm run stop) to run in the foreground`,
+      );
+    }
+    say(`supervisord already runs (${settings.supervisorConf})`);
+    reconcile(settings, say, configChanged);
+  } else {
+    say(`starting supervisord (${settings.supervisorConf})`);
+    child = await startSupervisord(settings, { foreground });
+  }
+  await waitForServices(settings);
+  const admin = ensureAdmin(settings);
+  let agent = null;
+  let problems = [];
+  try {
+    agent = await ensureAgent(settings);
+    if (agent !== null) problems = await agentProblems(settings, agent.state);
+  } catch (error) {
+    throw new Error(`the platform runs, but its agent container did not start: ${error.message}`);
+  }
+  say(usage(settings, admin, agent, problems));
+  if (child === null) return;
+  const stop = () => {
+    void stopAgent(settings)
+      .catch((error) => say(`stopping the agent failed: ${error.message}`))
+      .finally(() => child.kill("SIGTERM"));
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+  await new Promise((resolve) => child.once("exit", resolve));
+}

@@ -1,0 +1,200 @@
+// The project's supervisord: one program per platform service, in its own process group,
+// logs under the data dir. core-back restarts programs through the same socket.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+
+/** The supervised services: supervisord program name → how to run it. */
+export function platformPrograms(settings) {
+  const { root, coreBackPort, consolePort, coreBackUrl, consoleUrl } = settings;
+  return [
+    {
+      name: "core-back",
+      entry: join(root, "apps", "core-back", "dist", "main.js"),
+      healthUrl: `${coreBackUrl}/health`,
+      stopWaitSecs: 15,
+      environment: {
+        PORT: String(coreBackPort),
+        HOST: "127.0.0.1",
+        WORKSPACE_DIR: root,
+        CORE_BACK_DATA_DIR: settings.coreBackDataDir,
+        SUPERVISOR_SOCKET: settings.supervisorSocket,
+        SELF_PROGRAM: "core-back",
+        DEPLOY_MODE: settings.deployMode,
+        BETTER_AUTH_URL: coreBackUrl,
+        TRUSTED_ORIGINS: consoleUrl,
+      },
+    },
+    {
+      name: "console",
+      entry: join(root, "apps", "console", "dist", "main.js"),
+      healthUrl: `${consoleUrl}/health`,
+      stopWaitSecs: 5,
+      environment: {
+        PORT: String(consolePort),
+        HOST: "127.0.0.1",
+        CORE_BACK_URL: coreBackUrl,
+        APP_BUILDING_REGISTRY: settings.registryPath,
+      },
+    },
+  ];
+}
+
+// supervisord interpolates %(name)s in values: a literal % is written %%.
+const escape = (value) => value.replaceAll("%", "%%");
+const quote = (value) => `"${escape(value).replaceAll('"', '\\"')}"`;
+
+/** supervisord.conf for the platform. */
+export function renderConfig(settings) {
+  const { supervisorSocket, supervisorPidFile, logDir, root } = settings;
+  const lines = [
+    "; Written by `npm start` (scripts/platform): edit scripts/platform/supervisor.mjs, not this file.",
+    "[unix_http_server]",
+    `file=${escape(supervisorSocket)}`,
+    "chmod=0700",
+    "",
+    "[supervisord]",
+    `logfile=${escape(join(logDir, "supervisord.log"))}`,
+    "logfile_maxbytes=10MB",
+    "logfile_backups=2",
+    `pidfile=${escape(supervisorPidFile)}`,
+    `childlogdir=${escape(logDir)}`,
+    `directory=${escape(root)}`,
+    "identifier=app-building",
+    "",
+    "[rpcinterface:supervisor]",
+    "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface",
+    "",
+    "[supervisorctl]",
+    `serverurl=unix://${escape(supervisorSocket)}`,
+  ];
+  for (const program of platformPrograms(settings)) {
+    const environment = Object.entries(program.environment)
+      .map(([key, value]) => `${key}=${quote(value)}`)
+      .join(",");
+    lines.push(
+      "",
+      `[program:${program.name}]`,
+      `command=${escape(process.execPath)} ${escape(program.entry)}`,
+      `directory=${escape(root)}`,
+      `environment=${environment}`,
+      "autostart=true",
+      "autorestart=true",
+      "startsecs=1",
+      "startretries=3",
+      "stopsignal=TERM",
+      `stopwaitsecs=${program.stopWaitSecs}`,
+      // Node wrappers spawn children (turbo, tsc, agents): stop and kill the whole group.
+      "stopasgroup=true",
+      "killasgroup=true",
+      `stdout_logfile=${escape(join(logDir, `${program.name}.log`))}`,
+      "stdout_logfile_maxbytes=10MB",
+      "stdout_logfile_backups=3",
+      "redirect_stderr=true",
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** Writes the configuration; true when it changed. */
+export function writeConfig(settings) {
+  mkdirSync(settings.supervisorDir, { recursive: true });
+  mkdirSync(settings.logDir, { recursive: true });
+  const text = renderConfig(settings);
+  const before = existsSync(settings.supervisorConf) ? readFileSync(settings.supervisorConf, "utf8") : null;
+  if (before === text) return false;
+  writeFileSync(settings.supervisorConf, text);
+  return true;
+}
+
+/** Runs supervisorctl against the platform's supervisord. */
+export function supervisorctl(settings, args) {
+  const result = spawnSync("supervisorctl", ["-c", settings.supervisorConf, ...args], { encoding: "utf8" });
+  if (result.error) throw new Error(`could not run supervisorctl: ${result.error.message}`);
+  return { status: result.status ?? 1, output: `${result.stdout}${result.stderr}`.trim() };
+}
+
+/** True when the platform's supervisord answers on its socket. */
+export function supervisordAnswers(settings) {
+  if (!existsSync(settings.supervisorConf) || !existsSync(settings.supervisorSocket)) return false;
+  const { status, output } = supervisorctl(settings, ["pid"]);
+  return status === 0 && /^\d+$/.test(output);
+}
+
+/** Each program's state and how long it has run, from `supervisorctl status`. */
+export function programStates(settings) {
+  const states = new Map();
+  for (const line of supervisorctl(settings, ["status"]).output.split("\n")) {
+    const match = /^(\S+)\s+([A-Z]+)\s*(.*)$/.exec(line.trim());
+    if (match === null) continue;
+    const uptime = /uptime (?:(\d+) days?, )?(\d+):(\d{2}):(\d{2})/.exec(match[3]);
+    const uptimeS =
+      uptime === null
+        ? null
+        : Number(uptime[1] ?? 0) * 86_400 + Number(uptime[2]) * 3600 + Number(uptime[3]) * 60 + Number(uptime[4]);
+    states.set(match[1], { state: match[2], detail: match[3], uptimeS });
+  }
+  return states;
+}
+
+/**
+ * Starts supervisord as a daemon and waits until its socket answers, or (foreground)
+ * as a child that stays attached; returns that child.
+ */
+export async function startSupervisord(settings, { foreground }) {
+  const args = ["-c", settings.supervisorConf, ...(foreground ? ["-n"] : [])];
+  const child = spawn("supervisord", args, {
+    cwd: settings.root,
+    env: settings.env,
+    stdio: foreground ? ["ignore", "inherit", "inherit"] : "inherit",
+  });
+  const spawned = new Promise((resolve, reject) => {
+    child.once("error", (error) => reject(new Error(`could not run supervisord: ${error.message}`)));
+    child.once("spawn", resolve);
+  });
+  await spawned;
+  let exit = null;
+  child.once("exit", (code, signal) => (exit = { code, signal }));
+  const deadline = Date.now() + 15_000;
+  while (!supervisordAnswers(settings)) {
+    if (exit !== null && (foreground || exit.code !== 0)) {
+      throw new Error(
+        `supervisord exited (${exit.signal ?? `exit ${exit.code}`}): see ${logPath(settings, "supervisord")}`,
+      );
+    }
+    if (Date.now() > deadline)
+      throw new Error(`supervisord did not answer on ${settings.supervisorSocket} within 15 s`);
+    await sleep(100);
+  }
+  return foreground ? child : null;
+}
+
+/** A program's log file. */
+export function logPath(settings, name) {
+  return join(settings.logDir, `${name}.log`);
+}
+
+/** The last lines of a log file, for an error message. */
+export function logTail(path, lines = 20) {
+  if (!existsSync(path)) return "(no log yet)";
+  return readFileSync(path, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+}
+
+/** Waits until `url` answers 2xx; throws after `timeoutMs`. */
+export async function waitForHealth(url, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let last = "no answer";
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      await response.body?.cancel();
+      if (response.ok) return;
+      last = `HTTP ${response.status}`;
+    } catch (error) {
+      last = error instanceof Error ? (error.cause?.code ?? error.message) : String(error);
+    }
+    await sleep(150);
+  }
+  throw new Error(`${url} did not answer within ${Math.round(timeoutMs / 1000)} s (${last})`);
+}
