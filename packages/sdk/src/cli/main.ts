@@ -48,6 +48,18 @@ program
   .action(action(async (name: string) => (await import("./commands/attach.js")).attach(cli, name)));
 
 program
+  .command("send <name> <prompt...>")
+  .description("queue a prompt on a running container; --wait prints the agent's answer")
+  .option("-w, --wait", "wait for the answer and print it (exit 1 if the message failed)")
+  .option("--timeout <seconds>", "with --wait: give up after this long")
+  .option("--json", "print JSON")
+  .action(
+    action(async (name: string, prompt: string[], flags: { wait?: boolean; json?: boolean; timeout?: string }) =>
+      (await import("./commands/send.js")).send(cli, name, prompt, flags),
+    ),
+  );
+
+program
   .command("status [name]")
   .description("status of a container (or of every running one)")
   .option("--tail", "also show its last events")
