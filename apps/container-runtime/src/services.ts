@@ -1,6 +1,7 @@
 import { join } from "node:path";
-import { createAgent } from "./agents/factory.js";
+import { agentBin, createAgent } from "./agents/factory.js";
 import { useGroupRegistry } from "./agents/process.js";
+import { agentProblems } from "./agents/readiness.js";
 import type { AgentAdapter } from "./agents/types.js";
 import type { Config } from "./env.js";
 import { GitWorkspace } from "./git/workspace.js";
@@ -61,8 +62,15 @@ export function createServices(
   const agentEnv = (): Record<string, string> =>
     runtimeUrl === undefined ? config.agentEnv : { ...config.agentEnv, APP_BUILDING_RUNTIME_URL: runtimeUrl() };
   const agent = options.agent ?? createAgent(config, agentEnv);
+  const problems = agentProblems({
+    agent: config.agent,
+    bin: agentBin(config),
+    env: config.agentEnv,
+    platform: process.platform,
+  });
   const runtime = new Runtime({
     config,
+    problems,
     journal,
     messages: new MessageStore(db),
     tasks: new TaskStore(db),

@@ -57,6 +57,7 @@ describe("the container API over a real socket, with a command agent", () => {
       queueLength: 0,
       currentMessageId: null,
       agent: "command",
+      problems: [],
     });
     expect(status.revision).toMatch(/^[0-9a-f]{40}$/);
     const { seen } = await waitForEvent(rt, (e) => e.kind === "message.done" && e.messageId === sent.body.id);

@@ -98,6 +98,26 @@ describe("the app-building CLI", () => {
     expect(fly.stderr).toMatch(/FLY_API_TOKEN/);
   });
 
+  it("shows what keeps the agent from working: a claude container with no API key says so", async () => {
+    const state = await project.start({
+      agent: "claude",
+      envVars: {
+        HOME: project.root,
+        ANTHROPIC_API_KEY: "",
+        ANTHROPIC_AUTH_TOKEN: "",
+        CLAUDE_CODE_OAUTH_TOKEN: "",
+        CLAUDE_CONFIG_DIR: "",
+      },
+    });
+    const status = await cli("status", state.containerName);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain(
+      "  ⚠ problem: ANTHROPIC_API_KEY is not set: the claude agent cannot answer prompts. Set ANTHROPIC_API_KEY",
+    );
+    const json = JSON.parse((await cli("status", state.containerName, "--json")).stdout) as { problems: string[] };
+    expect(json.problems).toEqual([expect.stringMatching(/^ANTHROPIC_API_KEY is not set/)]);
+  });
+
   it("stops a container by name and reports it as stopped", async () => {
     const state = await project.start({ agent: "command", envVars: { AGENT_COMMAND: "echo" } });
     const stopped = await cli("stop", state.containerName, "--json");

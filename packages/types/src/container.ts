@@ -153,6 +153,7 @@ export type Message = z.infer<typeof messageSchema>;
  * ```ts
  * const status = containerStatusSchema.parse(body);
  * status.state; // "idle"
+ * for (const problem of status.problems) console.warn(problem);
  * ```
  */
 export const containerStatusSchema = z.object({
@@ -172,6 +173,16 @@ export const containerStatusSchema = z.object({
   pendingPush: z.boolean(),
   startedAt: z.string(),
   lastActivityAt: z.string(),
+  /**
+   * What keeps the agent from working, each a sentence that says what to set or install
+   * (a missing model API key, an agent CLI that cannot be found); empty when nothing is
+   * missing. Found once when the runtime starts. A runtime too old to report problems
+   * parses as `[]`.
+   */
+  problems: z
+    .array(z.string())
+    .default([])
+    .meta({ description: "What keeps the agent from working, each with what to do; empty when nothing is missing." }),
 });
 /**
  * A container's status.

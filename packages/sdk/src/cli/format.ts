@@ -79,3 +79,8 @@ export function formatLogLine(line: LogLine): string {
   const text = line.stream === "stderr" ? red(line.line) : line.stream === "runtime" ? dim(line.line) : line.line;
   return `${dim(line.time.slice(11, 19))} ${text}`;
 }
+
+/** What keeps a container's agent from working (`status.problems`), one warning line each. */
+export function formatProblems(problems: readonly string[]): string[] {
+  return problems.map((problem) => yellow(`⚠ problem: ${problem}`));
+}

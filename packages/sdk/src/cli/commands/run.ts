@@ -2,6 +2,7 @@ import { createClient } from "../../client/client.js";
 import { startContainer } from "../../lifecycle.js";
 import { configFor, type CliEnvironment } from "../context.js";
 import { EXIT_CODES, UsageError } from "../exit-codes.js";
+import { formatProblems } from "../format.js";
 import { printJson, progress } from "../output.js";
 
 export interface RunFlags {
@@ -41,6 +42,14 @@ export async function run(cli: CliEnvironment, flags: RunFlags): Promise<number>
     );
   } finally {
     spinner.done();
+  }
+  if (flags.json !== true) {
+    // Say at once what keeps the agent from working (a missing API key, a missing agent CLI).
+    const problems = await createClient(state)
+      .status({ signal: AbortSignal.timeout(5_000) })
+      .then((current) => current.problems)
+      .catch(() => []);
+    for (const line of formatProblems(problems)) process.stderr.write(`${line}\n`);
   }
   if (oneShot) {
     // DETACHED + INITIAL_PROMPT: the runtime queued the prompt before it accepted requests.

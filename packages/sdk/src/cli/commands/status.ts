@@ -2,7 +2,7 @@ import { createClient } from "../../client/client.js";
 import type { JournalEvent } from "@app-building/types";
 import { configFor, type CliEnvironment } from "../context.js";
 import { EXIT_CODES } from "../exit-codes.js";
-import { formatEvent } from "../format.js";
+import { formatEvent, formatProblems } from "../format.js";
 import { printJson } from "../output.js";
 import { resolveContainer } from "../resolve.js";
 
@@ -45,6 +45,7 @@ export async function status(
         `  queue ${s.queueLength}  tasks ${s.pendingTasks} pending / ${s.tasksProcessed} done  iteration ${s.iteration}  cost $${s.totalCostUsd.toFixed(4)}`,
         `  branch ${s.pushBranch ?? "-"}  revision ${s.revision ?? "-"}${s.pendingPush ? "  (push pending)" : ""}${s.detachRequested ? "  (detaching)" : ""}`,
         `  last activity ${s.lastActivityAt}`,
+        ...formatProblems(s.problems).map((line) => `  ${line}`),
       ].join("\n") + "\n",
     );
     for (const event of s.recentEvents ?? []) {

@@ -1,0 +1,116 @@
+import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
+import { homedir } from "node:os";
+import { delimiter, join } from "node:path";
+import type { AgentKind } from "@app-building/types";
+
+/** What {@link agentProblems} looks at: the agent, the CLI it spawns, the environment it gets. */
+export interface ReadinessInput {
+  agent: AgentKind;
+  /** The CLI the adapter spawns (a path, or a name looked up on `PATH`); `null` for the command agent. */
+  bin: string | null;
+  /** The environment the agent process runs with: where its key, home and `PATH` come from. */
+  env: Record<string, string>;
+  /** The home directory when `env` has no `HOME`. */
+  homeDir?: string;
+  platform?: NodeJS.Platform;
+}
+
+const CLAUDE_KEYS = ["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "CLAUDE_CODE_OAUTH_TOKEN"];
+/** Claude Code on a cloud provider authenticates with that provider's credentials, which we cannot check. */
+const CLAUDE_PROVIDERS = ["CLAUDE_CODE_USE_BEDROCK", "CLAUDE_CODE_USE_VERTEX"];
+const CODEX_KEYS = ["OPENAI_API_KEY", "CODEX_API_KEY"];
+
+const INSTALL: Record<"claude" | "codex", { name: string; how: string; variable: string }> = {
+  claude: { name: "Claude Code", how: "npm install -g @anthropic-ai/claude-code", variable: "CLAUDE_BIN" },
+  codex: { name: "the Codex CLI", how: "npm install -g @openai/codex", variable: "CODEX_BIN" },
+};
+
+/**
+ * What keeps the agent from working, each as a sentence saying what to do: its CLI cannot
+ * be found, or it has no credentials for its model API. Empty for the command agent and
+ * for an agent that looks ready. Reads a few files; call once at start-up.
+ */
+export function agentProblems(input: ReadinessInput): string[] {
+  if (input.agent === "command") return [];
+  const problems: string[] = [];
+  const env = input.env;
+  const home = nonEmpty(env.HOME) ?? input.homeDir ?? homedir();
+  if (input.bin !== null && findExecutable(input.bin, env.PATH ?? "") === null) {
+    const { name, how, variable } = INSTALL[input.agent];
+    const where = input.bin.includes("/")
+      ? `${input.bin} does not exist or is not executable`
+      : `${input.bin} is not on PATH`;
+    problems.push(
+      `the ${input.agent} agent's CLI cannot be found (${where}): install ${name} (${how}) or set ${variable} to its path.`,
+    );
+  }
+  if (input.agent === "claude" && !claudeHasCredentials(env, home)) {
+    const keychain =
+      input.platform === "darwin"
+        ? " A login kept in the macOS Keychain cannot be seen from here; ignore this if you use one."
+        : "";
+    problems.push(
+      `ANTHROPIC_API_KEY is not set: the claude agent cannot answer prompts. Set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN / CLAUDE_CODE_OAUTH_TOKEN) in the container's environment.${keychain}`,
+    );
+  }
+  if (input.agent === "codex") {
+    const authFile = join(nonEmpty(env.CODEX_HOME) ?? join(home, ".codex"), "auth.json");
+    if (!CODEX_KEYS.some((name) => nonEmpty(env[name]) !== undefined) && !existsSync(authFile)) {
+      problems.push(
+        `OPENAI_API_KEY is not set: the codex agent cannot answer prompts. Set OPENAI_API_KEY (or CODEX_API_KEY) in the container's environment, or run \`codex login\` so ${authFile} exists.`,
+      );
+    }
+  }
+  return problems;
+}
+
+function claudeHasCredentials(env: Record<string, string>, home: string): boolean {
+  if (CLAUDE_KEYS.some((name) => nonEmpty(env[name]) !== undefined)) return true;
+  if (CLAUDE_PROVIDERS.some((name) => isTruthy(env[name]))) return true;
+  const configDirs = [nonEmpty(env.CLAUDE_CONFIG_DIR), join(home, ".claude")].filter((dir) => dir !== undefined);
+  return configDirs.some(
+    (dir) => existsSync(join(dir, ".credentials.json")) || hasApiKeyHelper(join(dir, "settings.json")),
+  );
+}
+
+/** Whether a Claude Code settings file names an `apiKeyHelper` (a command that prints a key). */
+function hasApiKeyHelper(settingsFile: string): boolean {
+  try {
+    const settings = JSON.parse(readFileSync(settingsFile, "utf8")) as { apiKeyHelper?: unknown };
+    return typeof settings.apiKeyHelper === "string" && settings.apiKeyHelper.trim() !== "";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The file a spawn of `bin` would run: `bin` itself when it names a path, else the first
+ * executable regular file called `bin` in a `PATH` directory; `null` when there is none.
+ */
+export function findExecutable(bin: string, pathVariable: string): string | null {
+  const candidates = bin.includes("/")
+    ? [bin]
+    : pathVariable
+        .split(delimiter)
+        .filter((dir) => dir !== "")
+        .map((dir) => join(dir, bin));
+  return candidates.find(isExecutableFile) ?? null;
+}
+
+function isExecutableFile(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value;
+}
+
+function isTruthy(value: string | undefined): boolean {
+  return value !== undefined && ["1", "true", "yes"].includes(value.trim().toLowerCase());
+}
