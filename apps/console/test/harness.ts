@@ -246,7 +246,7 @@ export async function readUntil(
     for (;;) {
       const { value, done: ended } = await reader.read();
       if (ended) break;
-      text += decoder.decode(value, { stream: true });
+      text += decoder.decode(value as Uint8Array, { stream: true });
       if (done(text)) break;
     }
   } finally {

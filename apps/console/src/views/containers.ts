@@ -72,7 +72,8 @@ export function containerListPage(options: {
 
 /** What a status says needs attention. */
 export function statusWarnings(status: ContainerStatus): string[] {
-  const warnings: string[] = [];
+  // What the runtime itself reports as missing (an API key, the agent CLI) comes first.
+  const warnings: string[] = [...(status.problems ?? [])];
   if (status.pendingPush) warnings.push("commits are waiting to be pushed: the last push did not go through");
   if (status.detachRequested) warnings.push("detach requested: the container exits once its queue is drained");
   if (status.pushBranch === null) warnings.push("no push branch: work is committed locally only");

@@ -44,6 +44,7 @@ const status = {
   detachRequested: false,
   currentMessageId: null,
   pendingPush: true,
+  problems: ["ANTHROPIC_API_KEY is not set: set it"],
   startedAt: "2026-01-02T03:04:05.000Z",
   lastActivityAt: "2026-01-02T03:04:05.000Z",
 };
@@ -136,9 +137,11 @@ describe("the container pages", () => {
 
   it("list what the status reports as needing attention", () => {
     expect(statusWarnings(status)).toEqual([
+      "ANTHROPIC_API_KEY is not set: set it",
       expect.stringMatching(/waiting to be pushed/),
       expect.stringMatching(/no push branch/),
     ]);
+    expect(pages["container detail"]).toContain("<li>ANTHROPIC_API_KEY is not set: set it</li>");
     expect(pages["container detail"]).toContain('data-events-url="/containers/c1/events?offset=5"');
     expect(pages["container detail"]).toMatch(/<ol[^>]*role="log"[^>]*aria-live="polite"/);
   });
