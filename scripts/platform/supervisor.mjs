@@ -23,7 +23,6 @@ export function platformPrograms(settings) {
         SELF_PROGRAM: "core-back",
         DEPLOY_MODE: settings.deployMode,
         BETTER_AUTH_URL: coreBackUrl,
-        TRUSTED_ORIGINS: consoleUrl,
       },
     },
     {
