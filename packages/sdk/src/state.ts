@@ -57,6 +57,33 @@ export interface ContainerConfig {
   docker?: DockerSettings;
   /** Fly driver settings. */
   fly?: FlySettings;
+  /**
+   * An existing directory the agent works in, instead of a fresh workspace (how the
+   * platform's own agent works directly in the platform's checkout). Resolved against the
+   * current directory; a directory that is not there is a {@link ConfigurationError}.
+   *
+   * - `process` driver: the runtime works in it directly.
+   * - `docker` driver: it is bind-mounted at the container's `/workspace`, where the
+   *   runtime runs as uid 1000 (which must be able to write to it).
+   * - `fly` driver: not supported ({@link ConfigurationError}).
+   *
+   * A git checkout is used as it is: nothing is cloned, and when `pushBranch` is its
+   * current branch (the default when neither `repoUrl` nor `pushBranch` is given and the
+   * directory is a checkout's root) the branch is not switched and uncommitted files stay;
+   * after each message everything in it is committed on that branch. Without `repoUrl`
+   * nothing is pushed. Stopping the container never deletes it.
+   *
+   * @example
+   * ```ts
+   * import { startContainer } from "@app-building/sdk";
+   * const state = await startContainer(
+   *   { ...config, driver: "process", workspaceDir: "/home/me/app" },
+   *   { repoUrl: "", cloneBranch: "", pushBranch: "" }, // keeps the checkout's branch
+   * );
+   * console.log(state.workspaceDir); // "/home/me/app"
+   * ```
+   */
+  workspaceDir?: string;
 }
 
 /**
@@ -156,7 +183,7 @@ export interface AgentState {
   pid?: number;
   /** Runtime data directory (process driver). */
   dataDir?: string;
-  /** Working tree of the agent (process driver). */
+  /** Working tree of the agent (process driver, or the docker driver's mounted `workspaceDir`), as an absolute path. */
   workspaceDir?: string;
   /** Docker container id (docker driver). */
   dockerContainerId?: string;

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { git } from "@app-building/testkit";
 import { sdkRoot } from "./helpers/paths.js";
 import { createProject, type Project } from "./helpers/project.js";
 import { isProcessAlive } from "../src/pid.js";
@@ -116,6 +117,46 @@ describe("the app-building CLI", () => {
     );
     const json = JSON.parse((await cli("status", state.containerName, "--json")).stdout) as { problems: string[] };
     expect(json.problems).toEqual([expect.stringMatching(/^ANTHROPIC_API_KEY is not set/)]);
+  });
+
+  it("runs in an existing checkout with --workspace, committing on the checkout's branch", async () => {
+    const checkout = join(project.root, "checkout");
+    git(project.root, "init", "-q", "-b", "main", checkout);
+    const quick = join(project.root, "quick-agent.sh");
+    await writeFile(quick, '#!/bin/sh\necho "$1" > agent.txt\n');
+    await chmod(quick, 0o755);
+    env.AGENT_COMMAND = quick;
+    const started = await cli(
+      "run",
+      "-p",
+      "one job",
+      "--agent",
+      "command",
+      "--driver",
+      "process",
+      "--workspace",
+      "checkout",
+    );
+    expect(started.code, started.stderr).toBe(0);
+    const containerName = started.stdout.trim();
+    expect(await project.config.registry.find(containerName)).toMatchObject({
+      workspaceDir: checkout,
+      pushBranch: "main",
+    });
+    const onMain = (): string => {
+      try {
+        return git(checkout, "log", "--format=%s", "main");
+      } catch {
+        return ""; // no commit yet
+      }
+    };
+    for (let i = 0; i < 200 && onMain() === ""; i += 1) await sleep(50);
+    expect(git(checkout, "symbolic-ref", "--short", "HEAD")).toBe("main");
+    expect(git(checkout, "log", "--format=%s", "main")).toMatch(/^message \S+: one job$/);
+
+    const missing = await cli("run", "-p", "x", "--agent", "command", "--driver", "process", "--workspace", "nope");
+    expect(missing.code).toBe(6);
+    expect(missing.stderr).toContain(`workspaceDir ${join(project.root, "nope")} does not exist`);
   });
 
   it("stops a container by name and reports it as stopped", async () => {

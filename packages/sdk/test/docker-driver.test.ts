@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -57,6 +58,26 @@ describe("the docker driver under a real Docker Engine", () => {
         .map((id) => inspect(id, "{{.Name}}")),
     );
     expect(names.filter((name) => project.started.every((s) => `/${s.containerName}` !== name))).toEqual([]);
+  });
+
+  it("mounts an existing checkout at the container's workspace and commits there on its branch", async () => {
+    const checkout = join(project.root, "checkout");
+    await exec("git", ["init", "-q", "-b", "main", checkout]);
+    await writeFile(join(checkout, "wip.md"), "work in progress\n");
+    // The runtime in the image runs as uid 1000: give it the checkout, as its owner would have it.
+    await exec("chown", ["-R", "1000:1000", checkout]);
+    const state = await project.start({ envVars: { AGENT_COMMAND: 'echo "$1" > agent.txt' }, workspaceDir: checkout });
+    expect(state).toMatchObject({ workspaceDir: checkout, pushBranch: "main" });
+    expect(await inspect(state.containerName, "{{range .Mounts}}{{.Source}}:{{.Destination}}{{end}}")).toBe(
+      `${checkout}:/workspace`,
+    );
+    const client = project.sdk.createClient(state);
+    const { id } = await client.sendMessage("say hello");
+    expect(await client.waitForMessage(id, { timeoutMs: 60_000 })).toMatchObject({ status: "done" });
+    await project.sdk.stopContainer(project.config, state, { timeoutMs: 30_000 });
+    expect(await readFile(join(checkout, "agent.txt"), "utf8")).toBe("say hello\n");
+    const log = (await exec("git", ["-c", "safe.directory=*", "-C", checkout, "log", "--format=%s", "main"])).stdout;
+    expect(log.trim()).toBe(`message ${id}: say hello`);
   });
 
   it("says what to do when the image is missing and building is off", async () => {

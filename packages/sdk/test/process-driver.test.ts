@@ -1,4 +1,7 @@
 import { existsSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { git, subjects } from "@app-building/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createProject, ECHO_AGENT, type Project } from "./helpers/project.js";
 
@@ -57,6 +60,47 @@ describe("the process driver", () => {
     expect(alive(state.pid!)).toBe(false);
     expect((await project.config.registry.find(state.containerName))?.stoppedAt).not.toBeNull();
     await expect(project.sdk.createClient(state).status()).rejects.toBeInstanceOf(project.sdk.ContainerGoneError);
+  });
+
+  it("works in an existing checkout: keeps its branch and files, commits there, and leaves it in place on stop", async () => {
+    const checkout = join(project.root, "checkout");
+    git(project.root, "init", "-q", "-b", "main", checkout);
+    await writeFile(join(checkout, "app.ts"), "export const version = 1;\n");
+    git(checkout, "add", "-A");
+    git(checkout, "commit", "-q", "-m", "first");
+    await writeFile(join(checkout, "wip.md"), "work in progress\n");
+
+    // A relative path, as a user would type it; no repository and no push branch.
+    const state = await project.start({
+      agent: "command",
+      envVars: { AGENT_COMMAND: 'echo "$1" > agent.txt' },
+      workspaceDir: relative(process.cwd(), checkout),
+    });
+    expect(state.workspaceDir).toBe(checkout);
+    expect(state.pushBranch).toBe("main");
+    expect(await project.config.registry.find(state.containerName)).toMatchObject({ workspaceDir: checkout });
+    expect(git(checkout, "symbolic-ref", "--short", "HEAD")).toBe("main");
+    expect(await readFile(join(checkout, "wip.md"), "utf8")).toBe("work in progress\n");
+
+    const client = project.sdk.createClient(state);
+    const { id } = await client.sendMessage("say hello");
+    expect(await client.waitForMessage(id, { timeoutMs: 30_000 })).toMatchObject({ status: "done" });
+    await project.sdk.stopContainer(project.config, state, { timeoutMs: 30_000 });
+    expect(git(checkout, "branch", "--format=%(refname:short)")).toBe("main");
+    expect(subjects(checkout, "main")[0]).toBe(`message ${id}: say hello`);
+    expect(git(checkout, "show", "--name-only", "--format=", "HEAD").split("\n").sort()).toEqual([
+      "agent.txt",
+      "wip.md",
+    ]);
+    expect(existsSync(join(checkout, "app.ts"))).toBe(true);
+  });
+
+  it("refuses a workspaceDir that does not exist, naming it, and records nothing", async () => {
+    const missing = join(project.root, "no-such-dir");
+    const failure = project.start({ workspaceDir: missing });
+    await expect(failure).rejects.toBeInstanceOf(project.sdk.ConfigurationError);
+    await expect(failure).rejects.toThrow(`workspaceDir ${missing} does not exist`);
+    expect(await project.config.registry.getRecent()).toEqual([]);
   });
 
   it("says which container is unknown when asked to stop one that was never started", async () => {

@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { FileContainerRegistry } from "../registry/file-registry.js";
 import type { ContainerConfig, DriverName } from "../state.js";
 import { UsageError } from "./exit-codes.js";
@@ -65,6 +65,7 @@ export function configFor(
     detached?: boolean;
     initialPrompt?: string;
     network?: string;
+    workspace?: string;
   } = {},
 ): ContainerConfig {
   if (flags.driver !== undefined && !DRIVERS.has(flags.driver)) {
@@ -99,6 +100,7 @@ export function configFor(
     }
     config.docker = { network: flags.network };
   }
+  if (flags.workspace !== undefined) config.workspaceDir = resolve(cli.cwd, flags.workspace);
   if (flags.detached === true) config.detached = true;
   if (flags.initialPrompt !== undefined) config.initialPrompt = flags.initialPrompt;
   return config;

@@ -39,6 +39,10 @@ program
   .option("--model <model>", "model for the agent")
   .option("--env <NAME=VALUE>", "environment for the runtime (repeatable)", collect)
   .addOption(new Option("--network <mode>", "docker networking").choices(["loopback", "host"]))
+  .option(
+    "--workspace <dir>",
+    "work in this existing directory instead of a fresh one (process and docker drivers); a checkout keeps its branch",
+  )
   .option("--json", "print the started container as JSON")
   .action(action(async (flags: RunFlags) => (await import("./commands/run.js")).run(cli, flags)));
 

@@ -9,9 +9,12 @@ import { CONTAINER_LABEL, docker, dockerEngineAnswers, imageExists } from "./doc
 import { newContainerName, newContainerToken } from "./names.js";
 import { runtimeEnv } from "./runtime-env.js";
 import { findReadyLine, type ReadyLine } from "./ready-line.js";
+import { existingWorkspace } from "./workspace-dir.js";
 
 /** The port the runtime listens on inside a bridged container. */
 const INTERNAL_PORT = 3000;
+/** Where the runtime works inside the container; `config.workspaceDir` is mounted here. */
+const CONTAINER_WORKSPACE = "/workspace";
 
 async function ensureImage(
   config: ContainerConfig,
@@ -93,7 +96,9 @@ async function containerOutput(name: string): Promise<{ output: string; exitCode
  * CLI. The image is built only when it is missing (or when `docker.build` is `always`).
  * The API is published on 127.0.0.1 only, or the container shares the host's network
  * (`docker.network: "host"`, for engines without a bridge). Containers carry the label
- * `app-building.container=<name>`.
+ * `app-building.container=<name>`. `config.workspaceDir` is bind-mounted at the
+ * container's `/workspace`; the runtime there runs as uid 1000, which must be able to
+ * write to it.
  *
  * @example
  * ```ts
@@ -102,7 +107,14 @@ async function containerOutput(name: string): Promise<{ output: string; exitCode
  * ```
  */
 export const dockerDriver: Driver = {
-  async start(config: ContainerConfig, repo: RepoOptions, options: StartOptions): Promise<AgentState> {
+  async start(config: ContainerConfig, requested: RepoOptions, options: StartOptions): Promise<AgentState> {
+    const existing = await existingWorkspace(config, requested, "docker", ["process", "docker"]);
+    if (existing !== null && /[,"\n]/.test(existing.dir)) {
+      throw new ConfigurationError(
+        `workspaceDir ${existing.dir} cannot be mounted: its path holds a comma, a quote or a newline; move or link it to a plainer path.`,
+      );
+    }
+    const repo = existing?.repo ?? requested;
     const image = config.imageRef ?? getImageRef();
     // The engine check and the image check are independent: run them side by side.
     const [engine, present] = await Promise.all([dockerEngineAnswers(), imageExists(image).catch(() => false)]);
@@ -119,10 +131,12 @@ export const dockerDriver: Driver = {
     const env: Record<string, string> = {
       ...runtimeEnv({ config, repo, containerName, token }),
       ...(host ? { PORT: "0", HOST: "127.0.0.1" } : { PORT: String(INTERNAL_PORT), HOST: "0.0.0.0" }),
+      ...(existing === null ? {} : { WORKSPACE_DIR: CONTAINER_WORKSPACE }),
     };
     // Values travel in the CLI's environment (`-e NAME`), never on its command line.
     const args = ["run", "-d", "--name", containerName, "--label", `${CONTAINER_LABEL}=${containerName}`];
     args.push(...(host ? ["--network", "host"] : ["-p", `127.0.0.1::${INTERNAL_PORT}`]));
+    if (existing !== null) args.push("--mount", `type=bind,source=${existing.dir},target=${CONTAINER_WORKSPACE}`);
     for (const key of Object.keys(env)) args.push("-e", key);
     args.push(image);
     options.onProgress?.("starting the container");
@@ -164,6 +178,7 @@ export const dockerDriver: Driver = {
       token,
       startedAt: new Date().toISOString(),
       pushBranch: repo.pushBranch === "" ? undefined : repo.pushBranch,
+      ...(existing === null ? {} : { workspaceDir: existing.dir }),
       dockerContainerId: containerId,
     };
   },

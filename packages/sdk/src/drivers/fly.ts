@@ -7,6 +7,7 @@ import type { Driver, StartOptions } from "./driver.js";
 import { FlyMachinesApi, type FlyMachineInfo } from "./fly-api.js";
 import { newContainerName, newContainerToken } from "./names.js";
 import { runtimeEnv } from "./runtime-env.js";
+import { existingWorkspace } from "./workspace-dir.js";
 
 /** Metadata key every machine started by the SDK carries (value: the container name). */
 export const FLY_METADATA_KEY = "app_building_container";
@@ -63,6 +64,7 @@ async function waitForHealthy(baseUrl: string, machineId: string, timeoutMs: num
  */
 export const flyDriver: Driver = {
   async start(config: ContainerConfig, repo: RepoOptions, options: StartOptions): Promise<AgentState> {
+    await existingWorkspace(config, repo, "fly", ["process", "docker"]);
     const { app } = credentials(config);
     const api = flyApiFor(config);
     const containerName = newContainerName();

@@ -13,6 +13,7 @@ import { newContainerName, newContainerToken } from "./names.js";
 import { fileTail } from "./output-tail.js";
 import { runtimeEnv } from "./runtime-env.js";
 import { findReadyLine } from "./ready-line.js";
+import { existingWorkspace } from "./workspace-dir.js";
 import { isProcessAlive } from "../pid.js";
 
 /**
@@ -89,7 +90,8 @@ export async function terminateProcessGroup(pid: number, graceMs = 5_000): Promi
 
 /**
  * The `process` driver: the runtime as a detached local child process (its own process
- * group, its output in files, its own data and workspace directories), bound to
+ * group, its output in files, its own data directory, and a fresh workspace directory
+ * unless `config.workspaceDir` names an existing one), bound to
  * 127.0.0.1 on a port the system picks. Readiness comes from the runtime's ready line,
  * read with a backoff of a few milliseconds; a runtime that exits while starting fails
  * the start at once with its last output.
@@ -101,13 +103,15 @@ export async function terminateProcessGroup(pid: number, graceMs = 5_000): Promi
  * ```
  */
 export const processDriver: Driver = {
-  async start(config: ContainerConfig, repo: RepoOptions, options: StartOptions): Promise<AgentState> {
+  async start(config: ContainerConfig, requested: RepoOptions, options: StartOptions): Promise<AgentState> {
     const entry = resolveRuntimeEntry();
+    const existing = await existingWorkspace(config, requested, "process", ["process", "docker"]);
+    const repo = existing?.repo ?? requested;
     const containerName = newContainerName();
     const token = newContainerToken();
     const dir = processContainerDir(config, containerName);
     const dataDir = join(dir, "data");
-    const workspaceDir = join(dir, "workspace");
+    const workspaceDir = existing?.dir ?? join(dir, "workspace");
     await mkdir(dataDir, { recursive: true });
     await mkdir(workspaceDir, { recursive: true });
     const stdoutPath = join(dir, "runtime.out");

@@ -16,6 +16,7 @@ export interface RunFlags {
   model?: string;
   env?: string[];
   network?: string;
+  workspace?: string;
   json?: boolean;
 }
 
