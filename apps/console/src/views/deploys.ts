@@ -13,12 +13,17 @@ function deployPath(id: string): string {
   return `/deploys/${encodeURIComponent(id)}`;
 }
 
+/** Who asked: a signed-in user's email, or the agent's self-deploy call (which has no user). */
+export function requester(deploy: ConsoleDeploy): string {
+  return deploy.requestedBy ?? "agent (self-deploy)";
+}
+
 function deployRow(deploy: ConsoleDeploy): SafeHtml {
   return html`<tr>
     <td>${statusBadge(deploy.status)}</td>
     <td>${formatDuration(deploy.durationMs)}</td>
     <td>${deploy.scope}</td>
-    <td>${orDash(deploy.requestedBy)}</td>
+    <td>${requester(deploy)}</td>
     <td>${orDash(deploy.sessionId)}</td>
     <td>${formatTime(deploy.createdAt)}</td>
     <td>${formatTime(deploy.startedAt)}</td>
@@ -139,11 +144,10 @@ export function deployDetailPage(options: {
     body: html`<dl class="fields">
         ${field("Id", deploy.id)}
         ${field("Status", html`<span id="deploy-status">${statusBadge(deploy.status)}</span>`)}
-        ${field("Phase", deploy.phase)} ${field("Scope", deploy.scope)}
-        ${field("Requested by", orDash(deploy.requestedBy))} ${field("Session", orDash(deploy.sessionId))}
-        ${field("Created", formatTime(deploy.createdAt))} ${field("Started", formatTime(deploy.startedAt))}
-        ${field("Ended", formatTime(deploy.endedAt))} ${field("Duration", formatDuration(deploy.durationMs))}
-        ${field("Exit code", orDash(deploy.exitCode))}
+        ${field("Phase", deploy.phase)} ${field("Scope", deploy.scope)} ${field("Requested by", requester(deploy))}
+        ${field("Session", orDash(deploy.sessionId))} ${field("Created", formatTime(deploy.createdAt))}
+        ${field("Started", formatTime(deploy.startedAt))} ${field("Ended", formatTime(deploy.endedAt))}
+        ${field("Duration", formatDuration(deploy.durationMs))} ${field("Exit code", orDash(deploy.exitCode))}
         ${deploy.selfRestart === true ? field("Restarts core-back", "yes") : ""}
       </dl>
       ${deploy.errorSummary === null

@@ -108,6 +108,13 @@ describe("the deploy list", () => {
     expect(page).toContain("10.5 s");
   });
 
+  it("names who asked: the user, or the agent for a self-deploy", () => {
+    const items = [deploy({ id: "a" }), deploy({ id: "b", requestedBy: null })];
+    const page = deployListPage({ user, deploys: { items, nextCursor: null }, mode: null });
+    expect(page).toContain("<td>ops@example.test</td>");
+    expect(page).toContain("<td>agent (self-deploy)</td>");
+  });
+
   it("shows the mode form to admins only", () => {
     expect(pages["deploy list"]).toContain('action="/mode"');
     const forUser = deployListPage({ user, deploys: { items: [], nextCursor: null }, mode: null });
