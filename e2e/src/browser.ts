@@ -54,7 +54,7 @@ export interface PageProblems {
   readonly consoleErrors: string[];
   /** Uncaught exceptions in the page's scripts. */
   readonly pageErrors: string[];
-  /** Requests that failed at the network level or were answered with a status >= 400. */
+  /** Requests that failed at the network level (other than aborted by leaving the page) or were answered with a status >= 400. */
   readonly failedRequests: string[];
   /** Every problem above, in one list: `expect(problems.all()).toEqual([])`. */
   all(): string[];
@@ -75,7 +75,11 @@ export function recordProblems(page: Page): PageProblems {
   });
   page.on("pageerror", (error) => pageErrors.push(error.stack ?? error.message));
   page.on("requestfailed", (request) => {
-    failedRequests.push(`${request.method()} ${request.url()}: ${request.failure()?.errorText ?? "failed"}`);
+    const reason = request.failure()?.errorText ?? "failed";
+    // Leaving a page aborts its open streams (a followed log, an event source) and any
+    // navigation a newer one replaced: that is the browser's normal work, not a failure.
+    if (reason === "net::ERR_ABORTED") return;
+    failedRequests.push(`${request.method()} ${request.url()}: ${reason}`);
   });
   page.on("response", (response) => {
     if (response.status() >= 400) {

@@ -82,7 +82,7 @@ async function waitForServices(settings) {
   }
 }
 
-function usage(settings, admin, agent, problems) {
+function usage(settings, admin, agent, problems, foreground) {
   const lines = ["the platform is running", ""];
   lines.push(`  console     ${settings.consoleUrl}`);
   if (admin.password !== null) {
@@ -108,7 +108,9 @@ function usage(settings, admin, agent, problems) {
   }
   lines.push(`  logs        ${settings.logDir}/{core-back,console,supervisord}.log`);
   lines.push(`  supervisord supervisorctl -c ${settings.supervisorConf} status`);
-  lines.push("  stop        npm run stop");
+  lines.push(
+    foreground ? "  stop        SIGTERM or Ctrl+C (docker stop, in a container)" : "  stop        npm run stop",
+  );
   return lines.join("\n");
 }
 
@@ -147,7 +149,7 @@ export async function startPlatform(settings, { foreground, say }) {
   } catch (error) {
     throw new Error(`the platform runs, but its agent container did not start: ${error.message}`);
   }
-  say(usage(settings, admin, agent, problems));
+  say(usage(settings, admin, agent, problems, foreground));
   if (child === null) return;
   const stop = () => {
     void stopAgent(settings)

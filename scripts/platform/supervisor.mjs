@@ -61,6 +61,8 @@ export function renderConfig(settings) {
     `childlogdir=${escape(logDir)}`,
     `directory=${escape(root)}`,
     "identifier=app-building",
+    // supervisord warns when it runs as root without saying so; it never switches users here.
+    ...(process.getuid?.() === 0 ? ["user=root"] : []),
     "",
     "[rpcinterface:supervisor]",
     "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface",

@@ -1,0 +1,113 @@
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { delimiter, join } from "node:path";
+import { FileContainerRegistry, createClient, type AgentState, type ContainerClient } from "@app-building/sdk";
+import { freePort } from "./net.js";
+import { repoRoot } from "./paths.js";
+
+/** What a command printed and how it ended. */
+export interface CommandResult {
+  code: number | null;
+  output: string;
+}
+
+/** Runs a command to its end, collecting stdout and stderr together. */
+export async function runCommand(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number },
+): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs);
+    child.once("error", reject);
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+/** The platform as `npm start` brought it up in a checkout. */
+export interface RunningPlatform {
+  dir: string;
+  coreBackUrl: string;
+  consoleUrl: string;
+  admin: { email: string; password: string };
+  /** What the start command printed. */
+  startOutput: string;
+  /** The environment the commands ran with. */
+  env: NodeJS.ProcessEnv;
+  /** The platform's agent container. */
+  agent(): Promise<{ state: AgentState; client: ContainerClient }>;
+  /** Runs the start command again. */
+  start(): Promise<CommandResult>;
+  /** `npm run stop`. */
+  stop(): Promise<CommandResult>;
+}
+
+/**
+ * Runs the README's start command (`node scripts/run.mjs start`) in `dir`, a checkout of
+ * this monorepo, on free ports, with the agent's model at `modelUrl`.
+ */
+export async function startPlatform(dir: string, options: { modelUrl: string; extraEnv?: NodeJS.ProcessEnv }) {
+  const coreBackPort = await freePort();
+  const consolePort = await freePort();
+  const admin = { email: "admin@e2e.test", password: "e2e-admin-password" };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    // The pinned pnpm this checkout installed, so the copy does not install its own.
+    PATH: [join(repoRoot, ".tools", "bin"), process.env.PATH ?? ""].join(delimiter),
+    CI: "true",
+    CORE_BACK_PORT: String(coreBackPort),
+    CONSOLE_PORT: String(consolePort),
+    ADMIN_EMAIL: admin.email,
+    ADMIN_PASSWORD: admin.password,
+    APP_BUILDING_AGENT: "claude",
+    ANTHROPIC_BASE_URL: options.modelUrl,
+    ANTHROPIC_API_KEY: "scripted-model-key",
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+    // Claude Code refuses to skip permissions as root unless told it runs in a sandbox.
+    IS_SANDBOX: "1",
+    ...options.extraEnv,
+  };
+  const start = () => runCommand("node", ["scripts/run.mjs", "start"], { cwd: dir, env, timeoutMs: 10 * 60_000 });
+  const stop = () => runCommand("node", ["scripts/run.mjs", "stop"], { cwd: dir, env, timeoutMs: 2 * 60_000 });
+  const started = await start();
+  if (started.code !== 0) {
+    await stop();
+    throw new Error(`npm start failed (exit ${started.code}):\n${started.output.slice(-6000)}`);
+  }
+  const platform: RunningPlatform = {
+    dir,
+    coreBackUrl: `http://127.0.0.1:${coreBackPort}`,
+    consoleUrl: `http://127.0.0.1:${consolePort}`,
+    admin,
+    startOutput: started.output,
+    env,
+    async agent() {
+      const { name } = JSON.parse(readFileSync(join(dir, ".data", "platform-agent.json"), "utf8")) as { name: string };
+      const state = await new FileContainerRegistry(join(dir, ".container-registry.jsonl")).find(name);
+      if (state === null) throw new Error(`the platform agent ${name} is not in the registry`);
+      return { state, client: createClient(state) };
+    },
+    start,
+    stop,
+  };
+  return platform;
+}
+
+/** Signs in to core-back's Better-Auth and returns the session cookie. */
+export async function signIn(coreBackUrl: string, admin: { email: string; password: string }): Promise<string> {
+  const response = await fetch(`${coreBackUrl}/api/auth/sign-in/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: coreBackUrl },
+    body: JSON.stringify(admin),
+  });
+  if (!response.ok) throw new Error(`sign-in failed: HTTP ${response.status} ${await response.text()}`);
+  const cookies = response.headers.getSetCookie().map((cookie) => cookie.split(";")[0]);
+  return cookies.join("; ");
+}

@@ -1,0 +1,247 @@
+// The product end to end: `npm start` in a copy of this checkout brings up supervisord,
+// core-back, the console and the platform's agent container; the real Claude Code CLI,
+// driven by a scripted model, edits the console, calls the build skill's exact curl, and
+// the platform rebuilds with real turbo and restarts the console through real supervisord.
+import { appendFileSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { startScriptedModel, type ScriptedModel } from "@app-building/testkit";
+import type { Deploy } from "@app-building/types";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { allEvents, toolResults } from "../src/agent-events.js";
+import { launchBrowser, recordProblems, screenshot } from "../src/browser.js";
+import { signIn, startPlatform, type RunningPlatform } from "../src/platform.js";
+import { skillCommand } from "../src/skill.js";
+import { copyWorkspace } from "../src/workspace-copy.js";
+
+const BRAND_FILE = "apps/console/src/views/brand.ts";
+const BRAND_LINE = 'export const BRAND = "app-building console";';
+
+let model: ScriptedModel;
+let copy: { dir: string; cleanup(): Promise<void> };
+let platform: RunningPlatform;
+
+function bash(command: string, description: string) {
+  return { toolUses: [{ name: "Bash", input: { command, description, timeout: 600_000 } }] };
+}
+
+/** Sends a prompt to the platform's agent and returns the text of every tool result it got. */
+async function prompt(text: string): Promise<{ status: string; results: string[] }> {
+  const { state, client } = await platform.agent();
+  const accepted = await client.sendMessage(text);
+  const message = await client.waitForMessage(accepted.id, { timeoutMs: 8 * 60_000 });
+  return { status: message.status, results: toolResults(await allEvents(state), accepted.id) };
+}
+
+async function consolePage(path = "/sign-in"): Promise<string> {
+  const response = await fetch(`${platform.consoleUrl}${path}`);
+  return response.text();
+}
+
+async function deploys(): Promise<Deploy[]> {
+  const cookie = await signIn(platform.coreBackUrl, platform.admin);
+  const response = await fetch(`${platform.coreBackUrl}/deploy?limit=100`, { headers: { cookie } });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { items: Deploy[] }).items;
+}
+
+function parseResult(text: string): Record<string, unknown> {
+  const start = text.indexOf("{");
+  return JSON.parse(text.slice(start)) as Record<string, unknown>;
+}
+
+beforeAll(async () => {
+  model = await startScriptedModel();
+  copy = await copyWorkspace();
+  platform = await startPlatform(copy.dir, { modelUrl: model.url });
+});
+
+afterAll(async () => {
+  const stopped = await platform?.stop();
+  if (stopped !== undefined && stopped.code !== 0) console.error(stopped.output);
+  await model?.close();
+  await copy?.cleanup();
+});
+
+describe("npm start", () => {
+  it("brings up core-back, the console and the agent, and says how to use them", async () => {
+    expect(platform.startOutput).toContain("the platform is running");
+    expect(platform.startOutput).toContain(platform.consoleUrl);
+    expect(platform.startOutput).toContain("npm run stop");
+    expect((await fetch(`${platform.coreBackUrl}/health`)).status).toBe(200);
+    expect((await fetch(`${platform.consoleUrl}/health`)).status).toBe(200);
+    const { state, client } = await platform.agent();
+    expect(platform.startOutput).toContain(state.containerName);
+    expect(state.workspaceDir).toBe(copy.dir);
+    const status = await client.status();
+    expect(status.state).toBe("idle");
+    expect(status.problems).toEqual([]);
+    expect(readFileSync(join(copy.dir, ".claude", "skills", "build", "SKILL.md"), "utf8")).toContain("self/deploy");
+  });
+
+  it("run again, reuses what is running instead of failing", async () => {
+    const before = (await platform.agent()).state.containerName;
+    const again = await platform.start();
+    expect(again.code, again.output).toBe(0);
+    expect(again.output).toContain("core-back is already running: reusing it");
+    expect(again.output).toContain("console is already running: reusing it");
+    expect((await platform.agent()).state.containerName).toBe(before);
+    expect(again.output).toContain("already running");
+  });
+});
+
+describe("self-edit", () => {
+  it("edits the console, builds with the skill's curl, and the console serves the new string", async () => {
+    const brand = "app-building console, edited by its agent";
+    model.push(
+      bash(`sed -i 's/${BRAND_LINE.replaceAll("/", "\\/")}/export const BRAND = "${brand}";/' ${BRAND_FILE}`, "Edit"),
+      bash(skillCommand("build"), "Build and restart the platform"),
+      { text: "The console shows the new title." },
+    );
+    const { status, results } = await prompt("Give the console a new title, then build it.");
+    expect(status).toBe("done");
+    expect(results).toHaveLength(2);
+    const answer = parseResult(results[1]!);
+    expect(answer, results[1]).toMatchObject({ ok: true, status: "ok", scope: "platform", exitCode: 0 });
+    expect(await consolePage()).toContain(brand);
+
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${platform.consoleUrl}/sign-in`);
+      expect(await page.title()).toContain(brand);
+      await expect.poll(() => page.locator("header").innerText()).toContain(brand);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("gets a failed build's error with file and line, fixes it, and the console never goes down meanwhile", async () => {
+    const lines = readFileSync(join(copy.dir, BRAND_FILE), "utf8").trimEnd().split("\n").length;
+    const fixed = "app-building console, fixed by its agent";
+    model.push(
+      bash(`printf 'export const broken: number = "not a number";\\n' >> ${BRAND_FILE}`, "Break the build"),
+      bash(skillCommand("build"), "Build and restart the platform"),
+      bash(
+        `sed -i '/export const broken/d; s/export const BRAND = ".*";/export const BRAND = "${fixed}";/' ${BRAND_FILE}`,
+        "Fix the type error",
+      ),
+      bash(skillCommand("build"), "Build and restart the platform"),
+      { text: "Fixed." },
+    );
+    const downs: number[] = [];
+    let polling = true;
+    const poller = (async () => {
+      while (polling) {
+        const ok = await fetch(`${platform.consoleUrl}/health`, { signal: AbortSignal.timeout(1_000) }).then(
+          (response) => response.ok,
+          () => false,
+        );
+        if (!ok) downs.push(Date.now());
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
+    const { status, results } = await prompt("Add a constant, build, and fix what fails.");
+    polling = false;
+    await poller;
+    expect(status).toBe("done");
+    expect(results).toHaveLength(4);
+
+    const failed = parseResult(results[1]!);
+    expect(failed, results[1]).toMatchObject({ ok: false, status: "error" });
+    expect(failed.errorSummary).toContain("@app-building/console#build");
+    expect(failed.errorSummary).toContain(`src/views/brand.ts(${lines + 1},`);
+    expect(failed.errorSummary).toContain("TS2322");
+    // The model itself was sent that summary as the tool's output.
+    const sentToModel = JSON.stringify(model.requests.map((request) => request.body.messages));
+    expect(sentToModel).toContain("TS2322");
+
+    const ok = parseResult(results[3]!);
+    expect(ok, results[3]).toMatchObject({ ok: true, status: "ok" });
+    expect(await consolePage()).toContain(fixed);
+
+    // The failed build restarted nothing: the console answered throughout, until the fix's restart.
+    const history = await deploys();
+    expect(history.find((deploy) => deploy.id === failed.deployId)?.status).toBe("error");
+    const fix = history.find((deploy) => deploy.id === ok.deployId);
+    const restartAt = Date.parse(fix!.buildEndedAt!);
+    expect(downs.filter((at) => at < restartAt - 200)).toEqual([]);
+  });
+
+  it("in restricted mode, the build skill cannot build all and the agent is told why", async () => {
+    model.push(bash(skillCommand("build").replace('"scope":"platform"', '"scope":"all"'), "Build everything"), {
+      text: "Restricted.",
+    });
+    const { results } = await prompt("Build the whole workspace.");
+    expect(results).toHaveLength(1);
+    const refused = parseResult(results[0]!);
+    expect(refused.error).toBe("unrestricted_required");
+    expect(String(refused.message)).toMatch(/platform/);
+  });
+});
+
+describe("the console in a real browser", () => {
+  it("signs in, shows the deploys, follows a running deploy's log, cancels it, and talks to the agent", async () => {
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      const problems = recordProblems(page);
+
+      await page.goto(platform.consoleUrl);
+      expect(new URL(page.url()).pathname).toBe("/sign-in");
+      await page.getByLabel("Email").fill(platform.admin.email);
+      await page.getByLabel("Password").fill(platform.admin.password);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("heading", { name: "Recent deploys" }).waitFor();
+      // The deploys of the self-edit tests above, with who asked and how they ended.
+      const rows = page.locator("table tbody tr");
+      expect(await rows.count()).toBeGreaterThanOrEqual(3);
+      const table = await page.locator("table").innerText();
+      expect(table).toContain("agent (self-deploy)");
+      expect(table).toMatch(/\bok\b/);
+      expect(table).toMatch(/\berror\b/);
+      await screenshot(page, "console-deploys");
+
+      // A change low in the graph makes a build long enough to watch: the types package
+      // and everything built on it.
+      appendFileSync(join(copy.dir, "packages/types/src/index.ts"), "\n// rebuilt by the console test\n");
+      await page.getByLabel("Scope").selectOption("platform");
+      await page.getByRole("button", { name: "Start deploy" }).click();
+      await page.waitForURL(/\/deploys\/[\w-]+(\?|$)/);
+      const log = page.locator("#deploy-log");
+      const before = (await log.innerText()).length;
+      await expect.poll(async () => (await log.innerText()).length, { timeout: 60_000 }).toBeGreaterThan(before + 200);
+      expect(await page.locator("#deploy-status").innerText()).toMatch(/queued|building/);
+      await expect.poll(async () => log.innerText(), { timeout: 60_000 }).toContain("@app-building/types:build");
+      await screenshot(page, "console-deploy-live-log");
+
+      await page.getByRole("button", { name: "Cancel deploy" }).click();
+      await expect
+        .poll(
+          async () => {
+            await page.reload();
+            return page.locator("#deploy-status").innerText();
+          },
+          { timeout: 60_000, interval: 500 },
+        )
+        .toContain("cancelled");
+      await screenshot(page, "console-deploy-cancelled");
+      expect((await fetch(`${platform.consoleUrl}/health`)).status).toBe(200);
+
+      const { state } = await platform.agent();
+      await page.getByRole("link", { name: "Containers" }).click();
+      await page.getByRole("link", { name: state.containerName }).click();
+      await page.getByRole("heading", { name: "Events" }).waitFor();
+      model.push({ text: "Hello from the scripted model." });
+      await page.getByLabel("Prompt for the agent").fill("Say hello.");
+      await page.getByRole("button", { name: "Send prompt" }).click();
+      const events = page.locator("#events");
+      await expect.poll(() => events.innerText(), { timeout: 120_000 }).toContain("Hello from the scripted model.");
+      await expect.poll(() => events.innerText(), { timeout: 60_000 }).toContain("message.done");
+      await screenshot(page, "console-container-events");
+
+      expect(problems.all()).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
