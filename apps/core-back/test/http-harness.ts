@@ -107,7 +107,7 @@ export async function startTestServer(
     url,
     service,
     auth,
-    adminKey: admin.apiKey,
+    adminKey: admin.apiKey!,
     userKey,
     call: async (method, path, options = {}) => {
       const headers: Record<string, string> = { ...options.headers };

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFixtureWorkspace, processAlive, type FixtureWorkspace } from "./fixture-workspace.js";
 import {
+  CREATE_ADMIN_JS,
   createAdminKey,
   freePort,
   MAIN_JS,
@@ -54,6 +55,35 @@ describe("core-back as a process (node dist/main.js)", () => {
     const result = spawnSync(process.execPath, [MAIN_JS], { env, encoding: "utf8", timeout: 30_000 });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/core-back cannot start: .*scope "platform": filter "@fx\/ghost\.\.\."/);
+  });
+
+  it("creates an admin from a password on stdin without an API key, who can then sign in", async () => {
+    const env = serverEnv(fx, dataDir(), await freePort());
+    const created = spawnSync(
+      process.execPath,
+      [CREATE_ADMIN_JS, "--email", "First@Example.test", "--password-stdin", "--no-api-key"],
+      { env, input: "a password from stdin\n", encoding: "utf8" },
+    );
+    expect(created.status, created.stderr).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({ email: "first@example.test", created: true, apiKey: null });
+    const again = spawnSync(
+      process.execPath,
+      [CREATE_ADMIN_JS, "--email", "first@example.test", "--password", "other"],
+      {
+        env,
+        encoding: "utf8",
+      },
+    );
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain("at least 8 characters");
+    const server = await startServerProcess(env);
+    started.push(server);
+    const signIn = await fetch(`${server.url}/api/auth/sign-in/email`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: server.url },
+      body: JSON.stringify({ email: "first@example.test", password: "a password from stdin" }),
+    });
+    expect(signIn.status).toBe(200);
   });
 
   it("recovers from kill -9 mid-build: the row becomes interrupted, the orphaned build is stopped, the next deploy works", async () => {
