@@ -42,11 +42,14 @@ describe("app-building send", () => {
     expect(message.result).toContain("second prompt");
   });
 
-  it("refuses an empty prompt and an unknown container with distinct exit codes", async () => {
+  it("refuses an empty prompt, a bad timeout and an unknown container with distinct exit codes", async () => {
     const state = await project.start({ agent: "command", envVars: { AGENT_COMMAND: "echo" } });
     const empty = await cli("send", state.containerName, " ");
     expect(empty.code).toBe(2);
     expect(empty.stderr).toContain("the prompt is empty");
+    const badTimeout = await cli("send", state.containerName, "--wait", "--timeout", "soon", "hello");
+    expect(badTimeout.code).toBe(2);
+    expect(badTimeout.stderr).toContain("--timeout soon is not a number of seconds");
     const unknown = await cli("send", "app-building-nope", "hello");
     expect(unknown.code).not.toBe(0);
     expect(unknown.code).not.toBe(2);

@@ -16,6 +16,10 @@ export async function send(
 ): Promise<number> {
   const prompt = words.join(" ").trim();
   if (prompt === "") throw new UsageError('the prompt is empty: app-building send NAME "what to do"');
+  const timeoutS = flags.timeout === undefined ? undefined : Number(flags.timeout);
+  if (timeoutS !== undefined && (!Number.isFinite(timeoutS) || timeoutS <= 0)) {
+    throw new UsageError(`--timeout ${flags.timeout ?? ""} is not a number of seconds above 0`);
+  }
   const state = await resolveContainer(configFor(cli).registry, name);
   const client = createClient(state);
   const accepted = await client.sendMessage(prompt);
@@ -32,7 +36,7 @@ export async function send(
   let message;
   try {
     message = await client.waitForMessage(accepted.id, {
-      timeoutMs: flags.timeout === undefined ? undefined : Number(flags.timeout) * 1000,
+      timeoutMs: timeoutS === undefined ? undefined : timeoutS * 1000,
     });
   } finally {
     spinner.done();
