@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { FileContainerRegistry, createClient, type AgentState, type ContainerClient } from "@app-building/sdk";
 import { freePort } from "./net.js";
@@ -75,7 +75,11 @@ export async function startPlatform(dir: string, options: { modelUrl: string; ex
     ...options.extraEnv,
   };
   const start = () => runCommand("node", ["scripts/run.mjs", "start"], { cwd: dir, env, timeoutMs: 10 * 60_000 });
-  const stop = () => runCommand("node", ["scripts/run.mjs", "stop"], { cwd: dir, env, timeoutMs: 2 * 60_000 });
+  const stop = async () => {
+    const stopped = await runCommand("node", ["scripts/run.mjs", "stop"], { cwd: dir, env, timeoutMs: 2 * 60_000 });
+    if (stopped.code !== 0) await forceStop(dir);
+    return stopped;
+  };
   const started = await start();
   if (started.code !== 0) {
     await stop();
@@ -98,6 +102,28 @@ export async function startPlatform(dir: string, options: { modelUrl: string; ex
     stop,
   };
   return platform;
+}
+
+/**
+ * When `npm run stop` failed: ends supervisord (which stops its services) and the agent's
+ * process group by their pids, so nothing outlives the checkout about to be deleted.
+ */
+async function forceStop(dir: string): Promise<void> {
+  const kill = (pid: number, signal: NodeJS.Signals) => {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  };
+  const pidFile = join(dir, ".data", "supervisor", "supervisord.pid");
+  if (existsSync(pidFile)) kill(Number(readFileSync(pidFile, "utf8").trim()), "SIGTERM");
+  const registry = join(dir, ".container-registry.jsonl");
+  if (existsSync(registry)) {
+    const agents = await new FileContainerRegistry(registry).getRecent(100);
+    for (const agent of agents) if (agent.pid !== undefined) kill(-agent.pid, "SIGKILL");
+  }
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
 }
 
 /** Signs in to core-back's Better-Auth and returns the session cookie. */

@@ -9,9 +9,12 @@ const GENERATED_EMAIL = "admin@app-building.local";
 
 function createAdmin(settings, email, password) {
   const cli = join(settings.root, "apps", "core-back", "dist", "cli", "create-admin.js");
-  const result = spawnSync(process.execPath, [cli, "--email", email, "--password", password, "--key-name", "start"], {
+  // The password goes through stdin (not the process list); no API key is made: the
+  // console signs in with the password.
+  const result = spawnSync(process.execPath, [cli, "--email", email, "--password-stdin", "--no-api-key"], {
     cwd: settings.root,
     encoding: "utf8",
+    input: `${password}\n`,
     env: {
       ...settings.env,
       PORT: String(settings.coreBackPort),

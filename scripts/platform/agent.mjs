@@ -1,6 +1,7 @@
 // The platform's own agent container: the process driver, working directly in this
 // checkout, with the build skill installed where Claude Code finds project skills.
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -45,29 +46,52 @@ function currentBranch(root) {
   return result.status === 0 ? result.stdout.trim() : null;
 }
 
+function readMarker(settings) {
+  if (!existsSync(settings.agentFile)) return null;
+  try {
+    return JSON.parse(readFileSync(settings.agentFile, "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+/** What the agent is started with; a change (a new API key, another agent) means a new agent. */
+function agentEnvironment(settings) {
+  const envVars = { CORE_BACK_URL: settings.coreBackUrl };
+  for (const name of PASSED_THROUGH) {
+    const value = settings.env[name];
+    if (value !== undefined && value !== "") envVars[name] = value;
+  }
+  const hash = createHash("sha256")
+    .update(JSON.stringify({ agent: settings.agent, envVars }))
+    .digest("hex");
+  return { envVars, hash };
+}
+
 /**
- * Reuses the platform agent when it still answers, else starts a new one. Returns
- * `{ state, reused }`, or null when APP_BUILDING_AGENT=none.
+ * Reuses the platform agent when it still answers and was started with the same
+ * environment, else (re)starts it. Returns `{ state, reused }`, or null when
+ * APP_BUILDING_AGENT=none.
  */
-export async function ensureAgent(settings) {
+export async function ensureAgent(settings, { say }) {
   if (settings.agent === "none") return null;
   const sdk = await loadSdk(settings);
   const registry = new sdk.FileContainerRegistry(settings.registryPath);
-  if (existsSync(settings.agentFile)) {
-    const { name } = JSON.parse(readFileSync(settings.agentFile, "utf8"));
-    const entry = await registry.find(name);
-    if (entry !== null && (await sdk.probeAlive(entry, 2_000))) return { state: entry, reused: true };
+  const { envVars, hash } = agentEnvironment(settings);
+  const marker = readMarker(settings);
+  if (marker !== null) {
+    const entry = await registry.find(marker.name);
+    if (entry !== null && entry.stoppedAt === null && (await sdk.probeAlive(entry, 5_000))) {
+      if (marker.envHash === hash) return { state: entry, reused: true };
+      say(`the agent's environment changed (agent, model key or endpoint): restarting ${marker.name}`);
+      await stopAgent(settings);
+    }
   }
   const branch = currentBranch(settings.root);
   if (branch === null) {
     throw new Error(
       "this checkout is on a detached HEAD: check out a branch for the agent to commit to, then run again",
     );
-  }
-  const envVars = { CORE_BACK_URL: settings.coreBackUrl };
-  for (const name of PASSED_THROUGH) {
-    const value = settings.env[name];
-    if (value !== undefined && value !== "") envVars[name] = value;
   }
   const state = await sdk.startContainer(
     {
@@ -80,7 +104,7 @@ export async function ensureAgent(settings) {
     },
     { repoUrl: "", cloneBranch: "", pushBranch: branch },
   );
-  writeFileSync(settings.agentFile, `${JSON.stringify({ name: state.containerName })}\n`);
+  writeFileSync(settings.agentFile, `${JSON.stringify({ name: state.containerName, envHash: hash })}\n`);
   return { state, reused: false };
 }
 
@@ -95,16 +119,20 @@ export async function agentProblems(settings, state) {
   }
 }
 
-/** Stops the platform agent if it runs; returns its name or null. */
-export async function stopAgent(settings) {
-  if (!existsSync(settings.agentFile)) return null;
-  const { name } = JSON.parse(readFileSync(settings.agentFile, "utf8"));
+/**
+ * Stops the platform agent (interrupt, commit, exit; its process group is removed even
+ * when it does not answer) and marks it stopped. Returns its name, or null when there is
+ * none. `timeoutMs` caps how long it may take to finish its turn.
+ */
+export async function stopAgent(settings, { timeoutMs = 60_000 } = {}) {
+  const marker = readMarker(settings);
+  if (marker === null) return null;
   const sdk = await loadSdk(settings);
   const registry = new sdk.FileContainerRegistry(settings.registryPath);
-  const entry = await registry.find(name);
-  if (entry !== null && (await sdk.probeAlive(entry, 2_000))) {
-    await sdk.stopContainer({ envVars: {}, registry }, entry, { timeoutMs: 60_000 });
+  const entry = await registry.find(marker.name);
+  if (entry !== null && entry.stoppedAt === null) {
+    await sdk.stopContainer({ envVars: {}, registry }, entry, { timeoutMs });
   }
   rmSync(settings.agentFile, { force: true });
-  return name;
+  return marker.name;
 }

@@ -2,22 +2,25 @@
 // admin, the platform's agent container, then how to use it all. Run again, it reuses
 // what runs (restarting a service only when its build changed).
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { ensureAdmin } from "./admin.mjs";
 import { agentProblems, ensureAgent, installSkills, stopAgent } from "./agent.mjs";
 import {
   logPath,
   logTail,
   platformPrograms,
+  portInUse,
   programStates,
   startSupervisord,
   supervisorctl,
   supervisordAnswers,
-  waitForHealth,
+  waitForProgram,
   writeConfig,
 } from "./supervisor.mjs";
 
 const HEALTH_TIMEOUT_MS = 45_000;
+// Docker gives a container 10 s between SIGTERM and SIGKILL by default.
+const FOREGROUND_AGENT_STOP_MS = 7_000;
 
 /** The newest modification time (ms) of the files under `dirs`. */
 function newestBuild(dirs) {
@@ -73,10 +76,25 @@ function reconcile(settings, say, configChanged) {
 async function waitForServices(settings) {
   for (const program of platformPrograms(settings)) {
     try {
-      await waitForHealth(program.healthUrl, HEALTH_TIMEOUT_MS);
+      await waitForProgram(settings, program, HEALTH_TIMEOUT_MS);
     } catch (error) {
       throw new Error(
         `${program.name} is not healthy: ${error.message}\n--- ${logPath(settings, program.name)} ---\n${logTail(logPath(settings, program.name))}`,
+      );
+    }
+  }
+}
+
+/** Before a fresh supervisord: the platform's ports must be free, or its services could never bind them. */
+async function checkPortsFree(settings) {
+  for (const [name, port] of [
+    ["CORE_BACK_PORT", settings.coreBackPort],
+    ["CONSOLE_PORT", settings.consolePort],
+  ]) {
+    if (await portInUse(port)) {
+      throw new Error(
+        `port ${port} (${name}) is already in use, and not by this platform's supervisord (${settings.supervisorConf}). ` +
+          `Stop what listens there (a platform started with another APP_BUILDING_DATA_DIR: npm run stop with that data dir), or set ${name} to a free port.`,
       );
     }
   }
@@ -100,12 +118,18 @@ function usage(settings, admin, agent, problems, foreground) {
     lines.push("  agent       none (APP_BUILDING_AGENT=none)");
   } else {
     const name = agent.state.containerName;
+    const defaultRegistry = join(settings.root, ".container-registry.jsonl");
+    const cli =
+      settings.registryPath === defaultRegistry
+        ? "npx app-building"
+        : `APP_BUILDING_REGISTRY=${relative(settings.root, settings.registryPath) || settings.registryPath} npx app-building`;
     lines.push(`  agent       ${name} (${agent.reused ? "already running" : "started"}; workspace: this checkout)`);
-    lines.push(`              prompt it: npx app-building send ${name} "Change the console's title, then build"`);
-    lines.push(`              or open ${settings.consoleUrl}/containers/${name}, or: npx app-building attach ${name}`);
-    lines.push(`              status:    npx app-building status ${name}`);
+    lines.push(`              prompt it: ${cli} send ${name} "Change the console's title, then build"`);
+    lines.push(`              or open ${settings.consoleUrl}/containers/${name}, or: ${cli} attach ${name}`);
+    lines.push(`              status:    ${cli} status ${name}`);
     for (const problem of problems) lines.push(`              missing:   ${problem}`);
   }
+  if (agent !== null) lines.push("              (run these from this checkout's root)");
   lines.push(`  logs        ${settings.logDir}/{core-back,console,supervisord}.log`);
   lines.push(`  supervisord supervisorctl -c ${settings.supervisorConf} status`);
   lines.push(
@@ -126,7 +150,7 @@ export async function startPlatform(settings, { foreground, say }) {
   const skills = installSkills(settings);
   say(`skills for the agent: ${skills.skills.join(", ")} in ${skills.dir}`);
   const configChanged = writeConfig(settings);
-  let child = null;
+  let supervisor = null;
   if (supervisordAnswers(settings)) {
     if (foreground) {
       throw new Error(
@@ -136,27 +160,45 @@ export async function startPlatform(settings, { foreground, say }) {
     say(`supervisord already runs (${settings.supervisorConf})`);
     reconcile(settings, say, configChanged);
   } else {
+    await checkPortsFree(settings);
     say(`starting supervisord (${settings.supervisorConf})`);
-    child = await startSupervisord(settings, { foreground });
+    supervisor = await startSupervisord(settings, { foreground });
   }
-  await waitForServices(settings);
-  const admin = ensureAdmin(settings);
-  let agent = null;
-  let problems = [];
+  // In the foreground, a signal at any point from here stops the agent (briefly: a
+  // container's stop grace is short) and then supervisord with its services.
+  let stopping = false;
+  if (supervisor !== null) {
+    const stop = () => {
+      if (stopping) return;
+      stopping = true;
+      void stopAgent(settings, { timeoutMs: FOREGROUND_AGENT_STOP_MS })
+        .catch((error) => say(`stopping the agent failed: ${error.message}`))
+        .finally(() => supervisor.child.kill("SIGTERM"));
+    };
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
+  }
   try {
-    agent = await ensureAgent(settings);
-    if (agent !== null) problems = await agentProblems(settings, agent.state);
+    await waitForServices(settings);
+    const admin = ensureAdmin(settings);
+    let agent = null;
+    let problems = [];
+    try {
+      agent = await ensureAgent(settings, { say });
+      if (agent !== null) problems = await agentProblems(settings, agent.state);
+    } catch (error) {
+      throw new Error(`the platform runs, but its agent container did not start: ${error.message}`);
+    }
+    say(usage(settings, admin, agent, problems, foreground));
   } catch (error) {
-    throw new Error(`the platform runs, but its agent container did not start: ${error.message}`);
+    if (supervisor !== null) supervisor.child.kill("SIGTERM");
+    throw error;
   }
-  say(usage(settings, admin, agent, problems, foreground));
-  if (child === null) return;
-  const stop = () => {
-    void stopAgent(settings)
-      .catch((error) => say(`stopping the agent failed: ${error.message}`))
-      .finally(() => child.kill("SIGTERM"));
-  };
-  process.once("SIGTERM", stop);
-  process.once("SIGINT", stop);
-  await new Promise((resolve) => child.once("exit", resolve));
+  if (supervisor === null) return;
+  const { code, signal } = await supervisor.exited;
+  if (!stopping) {
+    throw new Error(
+      `supervisord exited on its own (${signal ?? `exit ${code}`}): see ${logPath(settings, "supervisord")}`,
+    );
+  }
 }

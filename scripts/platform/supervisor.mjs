@@ -1,6 +1,7 @@
 // The project's supervisord: one program per platform service, in its own process group,
 // logs under the data dir. core-back restarts programs through the same socket.
 import { spawn, spawnSync } from "node:child_process";
+import { connect } from "node:net";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -42,7 +43,7 @@ export function platformPrograms(settings) {
 
 // supervisord interpolates %(name)s in values: a literal % is written %%.
 const escape = (value) => value.replaceAll("%", "%%");
-const quote = (value) => `"${escape(value).replaceAll('"', '\\"')}"`;
+const quote = (value) => `"${escape(value).replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
 
 /** supervisord.conf for the platform. */
 export function renderConfig(settings) {
@@ -77,7 +78,8 @@ export function renderConfig(settings) {
     lines.push(
       "",
       `[program:${program.name}]`,
-      `command=${escape(process.execPath)} ${escape(program.entry)}`,
+      // supervisord splits the command like a shell: quoted, a path may hold spaces.
+      `command=${quote(process.execPath)} ${quote(program.entry)}`,
       `directory=${escape(root)}`,
       `environment=${environment}`,
       "autostart=true",
@@ -141,7 +143,7 @@ export function programStates(settings) {
 
 /**
  * Starts supervisord as a daemon and waits until its socket answers, or (foreground)
- * as a child that stays attached; returns that child.
+ * as a child that stays attached; returns that child and a promise of its exit.
  */
 export async function startSupervisord(settings, { foreground }) {
   const args = ["-c", settings.supervisorConf, ...(foreground ? ["-n"] : [])];
@@ -156,7 +158,12 @@ export async function startSupervisord(settings, { foreground }) {
   });
   await spawned;
   let exit = null;
-  child.once("exit", (code, signal) => (exit = { code, signal }));
+  const exited = new Promise((resolve) =>
+    child.once("exit", (code, signal) => {
+      exit = { code, signal };
+      resolve(exit);
+    }),
+  );
   const deadline = Date.now() + 15_000;
   while (!supervisordAnswers(settings)) {
     if (exit !== null && (foreground || exit.code !== 0)) {
@@ -168,7 +175,7 @@ export async function startSupervisord(settings, { foreground }) {
       throw new Error(`supervisord did not answer on ${settings.supervisorSocket} within 15 s`);
     await sleep(100);
   }
-  return foreground ? child : null;
+  return foreground ? { child, exited } : null;
 }
 
 /** A program's log file. */
@@ -182,20 +189,48 @@ export function logTail(path, lines = 20) {
   return readFileSync(path, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
 }
 
-/** Waits until `url` answers 2xx; throws after `timeoutMs`. */
-export async function waitForHealth(url, timeoutMs) {
+/** True when something accepts connections on 127.0.0.1:`port`. */
+export function portInUse(port) {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.setTimeout(1_000);
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("timeout", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+/**
+ * Waits until supervisord says `program` is RUNNING and its health URL answers; fails at
+ * once, with the program's log, when supervisord gives up on it.
+ */
+export async function waitForProgram(settings, program, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
-  let last = "no answer";
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      await response.body?.cancel();
-      if (response.ok) return;
-      last = `HTTP ${response.status}`;
-    } catch (error) {
-      last = error instanceof Error ? (error.cause?.code ?? error.message) : String(error);
+  let last = "not started yet";
+  for (;;) {
+    const state = programStates(settings).get(program.name)?.state ?? "UNKNOWN";
+    if (state === "FATAL" || state === "EXITED" || state === "STOPPED") {
+      throw new Error(`supervisord reports ${program.name} ${state}`);
     }
+    if (state === "RUNNING") {
+      try {
+        const response = await fetch(program.healthUrl, { signal: AbortSignal.timeout(2_000) });
+        await response.body?.cancel();
+        if (response.ok) return;
+        last = `${program.healthUrl} answered HTTP ${response.status}`;
+      } catch (error) {
+        last = `${program.healthUrl}: ${error instanceof Error ? (error.cause?.code ?? error.message) : String(error)}`;
+      }
+    } else {
+      last = `supervisord reports ${state}`;
+    }
+    if (Date.now() > deadline) throw new Error(`not healthy within ${Math.round(timeoutMs / 1000)} s (${last})`);
     await sleep(150);
   }
-  throw new Error(`${url} did not answer within ${Math.round(timeoutMs / 1000)} s (${last})`);
 }
