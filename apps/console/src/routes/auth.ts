@@ -13,10 +13,18 @@ const signInForm = z.object({
   next: z.string().max(2048).optional(),
 });
 
-/** Only a path on this console is a place to go after signing in. */
+/** A made-up origin to resolve `next` against: only what stays on it is a path of this console. */
+const HERE = "http://console.invalid";
+
+/**
+ * Only a path on this console is a place to go after signing in. A browser drops tabs and
+ * newlines from a URL and reads a backslash as a slash, so `/<tab>/evil.test` would take it
+ * to another site: any control character or backslash sends the visitor home instead.
+ */
 export function safeNext(next: string | undefined): string {
-  if (next === undefined || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
-  return next;
+  if (next === undefined || !next.startsWith("/") || /[\p{Cc}\\]/u.test(next)) return "/";
+  const url = new URL(next, HERE);
+  return url.origin === HERE ? url.pathname + url.search : "/";
 }
 
 /** A cookie that expires the session cookie, for when core-back cannot be asked to. */
