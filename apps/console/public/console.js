@@ -20,11 +20,56 @@
     else document.body.appendChild(alert);
   }
 
+  /** What the live-state line says while the console is away (a platform deploy restarts it). */
+  var RESTARTING = "The console is restarting… the page reloads once it answers again.";
+
+  /** True once the page is being left: its cut streams are then no news. */
+  var leaving = false;
+  window.addEventListener("pagehide", function () {
+    leaving = true;
+  });
+
+  /**
+   * Reloads the page once the console answers `/health` (asking every 250 ms, for 30 s at
+   * most), so it shows where things are now; says the console is restarting while it does
+   * not answer, and calls `giveUp` if it never does.
+   */
+  function reloadWhenConsoleAnswers(giveUp) {
+    var deadline = Date.now() + 30000;
+    function ask() {
+      fetch("/health", { cache: "no-store" })
+        .then(
+          function (response) {
+            return response.ok;
+          },
+          function () {
+            return false;
+          },
+        )
+        .then(function (answers) {
+          if (leaving) return;
+          if (answers) {
+            window.location.replace(window.location.pathname);
+          } else if (Date.now() < deadline) {
+            setState(RESTARTING);
+            setTimeout(ask, 250);
+          } else {
+            giveUp();
+          }
+        });
+    }
+    ask();
+  }
+
   function atBottom(element) {
     return element.scrollHeight - element.scrollTop - element.clientHeight < 24;
   }
 
-  /** Appends the deploy log as the console streams it, then reloads once the deploy ended. */
+  /**
+   * Appends the deploy log as the console streams it, then reloads once the deploy ended.
+   * A platform deploy restarts the console, which cuts the stream: the page then waits for
+   * the console to come back and reloads, to follow the log again or show the final status.
+   */
   function followDeployLog(pre) {
     var url = pre.getAttribute("data-follow-url");
     var decoder = new TextDecoder();
@@ -36,7 +81,7 @@
     }
     fetch(url, { credentials: "same-origin", headers: { accept: "text/plain" } })
       .then(function (response) {
-        if (!response.ok || !response.body) throw new Error("the console answered " + response.status);
+        if (!response.ok || !response.body) throw new HttpError("the console answered " + response.status);
         var reader = response.body.getReader();
         function pump() {
           return reader.read().then(function (chunk) {
@@ -50,20 +95,38 @@
         }
         return pump();
       })
-      .then(function () {
-        setState("The deploy ended: showing its final status…");
-        window.location.replace(window.location.pathname);
-      })
-      .catch(function (error) {
-        setState("The live log stopped.");
-        showAlert("The live log stopped (" + error.message + "): reload the page to follow it again.");
-      });
+      .then(
+        function () {
+          setState("The deploy ended: showing its final status…");
+          reloadWhenConsoleAnswers(gaveUp);
+        },
+        function (error) {
+          if (leaving) return;
+          if (error instanceof HttpError) return stopped(error.message);
+          setState(RESTARTING);
+          reloadWhenConsoleAnswers(gaveUp);
+        },
+      );
+    function stopped(reason) {
+      setState("The live log stopped.");
+      showAlert("The live log stopped (" + reason + "): reload the page to follow it again.");
+    }
+    function gaveUp() {
+      stopped("the console did not answer for 30 s");
+    }
+  }
+
+  /** The console answered, but not with the stream: no restart to wait for. */
+  function HttpError(message) {
+    this.message = message;
   }
 
   /** Shows a container's events as `offset type summary` lines, live, over the console's SSE route. */
   function followEvents(list) {
     var source = new EventSource(list.getAttribute("data-events-url"));
+    var wasLive = false;
     source.onopen = function () {
+      wasLive = true;
       setState("Live: new events appear below as they happen.");
     };
     source.onmessage = function (message) {
@@ -85,12 +148,23 @@
       setState("The event stream stopped.");
       showAlert("The event stream stopped: " + message.data);
     });
+    function closed() {
+      setState("The event stream closed.");
+      showAlert("The event stream closed: reload the page to follow the events again.");
+    }
+    // A dropped connection (the console restarting, say) reconnects by itself, from the last
+    // event shown. A stream that was live and then refused (the console back before
+    // core-back, say) is worth one reload once the console answers; one that never opened
+    // is a real failure.
     source.onerror = function () {
-      if (source.readyState === EventSource.CLOSED) {
-        setState("The event stream closed.");
-        showAlert("The event stream closed: reload the page to follow the events again.");
-      } else {
+      if (leaving) return;
+      if (source.readyState !== EventSource.CLOSED) {
         setState("Reconnecting to the event stream…");
+      } else if (wasLive) {
+        setState(RESTARTING);
+        reloadWhenConsoleAnswers(closed);
+      } else {
+        closed();
       }
     };
     window.addEventListener("pagehide", function () {
