@@ -6,9 +6,9 @@ import { BRAND } from "../src/views/brand.js";
 import {
   Browser,
   freePort,
-  readUntil,
   startConsole,
   startCoreBack,
+  StreamedText,
   type ConsoleServer,
   type CoreBack,
 } from "./harness.js";
@@ -102,6 +102,14 @@ describe("signing in", () => {
     expect(answer.location).toBe("/containers");
   });
 
+  it("never sends a visitor to another site after signing in", async () => {
+    for (const next of ["/\t/evil.test", "//evil.test", "/\\evil.test", "https://evil.test"]) {
+      const answer = await new Browser(consoleServer.url).post("/sign-in", { ...ADMIN, next });
+      expect(answer.status).toBe(303);
+      expect(answer.location, `after next=${JSON.stringify(next)}`).toBe("/");
+    }
+  });
+
   it("signs out: the session is gone at core-back too", async () => {
     const browser = new Browser(consoleServer.url);
     await browser.signIn(ADMIN.email, ADMIN.password);
@@ -151,19 +159,37 @@ describe("deploys", () => {
     expect(list.text).toContain(`<title>Deploys · ${BRAND}</title>`);
   });
 
-  it("streams a running deploy's log as it grows, from where the page left off", async () => {
-    coreBack.setBuildDelay(1_500);
-    const id = deployIdOf((await admin.post("/deploys", { scope: "platform" })).location);
-    const page = await waitForStatus(admin, id, /badge-(queued|building)/);
-    const from = /log\/follow\?from=(\d+)/.exec(page)?.[1];
-    expect(from).toBeDefined();
-    const response = await admin.request(`/deploys/${id}/log/follow?from=${from}`);
-    expect(response.status).toBe(200);
-    expect(response.headers.get("content-type")).toMatch(/^text\/plain/);
-    const streamed = await readUntil(response, (text) => text.includes(`deploy ${id} ended`));
-    expect(streamed).toContain("build done");
-    expect(streamed).toContain(`deploy ${id} ended: ok`);
-    expect(streamed).not.toContain(`deploy ${id} queued`);
+  it("streams a running deploy's log as it grows, from the byte asked for", async () => {
+    coreBack.holdBuilds();
+    try {
+      const id = deployIdOf((await admin.post("/deploys", { scope: "platform" })).location);
+      // Held, the build has printed its first line and the log cannot grow until it is released.
+      const page = await waitForStatus(admin, id, /build held/);
+      expect(page).toContain("badge-building");
+      const log = await (await admin.request(`/deploys/${id}/log`)).text();
+      expect(page).toContain(`log/follow?from=${Buffer.byteLength(log)}`);
+      const from = Buffer.byteLength(log.slice(0, log.indexOf("build held")));
+
+      const response = await admin.request(`/deploys/${id}/log/follow?from=${from}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toMatch(/^text\/plain/);
+      const stream = new StreamedText(response);
+      try {
+        const first = await stream.until((text) => text.includes("build held"));
+        expect(first).toMatch(/^build held\n/);
+        expect(first).not.toContain("build released");
+        expect((await admin.get(`/deploys/${id}`)).text).toContain("badge-building");
+
+        coreBack.releaseBuilds();
+        const streamed = await stream.until((text) => text.includes(`deploy ${id} ended`));
+        expect(streamed).toMatch(/^build held\nbuild released\n/);
+        expect(streamed).toContain(`deploy ${id} ended: ok`);
+      } finally {
+        await stream.close();
+      }
+    } finally {
+      coreBack.releaseBuilds();
+    }
   });
 
   it("cancels a running deploy", async () => {

@@ -29,19 +29,38 @@ export async function freePort(): Promise<number> {
 }
 
 // A stand-in for turbo (the build tool core-back runs): `ls` lists one package, `run`
-// prints a line, works for as long as `delay-ms` says, and exits 0. Real turbo is
-// core-back's own suites' business; the console only shows what a deploy did.
+// prints a line, works for as long as `delay-ms` says, and exits 0. While a `hold` file
+// exists, `run` prints "build held" instead, waits until `release` exists (it looks every
+// 20 ms and gives up after 30 s), prints "build released" and exits 0: a build a test can
+// keep running for exactly as long as it needs. Real turbo is core-back's own suites'
+// business; the console only shows what a deploy did.
 const FAKE_TURBO = `#!/usr/bin/env node
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+const here = (name) => new URL("./" + name, import.meta.url);
 const args = process.argv.slice(2);
 if (args[0] === "ls") {
   console.log(JSON.stringify({ packages: { items: [{ name: "@fx/app", path: "apps/app" }] } }));
   process.exit(0);
 }
 console.log("fake turbo " + args.join(" "));
-const delay = Number(readFileSync(new URL("./delay-ms", import.meta.url), "utf8").trim() || "0");
-const tick = setInterval(() => console.log("building..."), 100);
-setTimeout(() => { clearInterval(tick); console.log("build done"); process.exit(0); }, delay);
+if (existsSync(here("hold"))) {
+  console.log("build held");
+  const givingUp = Date.now() + 30000;
+  setInterval(() => {
+    if (existsSync(here("release"))) {
+      console.log("build released");
+      process.exit(0);
+    }
+    if (Date.now() > givingUp) {
+      console.error("build never released");
+      process.exit(1);
+    }
+  }, 20);
+} else {
+  const delay = Number(readFileSync(here("delay-ms"), "utf8").trim() || "0");
+  const tick = setInterval(() => console.log("building..."), 100);
+  setTimeout(() => { clearInterval(tick); console.log("build done"); process.exit(0); }, delay);
+}
 `;
 
 /** A real core-back child process on a temp data dir, with a tiny build. */
@@ -50,13 +69,34 @@ export interface CoreBack {
   env: Record<string, string | undefined>;
   /** How long the next builds take. */
   setBuildDelay(ms: number): void;
+  /** Makes the next builds print "build held" and wait for `releaseBuilds()`. */
+  holdBuilds(): void;
+  /** Lets held builds print "build released" and end; the next builds run as `setBuildDelay` says. */
+  releaseBuilds(): void;
   /** Creates a user (admin through the create-admin CLI; others through the admin API). */
   createUser(email: string, password: string, role: "admin" | "user"): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startCoreBack(): Promise<CoreBack> {
-  const dir = mkdtempSync(join(tmpdir(), "console-core-back-"));
+/** What a suite may change about the core-back it starts. */
+export interface CoreBackOptions {
+  /** Variables to set (or override) in core-back's environment. */
+  env?: Record<string, string>;
+  /** Where core-back's temp dir goes (the system's temp dir by default). */
+  tempRoot?: string;
+}
+
+export async function startCoreBack(options: CoreBackOptions = {}): Promise<CoreBack> {
+  const dir = mkdtempSync(join(options.tempRoot ?? tmpdir(), "console-core-back-"));
+  try {
+    return await startCoreBackIn(dir, options.env ?? {});
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function startCoreBackIn(dir: string, overrides: Record<string, string>): Promise<CoreBack> {
   const turbo = join(dir, "turbo.mjs");
   writeFileSync(turbo, FAKE_TURBO);
   chmodSync(turbo, 0o755);
@@ -77,6 +117,7 @@ export async function startCoreBack(): Promise<CoreBack> {
     LOG_LEVEL: "warn",
     DEPLOY_SETTLE_MS: "10",
     KILL_GRACE_MS: "1000",
+    ...overrides,
   };
   const child: ChildProcess = spawn(process.execPath, [CORE_BACK_MAIN], { env, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
@@ -89,7 +130,10 @@ export async function startCoreBack(): Promise<CoreBack> {
       // not listening yet
     }
     if (child.exitCode !== null || i > 400) {
-      child.kill("SIGKILL");
+      if (child.exitCode === null) {
+        child.kill("SIGKILL");
+        await once(child, "exit");
+      }
       throw new Error(`core-back did not start (run pnpm build first): ${stderr}`);
     }
     await sleep(50);
@@ -99,6 +143,14 @@ export async function startCoreBack(): Promise<CoreBack> {
     url,
     env,
     setBuildDelay: (ms) => writeFileSync(join(dir, "delay-ms"), `${ms}\n`),
+    holdBuilds() {
+      rmSync(join(dir, "release"), { force: true });
+      writeFileSync(join(dir, "hold"), "");
+    },
+    releaseBuilds() {
+      writeFileSync(join(dir, "release"), "");
+      rmSync(join(dir, "hold"), { force: true });
+    },
     async createUser(email, password, role) {
       if (role === "admin") {
         execFileSync(process.execPath, [CREATE_ADMIN, "--email", email, "--password", password], { env });
@@ -229,6 +281,41 @@ export class Browser {
 
   async signIn(email: string, password: string): Promise<Page> {
     return this.submit("/sign-in", { email, password });
+  }
+}
+
+/** A streamed body read bit by bit: each `until` goes on where the last one stopped. */
+export class StreamedText {
+  /** Everything read so far. */
+  text = "";
+  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
+  private readonly decoder = new TextDecoder();
+
+  constructor(response: Response) {
+    this.reader = response.body!.getReader() as ReadableStreamDefaultReader<Uint8Array>;
+  }
+
+  /**
+   * Reads until `done(text)` holds for everything read so far, and returns it. Throws when
+   * the stream ends first, or when `withinMs` pass first (a failure bound, not a timing).
+   */
+  async until(done: (text: string) => boolean, withinMs = 20_000): Promise<string> {
+    const deadline = setTimeout(() => void this.reader.cancel(), withinMs);
+    try {
+      while (!done(this.text)) {
+        const { value, done: ended } = await this.reader.read();
+        if (ended) throw new Error(`the stream ended (or ${withinMs} ms passed) before it said enough: ${this.text}`);
+        this.text += this.decoder.decode(value, { stream: true });
+      }
+      return this.text;
+    } finally {
+      clearTimeout(deadline);
+    }
+  }
+
+  /** Stops reading (and lets the server know). */
+  async close(): Promise<void> {
+    await this.reader.cancel().catch(() => undefined);
   }
 }
 
