@@ -9,7 +9,7 @@ import type { Deploy } from "@app-building/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allEvents, toolResults } from "../src/agent-events.js";
 import { launchBrowser, recordProblems, screenshot } from "../src/browser.js";
-import { signIn, startPlatform, type RunningPlatform } from "../src/platform.js";
+import { runCommand, signIn, startPlatform, type RunningPlatform } from "../src/platform.js";
 import { skillCommand } from "../src/skill.js";
 import { copyWorkspace } from "../src/workspace-copy.js";
 
@@ -76,6 +76,18 @@ describe("npm start", () => {
     expect(status.state).toBe("idle");
     expect(status.problems).toEqual([]);
     expect(readFileSync(join(copy.dir, ".claude", "skills", "build", "SKILL.md"), "utf8")).toContain("self/deploy");
+    // The CLI the start command points to, as a fresh checkout links it (installed before the build).
+    const cli = await runCommand(
+      join(copy.dir, "node_modules", ".bin", "app-building"),
+      ["status", state.containerName],
+      {
+        cwd: copy.dir,
+        env: platform.env,
+        timeoutMs: 30_000,
+      },
+    );
+    expect(cli.code, cli.output).toBe(0);
+    expect(cli.output).toContain("idle");
   });
 
   it("run again, reuses what is running instead of failing", async () => {

@@ -128,6 +128,9 @@ function usage(settings, admin, agent, problems, foreground) {
     lines.push(`              or open ${settings.consoleUrl}/containers/${name}, or: ${cli} attach ${name}`);
     lines.push(`              status:    ${cli} status ${name}`);
     for (const problem of problems) lines.push(`              missing:   ${problem}`);
+    if (problems.length > 0) {
+      lines.push("              then run npm start again with it set: the agent restarts with the new environment");
+    }
   }
   if (agent !== null) lines.push("              (run these from this checkout's root)");
   lines.push(`  logs        ${settings.logDir}/{core-back,console,supervisord}.log`);

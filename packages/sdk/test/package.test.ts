@@ -37,8 +37,9 @@ describe("the published package", () => {
     expect(manifest).not.toContain("workspace:");
     const pkg = JSON.parse(manifest) as { dependencies: Record<string, string>; bin: Record<string, string> };
     expect(pkg.dependencies["@app-building/types"]).toMatch(/^\d+\.\d+\.\d+/);
-    expect(pkg.bin["app-building"]).toBe("./dist/cli/main.js");
+    expect(pkg.bin["app-building"]).toBe("./bin/app-building.js");
     const { stdout: files } = await exec("tar", ["-tzf", sdkTarball]);
+    expect(files).toContain("package/bin/app-building.js");
     expect(files).toContain("package/dist/runtime/main.js");
     expect(files).toContain("package/dist/cli/main.js");
     expect(files).not.toMatch(/\.test\.js/);
