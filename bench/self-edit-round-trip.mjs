@@ -1,11 +1,11 @@
 // Self-edit round trip: the agent's curl to the console serving the new build.
 // In a copy of this checkout, `npm start` brings the platform up (no agent container);
-// each round edits the console's visible title, calls POST /api/v1/self/deploy as the
-// build skill does, and polls the console until it serves the new title. Dependencies
+// each round edits the console's visible title, runs the build skill's exact curl (as the
+// agent does), and polls the console until it serves the new title. Dependencies
 // are cached and only the console changes. Prints JSON: medians of the whole round trip
 // and of its parts (queue, build, restart, then first page served), from the deploy rows.
 //   node bench/self-edit-round-trip.mjs [rounds=5]
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
@@ -19,6 +19,21 @@ function sh(command, args, cwd, env = process.env) {
   const result = spawnSync(command, args, { cwd, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed:\n${result.stdout}${result.stderr}`);
   return result.stdout;
+}
+
+// The build skill's exact command, run as the agent runs it (bash, curl, CORE_BACK_URL).
+const skill = readFileSync(join(ROOT, "skills", "build", "SKILL.md"), "utf8");
+const skillCommand = /```bash\n([\s\S]*?)\n```/.exec(skill)?.[1];
+if (skillCommand === undefined) throw new Error("skills/build/SKILL.md has no bash block");
+
+function curl() {
+  return new Promise((resolve, reject) => {
+    const child = spawn("bash", ["-c", skillCommand], { env: { ...env, CORE_BACK_URL: coreBack } });
+    let out = "";
+    child.stdout.on("data", (chunk) => (out += chunk));
+    child.once("error", reject);
+    child.once("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`curl exited ${code}: ${out}`))));
+  });
 }
 
 const dir = mkdtempSync(join(tmpdir(), "app-building-self-edit-bench-"));
@@ -62,12 +77,7 @@ try {
     const title = `app-building console, round ${round}`;
     writeFileSync(join(dir, BRAND_FILE), original.replace(/BRAND = "[^"]*"/, `BRAND = "${title}"`));
     const t0 = performance.now();
-    const response = await fetch(`${coreBack}/api/v1/self/deploy`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ scope: "platform" }),
-    });
-    const answer = await response.json();
+    const answer = JSON.parse(await curl());
     const answered = performance.now();
     if (!answer.ok) throw new Error(`round ${round}: the deploy failed: ${answer.errorSummary}`);
     for (;;) {
