@@ -16,6 +16,9 @@ import { Runtime } from "./runtime/runtime.js";
 import { WebhookDispatcher } from "./webhooks/dispatcher.js";
 import { Outbox } from "./webhooks/outbox.js";
 
+/** How long a readiness check stands before /status checks again. */
+const PROBLEMS_RECHECK_MS = 3_000;
+
 /** Everything the runtime is made of, wired from one config. */
 export interface Services {
   db: Db;
@@ -62,12 +65,20 @@ export function createServices(
   const agentEnv = (): Record<string, string> =>
     runtimeUrl === undefined ? config.agentEnv : { ...config.agentEnv, APP_BUILDING_RUNTIME_URL: runtimeUrl() };
   const agent = options.agent ?? createAgent(config, agentEnv);
-  const problems = agentProblems({
+  // Checked again at most every few seconds, so a login or a new credentials file shows
+  // without a restart while /status stays cheap.
+  const readiness = {
     agent: config.agent,
     bin: agentBin(config),
     env: config.agentEnv,
     platform: process.platform,
-  });
+  };
+  let checked = { at: Date.now(), problems: agentProblems(readiness) };
+  const problems = (): readonly string[] => {
+    if (Date.now() - checked.at >= PROBLEMS_RECHECK_MS)
+      checked = { at: Date.now(), problems: agentProblems(readiness) };
+    return checked.problems;
+  };
   const runtime = new Runtime({
     config,
     problems,

@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRuntime, tempDir, waitForLog, type RuntimeProcess } from "./helpers/runtime-process.js";
 
@@ -38,6 +40,31 @@ describe("a claude runtime with no model API key and no Claude Code CLI", () => 
     const problems = body.items.filter((item) => item.line.startsWith("problem: "));
     expect(problems.map((item) => item.stream)).toEqual(["runtime", "runtime"]);
     expect(problems.map((item) => item.line)).toContain(`problem: ${NO_KEY}`);
+  });
+});
+
+describe("a claude runtime whose user logs in while it runs", () => {
+  it("stops reporting the missing key once credentials appear, without a restart", async () => {
+    const home = tempDir("login-home");
+    const rt = await startRuntime({
+      AGENT: "claude",
+      HOME: home,
+      DATA_DIR: tempDir("login-data"),
+      WORKSPACE_DIR: tempDir("login-ws"),
+    });
+    try {
+      expect((await rt.api<{ problems: string[] }>("/status")).body.problems).toEqual([NO_KEY]);
+      mkdirSync(join(home, ".claude"), { recursive: true });
+      writeFileSync(join(home, ".claude", ".credentials.json"), "{}");
+      await expect
+        .poll(async () => (await rt.api<{ problems: string[] }>("/status")).body.problems, {
+          timeout: 20_000,
+          interval: 250,
+        })
+        .toEqual([]);
+    } finally {
+      await rt.kill();
+    }
   });
 });
 

@@ -28,7 +28,7 @@ const INSTALL: Record<"claude" | "codex", { name: string; how: string; variable:
 /**
  * What keeps the agent from working, each as a sentence saying what to do: its CLI cannot
  * be found, or it has no credentials for its model API. Empty for the command agent and
- * for an agent that looks ready. Reads a few files; call once at start-up.
+ * for an agent that looks ready. Reads a few files: call it now and then, not per request.
  */
 export function agentProblems(input: ReadinessInput): string[] {
   if (input.agent === "command") return [];

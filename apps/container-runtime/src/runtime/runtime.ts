@@ -31,8 +31,8 @@ export interface RuntimeDeps {
     | "detached"
     | "initialPrompt"
   >;
-  /** What keeps the agent from working (see `agentProblems`): logged at start-up, shown by `status()`. */
-  problems: readonly string[];
+  /** What keeps the agent from working now (see `agentProblems`): logged at start-up, shown by `status()`. */
+  problems: () => readonly string[];
   journal: Journal;
   messages: MessageStore;
   tasks: TaskStore;
@@ -96,7 +96,7 @@ export class Runtime {
     const { messages, tasks, notifier, config, git } = this.#d;
     notifier.webhook("container.started", { agent: config.agent, startedAt: this.#startedAt });
     this.#event("container.state", { state: "starting" });
-    for (const problem of this.#d.problems) notifier.log(`problem: ${problem}`);
+    for (const problem of this.#d.problems()) notifier.log(`problem: ${problem}`);
     for (const id of messages.recoverInterrupted()) {
       notifier.both("message.interrupted", "message.interrupted", id, {
         messageId: id,
@@ -222,7 +222,7 @@ export class Runtime {
       pendingPush: s.pendingPush,
       startedAt: this.#startedAt,
       lastActivityAt: new Date(this.#lastActivity).toISOString(),
-      problems: [...this.#d.problems],
+      problems: [...this.#d.problems()],
     };
   }
 
