@@ -2,12 +2,12 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { serve } from "@hono/node-server";
 import { FileContainerRegistry, createClient } from "@app-building/sdk";
+import { freePort } from "@app-building/testkit";
 import { createApp } from "../src/app.js";
 import { CoreBackClient } from "../src/core-back.js";
 import { createLogger } from "../src/logger.js";
@@ -18,15 +18,7 @@ const CORE_BACK_MAIN = join(REPO_ROOT, "apps", "core-back", "dist", "main.js");
 const CREATE_ADMIN = join(REPO_ROOT, "apps", "core-back", "dist", "cli", "create-admin.js");
 
 /** A free loopback port. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const address = server.address();
-  const port = typeof address === "object" && address !== null ? address.port : 0;
-  await new Promise((done) => server.close(done));
-  return port;
-}
+export { freePort };
 
 // A stand-in for turbo (the build tool core-back runs): `ls` lists one package, `run`
 // prints a line, works for as long as `delay-ms` says, and exits 0. While a `hold` file

@@ -1,9 +1,8 @@
 import { execFile } from "node:child_process";
 import { chmodSync, chownSync, readdirSync, readFileSync, rmSync, statSync, existsSync } from "node:fs";
-import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startScriptedModel, type ScriptedModel } from "@app-building/testkit";
+import { freePort, startScriptedModel, type ScriptedModel } from "@app-building/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { bareRepo } from "./helpers/git.js";
 
@@ -41,19 +40,6 @@ async function must(cmd: string, args: string[], timeoutMs?: number): Promise<st
     );
   }
   return result.stdout.trim();
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
 }
 
 /** git on the host, on a repository the container's user owns. */

@@ -1,6 +1,4 @@
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { TURBO_BIN, type FixtureWorkspace } from "./fixture-workspace.js";
@@ -10,15 +8,7 @@ export const MAIN_JS = join(import.meta.dirname, "..", "dist", "main.js");
 export const CREATE_ADMIN_JS = join(import.meta.dirname, "..", "dist", "cli", "create-admin.js");
 
 /** A free loopback port. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const address = server.address();
-  const port = typeof address === "object" && address !== null ? address.port : 0;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+export { freePort } from "@app-building/testkit";
 
 /** The environment of a core-back serving a fixture workspace. */
 export function serverEnv(fx: FixtureWorkspace, dataDir: string, port: number, extra: Record<string, string> = {}) {

@@ -1,2 +1,3 @@
 export * from "./scripted-model.js";
 export * from "./git.js";
+export * from "./net.js";

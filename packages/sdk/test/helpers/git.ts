@@ -1,21 +1,11 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { seedBareRepo } from "@app-building/testkit";
-import { createServer } from "node:net";
+import { freePort, seedBareRepo } from "@app-building/testkit";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
 export { filesOnBranch, git } from "@app-building/testkit";
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
 
 /**
  * A real bare repository (one commit, `README.md` on `main`) served by `git daemon` on
