@@ -8,7 +8,8 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { ROOT, median, percentile, startCoreBack } from "./core-back-harness.mjs";
+import { ROOT, startCoreBack } from "./core-back-harness.mjs";
+import { median, percentile } from "./stats.mjs";
 
 const requests = Number(process.argv[2] ?? 200);
 const DEPLOYS = 1_000;

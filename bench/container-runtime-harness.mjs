@@ -2,7 +2,7 @@
 // runtime as a real process with the command agent running `agentSource` under node, waits
 // for its ready line, and gives back its URL, an authenticated JSON helper and a cleanup.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
@@ -60,23 +60,4 @@ export async function startRuntime({ name, agentSource }) {
     return response.json();
   };
   return { child, dir, port, url, headers, api, close };
-}
-
-/** The value at percentile `p` (0–100) of an ascending array. */
-export function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-/** The median of any array of numbers. */
-export function median(values) {
-  return percentile(
-    [...values].sort((a, b) => a - b),
-    50,
-  );
-}
-
-/** A process's resident memory in MB, from /proc. */
-export function rssMb(pid) {
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]);
-  return Math.round(kb / 1024);
 }

@@ -3,7 +3,8 @@
 // the median time of `GET /events?offset=N` at N = 1,000,000 against N = 10 (same page size).
 // Targets: RSS <= 150 MB after 1M events; median <= 5 ms at N = 1,000,000.
 // Run after `pnpm build`:  node bench/container-runtime-journal.mjs
-import { median, rssMb, startRuntime } from "./container-runtime-harness.mjs";
+import { startRuntime } from "./container-runtime-harness.mjs";
+import { median, rssMb } from "./stats.mjs";
 
 const LINES = Number(process.env.LINES ?? 1_000_100);
 const READS = Number(process.env.READS ?? 300);
@@ -26,7 +27,7 @@ pump();
 const { child, url, headers, close } = await startRuntime({ name: "journal", agentSource: AGENT });
 try {
   const get = async (path) => (await fetch(url + path, { headers })).json();
-  const rssAtStart = rssMb(child.pid);
+  const rssAtStart = Math.round(rssMb(child.pid));
   const started = performance.now();
   const { id } = await (
     await fetch(`${url}/message`, { method: "POST", headers, body: JSON.stringify({ prompt: String(LINES) }) })
@@ -37,7 +38,7 @@ try {
     await new Promise((r) => setTimeout(r, 250));
   }
   const ingestSeconds = (performance.now() - started) / 1000;
-  const rssAfterIngest = rssMb(child.pid);
+  const rssAfterIngest = Math.round(rssMb(child.pid));
 
   async function timeReads(offset) {
     const times = [];
@@ -52,7 +53,7 @@ try {
   await timeReads(10); // warm up the connection and the statement cache
   const medianAt10 = await timeReads(10);
   const medianAt1M = await timeReads(1_000_000);
-  const rss = rssMb(child.pid);
+  const rss = Math.round(rssMb(child.pid));
   console.log(
     JSON.stringify({
       benchmark: "container-runtime-journal",

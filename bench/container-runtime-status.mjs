@@ -4,7 +4,8 @@
 // Target: >= 2,000 req/s with p99 <= 20 ms.  Run after `pnpm build`:
 //   node bench/container-runtime-status.mjs
 import { Agent, request } from "node:http";
-import { percentile, startRuntime, TOKEN } from "./container-runtime-harness.mjs";
+import { startRuntime, TOKEN } from "./container-runtime-harness.mjs";
+import { percentile } from "./stats.mjs";
 
 const SECONDS = Number(process.env.SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 8);
@@ -65,7 +66,6 @@ try {
     }),
   );
   const elapsed = (performance.now() - t0) / 1000;
-  latencies.sort((a, b) => a - b);
   const p = (q) => percentile(latencies, q * 100);
   const rps = latencies.length / elapsed;
   const status = JSON.parse((await call("GET", "/status")).text);

@@ -3,7 +3,8 @@
 // Usage: node bench/core-back-burst.mjs [calls=100]   (after pnpm build)
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { rssMb, startCoreBack } from "./core-back-harness.mjs";
+import { startCoreBack } from "./core-back-harness.mjs";
+import { rssMb } from "./stats.mjs";
 
 const calls = Number(process.argv[2] ?? 100);
 const server = await startCoreBack();

@@ -4,7 +4,8 @@
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { median, percentile, ROOT } from "./core-back-harness.mjs";
+import { ROOT } from "./core-back-harness.mjs";
+import { median, percentile } from "./stats.mjs";
 
 const { readLogTail, LOG_TAIL_BYTES } = await import(join(ROOT, "apps/core-back/dist/deploy/log-tail.js"));
 const sizeMb = Number(process.argv[2] ?? 1024);

@@ -7,7 +7,8 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { median, ROOT, startCoreBack, TURBO } from "./core-back-harness.mjs";
+import { ROOT, startCoreBack, TURBO } from "./core-back-harness.mjs";
+import { median } from "./stats.mjs";
 
 const iterations = Number(process.argv[2] ?? 21);
 const scopes = JSON.parse(readFileSync(join(ROOT, "build-scopes.json"), "utf8"));

@@ -7,13 +7,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import {
-  FileContainerRegistry,
-  createClient,
-  resolveRuntimeEntry,
-  startContainer,
-  stopContainer,
-} from "../packages/sdk/dist/index.js";
+import { FileContainerRegistry, resolveRuntimeEntry } from "../packages/sdk/dist/index.js";
+import { timeStarts } from "./sdk-start-harness.mjs";
+import { median, percentile } from "./stats.mjs";
 
 const RUNS = Number(process.env.RUNS ?? 15);
 const root = mkdtempSync(join(tmpdir(), "bench-process-start-"));
@@ -54,27 +50,17 @@ async function bareRuntimeBoot(run) {
   return elapsed;
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const times = [];
 const bare = [];
 try {
-  for (let run = 0; run < RUNS + 1; run += 1) {
-    const started = performance.now();
-    const state = await startContainer(config, repo);
-    const elapsed = performance.now() - started;
-    const status = await createClient(state).status();
-    if (status.containerName !== state.containerName) throw new Error("the started runtime answered as another");
-    if (run > 0) times.push(elapsed); // the first run warms the file cache
-    await stopContainer(config, state, { timeoutMs: 30_000 });
-    if (run > 0) bare.push(await bareRuntimeBoot(run));
-  }
-  const sorted = [...times].sort((a, b) => a - b);
+  const times = await timeStarts(config, repo, RUNS, async (run) => {
+    bare.push(await bareRuntimeBoot(run));
+  });
   console.log(
     JSON.stringify({
       bench: "sdk-process-start",
       runs: times.length,
-      startToReadyMedianMs: Number(sorted[Math.floor(sorted.length / 2)].toFixed(1)),
-      startToReadyP90Ms: Number(sorted[Math.floor(sorted.length * 0.9)].toFixed(1)),
+      startToReadyMedianMs: Number(median(times).toFixed(1)),
+      startToReadyP90Ms: Number(percentile(times, 90).toFixed(1)),
       runtimeAloneMedianMs: Number(median(bare).toFixed(1)),
       loadAverage1m: Number((await import("node:os")).loadavg()[0].toFixed(2)),
       targetMedianMs: 400,

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { FileContainerRegistry } from "../packages/sdk/dist/index.js";
+import { median, percentile } from "./stats.mjs";
 
 const ENTRIES = 100_000;
 const dir = mkdtempSync(join(tmpdir(), "bench-registry-"));
@@ -22,11 +23,6 @@ function entry(i) {
     pushBranch: `agent/${i}`,
     stoppedAt: i % 2 === 0 ? new Date(1_700_000_500_000 + i * 1000).toISOString() : null,
   };
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 try {
@@ -63,7 +59,7 @@ try {
       entries: ENTRIES,
       fileBytes: statSync(file).size,
       warmFindMedianMs: Number(median(warmTimes).toFixed(3)),
-      warmFindP99Ms: Number([...warmTimes].sort((a, b) => a - b)[Math.floor(warmTimes.length * 0.99)].toFixed(3)),
+      warmFindP99Ms: Number(percentile(warmTimes, 99).toFixed(3)),
       coldFindMedianMs: Number(median(coldTimes).toFixed(1)),
       targetMedianMs: 20,
     }),

@@ -10,7 +10,8 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { ROOT, freePort, median } from "./core-back-harness.mjs";
+import { ROOT, freePort } from "./core-back-harness.mjs";
+import { median } from "./stats.mjs";
 
 const rounds = Number(process.argv[2] ?? 5);
 const BRAND_FILE = join("apps", "console", "src", "views", "brand.ts");
