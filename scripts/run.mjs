@@ -141,8 +141,12 @@ switch (command) {
   }
   case "start": {
     setup({ force: false });
-    say("building the platform scope (build-scopes.json: platform)");
-    must("node", ["scripts/build-scope.mjs", "platform", "--output-logs=errors-only"], "build:platform");
+    say("building the platform scope (build-scopes.json: platform) and the skills the agent gets");
+    must(
+      "node",
+      ["scripts/build-scope.mjs", "platform", "--filter=@app-building/skills", "--output-logs=errors-only"],
+      "build:platform",
+    );
     const { platformSettings } = await import("./platform/settings.mjs");
     const { startPlatform } = await import("./platform/start.mjs");
     const foreground = process.argv.includes("--foreground");

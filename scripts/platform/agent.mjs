@@ -2,7 +2,7 @@
 // checkout, with the build skill installed where Claude Code finds project skills.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -20,25 +20,26 @@ const PASSED_THROUGH = [
   "IS_SANDBOX",
 ];
 
-async function loadSdk(settings) {
-  const entry = join(settings.root, "packages", "sdk", "dist", "index.js");
-  if (!existsSync(entry)) throw new Error(`the SDK is not built (${entry} is missing): run npm start again`);
+async function loadBuilt(settings, path, what) {
+  const entry = join(settings.root, path);
+  if (!existsSync(entry)) throw new Error(`${what} is not built (${entry} is missing): run npm start again`);
   return import(pathToFileURL(entry).href);
 }
 
-/** Copies the skills the agent should see into <checkout>/.claude/skills/ (git-ignored). */
-export function installSkills(settings) {
+const loadSdk = (settings) => loadBuilt(settings, "packages/sdk/dist/index.js", "the SDK");
+
+/**
+ * Installs the skills the agent should see into <checkout>/.claude/skills/ (git-ignored)
+ * with the skills package's own installer, which refuses invalid ones; removes the build
+ * skill of the other deploy mode.
+ */
+export async function installSkills(settings) {
+  const skills = await loadBuilt(settings, "skills/dist/index.js", "the skills package");
   const target = join(settings.root, ".claude", "skills");
   const build = settings.deployMode === "unrestricted" ? "build-unrestricted" : "build";
-  const chosen = [build, "tasks"];
-  mkdirSync(target, { recursive: true });
-  for (const stale of ["build", "build-unrestricted"].filter((name) => !chosen.includes(name))) {
-    rmSync(join(target, stale), { recursive: true, force: true });
-  }
-  for (const name of chosen) {
-    cpSync(join(settings.root, "skills", name), join(target, name), { recursive: true });
-  }
-  return { dir: target, skills: chosen };
+  const other = build === "build" ? "build-unrestricted" : "build";
+  rmSync(join(target, other), { recursive: true, force: true });
+  return { dir: target, skills: skills.installSkills(target, [build, "tasks"]) };
 }
 
 function currentBranch(root) {

@@ -22,24 +22,27 @@ const HEALTH_TIMEOUT_MS = 45_000;
 // Docker gives a container 10 s between SIGTERM and SIGKILL by default.
 const FOREGROUND_AGENT_STOP_MS = 7_000;
 
-/** The newest modification time (ms) of the files under `dirs`. */
+/** The most recently modified file under `dirs`: `{ path, mtimeMs }` (mtimeMs 0 when none). */
 function newestBuild(dirs) {
-  let newest = 0;
+  let newest = { path: null, mtimeMs: 0 };
   const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.isFile()) newest = Math.max(newest, statSync(path).mtimeMs);
+      else if (entry.isFile()) {
+        const { mtimeMs } = statSync(path);
+        if (mtimeMs > newest.mtimeMs) newest = { path, mtimeMs };
+      }
     }
   };
   for (const dir of dirs) if (existsSync(dir)) walk(dir);
   return newest;
 }
 
-function buildOutputs(root, program) {
+/** The build output of the packages every service loads (each `dist` under packages/). */
+function sharedOutputs(root) {
   const packages = join(root, "packages");
-  const shared = existsSync(packages) ? readdirSync(packages).map((name) => join(packages, name, "dist")) : [];
-  return [join(root, "apps", program, "dist"), ...shared];
+  return existsSync(packages) ? readdirSync(packages).map((name) => join(packages, name, "dist")) : [];
 }
 
 function ctl(settings, args, what) {
@@ -56,6 +59,7 @@ function reconcile(settings, say, configChanged) {
     if (update !== "") say(`supervisord took the new configuration:\n  ${update.split("\n").join("\n  ")}`);
   }
   const states = programStates(settings);
+  const sharedBuilt = newestBuild(sharedOutputs(settings.root));
   for (const program of platformPrograms(settings)) {
     const current = states.get(program.name);
     if (current === undefined || current.state !== "RUNNING") {
@@ -64,8 +68,11 @@ function reconcile(settings, say, configChanged) {
       continue;
     }
     const startedMs = current.uptimeS === null ? Date.now() : Date.now() - current.uptimeS * 1000;
-    if (newestBuild(buildOutputs(settings.root, program.name)) > startedMs) {
-      say(`restarting ${program.name}: its build is newer than the running process`);
+    const own = newestBuild([join(settings.root, "apps", program.name, "dist")]);
+    const newest = own.mtimeMs >= sharedBuilt.mtimeMs ? own : sharedBuilt;
+    if (newest.mtimeMs > startedMs) {
+      const changed = `${relative(settings.root, newest.path)} at ${new Date(newest.mtimeMs).toISOString()}`;
+      say(`restarting ${program.name}: its build is newer than the running process (${changed})`);
       ctl(settings, ["restart", program.name], `restarting ${program.name}`);
     } else {
       say(`${program.name} is already running: reusing it`);
@@ -150,7 +157,7 @@ export async function startPlatform(settings, { foreground, say }) {
     if (!existsSync(program.entry))
       throw new Error(`${program.entry} is missing: the platform build did not produce it`);
   }
-  const skills = installSkills(settings);
+  const skills = await installSkills(settings);
   say(`skills for the agent: ${skills.skills.join(", ")} in ${skills.dir}`);
   const configChanged = writeConfig(settings);
   let supervisor = null;
