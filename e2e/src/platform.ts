@@ -1,7 +1,7 @@
-import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { FileContainerRegistry, createClient, type AgentState, type ContainerClient } from "@app-building/sdk";
+import { capture } from "./exec.js";
 import { freePort } from "./net.js";
 import { repoRoot } from "./paths.js";
 
@@ -11,24 +11,14 @@ export interface CommandResult {
   output: string;
 }
 
-/** Runs a command to its end, collecting stdout and stderr together. */
+/** Runs a command to its end (see {@link capture}): its exit code and everything it printed. */
 export async function runCommand(
   command: string,
   args: string[],
   options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number },
 ): Promise<CommandResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs);
-    child.once("error", reject);
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
+  const result = await capture(command, args, options);
+  return { code: result.exitCode, output: `${result.stdout}${result.stderr}` };
 }
 
 /** The platform as `npm start` brought it up in a checkout. */
