@@ -8,7 +8,9 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const [scope, ...extra] = process.argv.slice(2);
-const definition = JSON.parse(readFileSync(join(root, "build-scopes.json"), "utf8"));
+/** @type {unknown} */
+const parsed = JSON.parse(readFileSync(join(root, "build-scopes.json"), "utf8"));
+const definition = /** @type {{ scopes?: Record<string, { filters: string[] }> }} */ (parsed);
 const entry = definition.scopes?.[scope ?? ""];
 if (entry === undefined) {
   console.error(`unknown build scope "${scope ?? ""}": use one of ${Object.keys(definition.scopes ?? {}).join(", ")}`);

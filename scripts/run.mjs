@@ -16,6 +16,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const command = process.argv[2] ?? "test";
 const started = Date.now();
 
+/** @type {NodeJS.ProcessEnv} */
 const env = {
   ...process.env,
   TURBO_NO_UPDATE_NOTIFIER: "1",
@@ -24,40 +25,59 @@ const env = {
   npm_config_update_notifier: "false",
 };
 
+/** @param {string} message */
 function say(message) {
   console.log(`\n[app-building] ${message}`);
 }
 
+/**
+ * @param {string} message
+ * @returns {never}
+ */
 function fail(message) {
   console.error(`\n[app-building] ${message}`);
   process.exit(1);
 }
 
+/**
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {import("node:child_process").SpawnSyncOptions} [options]
+ */
 function run(cmd, args, options = {}) {
   const result = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env, ...options });
   if (result.error) fail(`could not run ${cmd}: ${result.error.message}`);
   return result.status ?? 1;
 }
 
+/**
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {string} what
+ */
 function must(cmd, args, what) {
   const status = run(cmd, args);
   if (status !== 0) fail(`${what} failed (exit ${status})`);
 }
 
 function checkNode() {
-  const [major, minor] = process.versions.node.split(".").map(Number);
+  const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
   if (major < 20 || (major === 20 && minor < 19)) {
     fail(`Node ${process.versions.node} is too old: install Node 20.19 or newer`);
   }
 }
 
+/** @param {string} path */
 function pnpmVersionOn(path) {
   const result = spawnSync("pnpm", ["--version"], { env: { ...env, PATH: path }, encoding: "utf8" });
   return result.status === 0 ? result.stdout.trim() : null;
 }
 
 function ensurePnpm() {
-  const pinned = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).packageManager.replace(/^pnpm@/, "");
+  /** @type {unknown} */
+  const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+  const { packageManager } = /** @type {{ packageManager: string }} */ (manifest);
+  const pinned = packageManager.replace(/^pnpm@/, "");
   const toolsBin = join(root, ".tools", "bin");
   const withTools = `${toolsBin}${delimiter}${env.PATH ?? ""}`;
   if (pnpmVersionOn(env.PATH ?? "") === pinned) return;
@@ -105,6 +125,7 @@ function installIsCurrent() {
   return installInputs().every((file) => statSync(file).mtimeMs < installed);
 }
 
+/** @param {{ force?: boolean }} [options] */
 function setup({ force = true } = {}) {
   checkNode();
   ensurePnpm();

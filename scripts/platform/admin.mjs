@@ -5,8 +5,18 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
+/** @import { PlatformSettings } from "./settings.mjs" */
+
 const GENERATED_EMAIL = "admin@app-building.local";
 
+/**
+ * Runs core-back's create-admin command; its last output line says who the admin is, and
+ * whether this call created it.
+ *
+ * @param {PlatformSettings} settings
+ * @param {string} email
+ * @param {string} password
+ */
 function createAdmin(settings, email, password) {
   const cli = join(settings.root, "apps", "core-back", "dist", "cli", "create-admin.js");
   // The password goes through stdin (not the process list); no API key is made: the
@@ -27,12 +37,17 @@ function createAdmin(settings, email, password) {
   if (result.status !== 0) {
     throw new Error(`creating the admin ${email} failed: ${(result.stderr || result.stdout || "").trim()}`);
   }
-  return JSON.parse(result.stdout.trim().split("\n").pop());
+  /** @type {unknown} */
+  const answer = JSON.parse(result.stdout.trim().split("\n").pop() ?? "");
+  return /** @type {{ email: string, created: boolean }} */ (answer);
 }
 
 /**
  * Makes sure an admin exists. Returns who it is, and the password when this run chose
  * or was given it (null when an earlier run created the admin).
+ *
+ * @param {PlatformSettings} settings
+ * @returns {{ email: string, password: string | null, source: "env" | "earlier" | "generated", created: boolean }}
  */
 export function ensureAdmin(settings) {
   if (settings.admin !== null) {
@@ -42,7 +57,9 @@ export function ensureAdmin(settings) {
     return { email: result.email, password: result.created ? password : null, source: "env", created: result.created };
   }
   if (existsSync(settings.adminFile)) {
-    const { email } = JSON.parse(readFileSync(settings.adminFile, "utf8"));
+    /** @type {unknown} */
+    const saved = JSON.parse(readFileSync(settings.adminFile, "utf8"));
+    const { email } = /** @type {{ email: string }} */ (saved);
     return { email, password: null, source: "earlier", created: false };
   }
   const password = randomBytes(18).toString("base64url");

@@ -6,6 +6,12 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
+/** @import { AgentState } from "../../packages/sdk/dist/index.js" */
+/** @import { PlatformSettings } from "./settings.mjs" */
+/** @typedef {typeof import("../../packages/sdk/dist/index.js")} Sdk */
+/** @typedef {typeof import("../../skills/dist/index.js")} SkillsPackage */
+/** @typedef {{ name: string, envHash: string }} AgentMarker */
+
 // What the agent may need from this environment to reach its model.
 const PASSED_THROUGH = [
   "ANTHROPIC_API_KEY",
@@ -20,21 +26,33 @@ const PASSED_THROUGH = [
   "IS_SANDBOX",
 ];
 
+/**
+ * Imports a workspace package's build output at run time: this module loads before the build.
+ *
+ * @param {PlatformSettings} settings
+ * @param {string} path
+ * @param {string} what
+ * @returns {Promise<unknown>}
+ */
 async function loadBuilt(settings, path, what) {
   const entry = join(settings.root, path);
   if (!existsSync(entry)) throw new Error(`${what} is not built (${entry} is missing): run npm start again`);
   return import(pathToFileURL(entry).href);
 }
 
-const loadSdk = (settings) => loadBuilt(settings, "packages/sdk/dist/index.js", "the SDK");
+/** @param {PlatformSettings} settings */
+const loadSdk = async (settings) =>
+  /** @type {Sdk} */ (await loadBuilt(settings, "packages/sdk/dist/index.js", "the SDK"));
 
 /**
  * Installs the skills the agent should see into <checkout>/.claude/skills/ (git-ignored)
  * with the skills package's own installer, which refuses invalid ones; removes the build
  * skill of the other deploy mode.
+ *
+ * @param {PlatformSettings} settings
  */
 export async function installSkills(settings) {
-  const skills = await loadBuilt(settings, "skills/dist/index.js", "the skills package");
+  const skills = /** @type {SkillsPackage} */ (await loadBuilt(settings, "skills/dist/index.js", "the skills package"));
   const target = join(settings.root, ".claude", "skills");
   const build = settings.deployMode === "unrestricted" ? "build-unrestricted" : "build";
   const other = build === "build" ? "build-unrestricted" : "build";
@@ -42,22 +60,34 @@ export async function installSkills(settings) {
   return { dir: target, skills: skills.installSkills(target, [build, "tasks"]) };
 }
 
+/** @param {string} root */
 function currentBranch(root) {
   const result = spawnSync("git", ["symbolic-ref", "--short", "-q", "HEAD"], { cwd: root, encoding: "utf8" });
   return result.status === 0 ? result.stdout.trim() : null;
 }
 
+/**
+ * @param {PlatformSettings} settings
+ * @returns {AgentMarker | null}
+ */
 function readMarker(settings) {
   if (!existsSync(settings.agentFile)) return null;
   try {
-    return JSON.parse(readFileSync(settings.agentFile, "utf8"));
+    /** @type {unknown} */
+    const marker = JSON.parse(readFileSync(settings.agentFile, "utf8"));
+    return /** @type {AgentMarker} */ (marker);
   } catch {
     return null;
   }
 }
 
-/** What the agent is started with; a change (a new API key, another agent) means a new agent. */
+/**
+ * What the agent is started with; a change (a new API key, another agent) means a new agent.
+ *
+ * @param {PlatformSettings} settings
+ */
 function agentEnvironment(settings) {
+  /** @type {Record<string, string>} */
   const envVars = { CORE_BACK_URL: settings.coreBackUrl };
   for (const name of PASSED_THROUGH) {
     const value = settings.env[name];
@@ -73,6 +103,10 @@ function agentEnvironment(settings) {
  * Reuses the platform agent when it still answers and was started with the same
  * environment, else (re)starts it. Returns `{ state, reused }`, or null when
  * APP_BUILDING_AGENT=none.
+ *
+ * @param {PlatformSettings} settings
+ * @param {{ say: (message: string) => void }} options
+ * @returns {Promise<{ state: AgentState, reused: boolean } | null>}
  */
 export async function ensureAgent(settings, { say }) {
   if (settings.agent === "none") return null;
@@ -109,7 +143,13 @@ export async function ensureAgent(settings, { say }) {
   return { state, reused: false };
 }
 
-/** What the platform agent's status says is missing (empty when nothing is). */
+/**
+ * What the platform agent's status says is missing (empty when nothing is).
+ *
+ * @param {PlatformSettings} settings
+ * @param {AgentState} state
+ * @returns {Promise<string[]>}
+ */
 export async function agentProblems(settings, state) {
   const sdk = await loadSdk(settings);
   try {
@@ -124,6 +164,9 @@ export async function agentProblems(settings, state) {
  * Stops the platform agent (interrupt, commit, exit; its process group is removed even
  * when it does not answer) and marks it stopped. Returns its name, or null when there is
  * none. `timeoutMs` caps how long it may take to finish its turn.
+ *
+ * @param {PlatformSettings} settings
+ * @param {{ timeoutMs?: number }} [options]
  */
 export async function stopAgent(settings, { timeoutMs = 60_000 } = {}) {
   const marker = readMarker(settings);

@@ -1,8 +1,18 @@
 // The platform's settings for the start and stop commands, read once from the environment.
 import { isAbsolute, join, resolve } from "node:path";
 
+/** @typedef {"claude" | "codex" | "none"} PlatformAgent */
+/** @typedef {ReturnType<typeof platformSettings>} PlatformSettings */
+
+/** @type {readonly PlatformAgent[]} */
 const AGENTS = ["claude", "codex", "none"];
 
+/**
+ * @param {NodeJS.ProcessEnv} env
+ * @param {string} name
+ * @param {number} fallback
+ * @returns {number}
+ */
 function port(env, name, fallback) {
   const raw = env[name];
   if (raw === undefined || raw.trim() === "") return fallback;
@@ -13,6 +23,11 @@ function port(env, name, fallback) {
   return value;
 }
 
+/**
+ * @param {NodeJS.ProcessEnv} env
+ * @param {string} name
+ * @returns {string | undefined}
+ */
 function text(env, name) {
   const value = env[name];
   return value === undefined || value.trim() === "" ? undefined : value;
@@ -23,14 +38,18 @@ function text(env, name) {
  *   CORE_BACK_PORT (4000), CONSOLE_PORT (4001), APP_BUILDING_DATA_DIR (<root>/.data),
  *   APP_BUILDING_REGISTRY (<root>/.container-registry.jsonl), APP_BUILDING_AGENT
  *   (claude | codex | none), ADMIN_EMAIL + ADMIN_PASSWORD, DEPLOY_MODE.
+ *
+ * @param {string} root
+ * @param {NodeJS.ProcessEnv} [env]
  */
 export function platformSettings(root, env = process.env) {
   const coreBackPort = port(env, "CORE_BACK_PORT", 4000);
   const consolePort = port(env, "CONSOLE_PORT", 4001);
   if (coreBackPort === consolePort) throw new Error(`CORE_BACK_PORT and CONSOLE_PORT are both ${coreBackPort}`);
   const dataDir = resolve(root, text(env, "APP_BUILDING_DATA_DIR") ?? ".data");
-  const agent = text(env, "APP_BUILDING_AGENT") ?? "claude";
-  if (!AGENTS.includes(agent)) throw new Error(`APP_BUILDING_AGENT=${agent}: use one of ${AGENTS.join(", ")}`);
+  const agentName = text(env, "APP_BUILDING_AGENT") ?? "claude";
+  const agent = AGENTS.find((known) => known === agentName);
+  if (agent === undefined) throw new Error(`APP_BUILDING_AGENT=${agentName}: use one of ${AGENTS.join(", ")}`);
   const deployMode = text(env, "DEPLOY_MODE") ?? "restricted";
   if (deployMode !== "restricted" && deployMode !== "unrestricted") {
     throw new Error(`DEPLOY_MODE=${deployMode}: use restricted or unrestricted`);
@@ -65,6 +84,10 @@ export function platformSettings(root, env = process.env) {
   };
 }
 
+/**
+ * @param {string} root
+ * @param {string} path
+ */
 function resolveFrom(root, path) {
   return isAbsolute(path) ? path : resolve(root, path);
 }

@@ -18,14 +18,22 @@ import {
   writeConfig,
 } from "./supervisor.mjs";
 
+/** @import { PlatformSettings } from "./settings.mjs" */
+/** @typedef {(message: string) => void} Say */
+
 const HEALTH_TIMEOUT_MS = 45_000;
 // Docker gives a container 10 s between SIGTERM and SIGKILL by default.
 const FOREGROUND_AGENT_STOP_MS = 7_000;
 
-/** The most recently modified file under `dirs`: `{ path, mtimeMs }` (mtimeMs 0 when none). */
+/**
+ * The most recently modified file under `dirs`: `{ path, mtimeMs }` (mtimeMs 0 when none).
+ *
+ * @param {string[]} dirs
+ */
 function newestBuild(dirs) {
+  /** @type {{ path: string | null, mtimeMs: number }} */
   let newest = { path: null, mtimeMs: 0 };
-  const walk = (dir) => {
+  const walk = (/** @type {string} */ dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
@@ -39,19 +47,34 @@ function newestBuild(dirs) {
   return newest;
 }
 
-/** The build output of the packages every service loads (each `dist` under packages/). */
+/**
+ * The build output of the packages every service loads (each `dist` under packages/).
+ *
+ * @param {string} root
+ */
 function sharedOutputs(root) {
   const packages = join(root, "packages");
   return existsSync(packages) ? readdirSync(packages).map((name) => join(packages, name, "dist")) : [];
 }
 
+/**
+ * @param {PlatformSettings} settings
+ * @param {string[]} args
+ * @param {string} what
+ */
 function ctl(settings, args, what) {
   const { status, output } = supervisorctl(settings, args);
   if (status !== 0) throw new Error(`${what} failed: ${output}`);
   return output;
 }
 
-/** Brings the already running supervisord in line with the config and the latest build. */
+/**
+ * Brings the already running supervisord in line with the config and the latest build.
+ *
+ * @param {PlatformSettings} settings
+ * @param {Say} say
+ * @param {boolean} configChanged
+ */
 function reconcile(settings, say, configChanged) {
   if (configChanged) {
     ctl(settings, ["reread"], "supervisorctl reread");
@@ -70,7 +93,7 @@ function reconcile(settings, say, configChanged) {
     const startedMs = current.uptimeS === null ? Date.now() : Date.now() - current.uptimeS * 1000;
     const own = newestBuild([join(settings.root, "apps", program.name, "dist")]);
     const newest = own.mtimeMs >= sharedBuilt.mtimeMs ? own : sharedBuilt;
-    if (newest.mtimeMs > startedMs) {
+    if (newest.path !== null && newest.mtimeMs > startedMs) {
       const changed = `${relative(settings.root, newest.path)} at ${new Date(newest.mtimeMs).toISOString()}`;
       say(`restarting ${program.name}: its build is newer than the running process (${changed})`);
       ctl(settings, ["restart", program.name], `restarting ${program.name}`);
@@ -80,24 +103,31 @@ function reconcile(settings, say, configChanged) {
   }
 }
 
+/** @param {PlatformSettings} settings */
 async function waitForServices(settings) {
   for (const program of platformPrograms(settings)) {
     try {
       await waitForProgram(settings, program, HEALTH_TIMEOUT_MS);
     } catch (error) {
       throw new Error(
-        `${program.name} is not healthy: ${error.message}\n--- ${logPath(settings, program.name)} ---\n${logTail(logPath(settings, program.name))}`,
+        `${program.name} is not healthy: ${messageOf(error)}\n--- ${logPath(settings, program.name)} ---\n${logTail(logPath(settings, program.name))}`,
       );
     }
   }
 }
 
-/** Before a fresh supervisord: the platform's ports must be free, or its services could never bind them. */
+/**
+ * Before a fresh supervisord: the platform's ports must be free, or its services could never bind them.
+ *
+ * @param {PlatformSettings} settings
+ */
 async function checkPortsFree(settings) {
-  for (const [name, port] of [
+  /** @type {[string, number][]} */
+  const ports = [
     ["CORE_BACK_PORT", settings.coreBackPort],
     ["CONSOLE_PORT", settings.consolePort],
-  ]) {
+  ];
+  for (const [name, port] of ports) {
     if (await portInUse(port)) {
       throw new Error(
         `port ${port} (${name}) is already in use, and not by this platform's supervisord (${settings.supervisorConf}). ` +
@@ -107,6 +137,13 @@ async function checkPortsFree(settings) {
   }
 }
 
+/**
+ * @param {PlatformSettings} settings
+ * @param {ReturnType<typeof ensureAdmin>} admin
+ * @param {Awaited<ReturnType<typeof ensureAgent>>} agent
+ * @param {string[]} problems
+ * @param {boolean} foreground
+ */
 function usage(settings, admin, agent, problems, foreground) {
   const lines = ["the platform is running", ""];
   lines.push(`  console     ${settings.consoleUrl}`);
@@ -151,6 +188,9 @@ function usage(settings, admin, agent, problems, foreground) {
 /**
  * Starts (or reuses) the platform. With `foreground`, supervisord stays attached and this
  * resolves when it exits (for containers); SIGTERM/SIGINT stop everything.
+ *
+ * @param {PlatformSettings} settings
+ * @param {{ foreground: boolean, say: Say }} options
  */
 export async function startPlatform(settings, { foreground, say }) {
   for (const program of platformPrograms(settings)) {
@@ -182,7 +222,7 @@ export async function startPlatform(settings, { foreground, say }) {
       if (stopping) return;
       stopping = true;
       void stopAgent(settings, { timeoutMs: FOREGROUND_AGENT_STOP_MS })
-        .catch((error) => say(`stopping the agent failed: ${error.message}`))
+        .catch((/** @type {unknown} */ error) => say(`stopping the agent failed: ${messageOf(error)}`))
         .finally(() => supervisor.child.kill("SIGTERM"));
     };
     process.once("SIGTERM", stop);
@@ -191,13 +231,15 @@ export async function startPlatform(settings, { foreground, say }) {
   try {
     await waitForServices(settings);
     const admin = ensureAdmin(settings);
+    /** @type {Awaited<ReturnType<typeof ensureAgent>>} */
     let agent = null;
+    /** @type {string[]} */
     let problems = [];
     try {
       agent = await ensureAgent(settings, { say });
       if (agent !== null) problems = await agentProblems(settings, agent.state);
     } catch (error) {
-      throw new Error(`the platform runs, but its agent container did not start: ${error.message}`);
+      throw new Error(`the platform runs, but its agent container did not start: ${messageOf(error)}`);
     }
     say(usage(settings, admin, agent, problems, foreground));
   } catch (error) {
@@ -211,4 +253,9 @@ export async function startPlatform(settings, { foreground, say }) {
       `supervisord exited on its own (${signal ?? `exit ${code}`}): see ${logPath(settings, "supervisord")}`,
     );
   }
+}
+
+/** @param {unknown} error */
+function messageOf(error) {
+  return error instanceof Error ? error.message : String(error);
 }

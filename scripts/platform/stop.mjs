@@ -3,9 +3,15 @@ import { stopAgent } from "./agent.mjs";
 import { supervisorctl, supervisordAnswers } from "./supervisor.mjs";
 import { setTimeout as sleep } from "node:timers/promises";
 
+/** @import { PlatformSettings } from "./settings.mjs" */
+
+/**
+ * @param {PlatformSettings} settings
+ * @param {{ say: (message: string) => void }} options
+ */
 export async function stopPlatform(settings, { say }) {
-  const agent = await stopAgent(settings).catch((error) => {
-    say(`stopping the agent container failed: ${error.message}`);
+  const agent = await stopAgent(settings).catch((/** @type {unknown} */ error) => {
+    say(`stopping the agent container failed: ${error instanceof Error ? error.message : String(error)}`);
     return null;
   });
   if (agent !== null) say(`stopped the agent container ${agent}`);

@@ -6,7 +6,24 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
-/** The supervised services: supervisord program name → how to run it. */
+/** @import { ChildProcess } from "node:child_process" */
+/** @import { PlatformSettings } from "./settings.mjs" */
+/**
+ * @typedef {object} Program
+ * @property {string} name the supervisord program name
+ * @property {string} entry the built main.js it runs
+ * @property {string} healthUrl
+ * @property {number} stopWaitSecs
+ * @property {Record<string, string>} environment
+ */
+/** @typedef {{ code: number | null, signal: NodeJS.Signals | null }} ProcessExit */
+
+/**
+ * The supervised services: supervisord program name → how to run it.
+ *
+ * @param {PlatformSettings} settings
+ * @returns {Program[]}
+ */
 export function platformPrograms(settings) {
   const { root, coreBackPort, consolePort, coreBackUrl, consoleUrl } = settings;
   return [
@@ -42,10 +59,14 @@ export function platformPrograms(settings) {
 }
 
 // supervisord interpolates %(name)s in values: a literal % is written %%.
-const escape = (value) => value.replaceAll("%", "%%");
-const quote = (value) => `"${escape(value).replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
+const escape = (/** @type {string} */ value) => value.replaceAll("%", "%%");
+const quote = (/** @type {string} */ value) => `"${escape(value).replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
 
-/** supervisord.conf for the platform. */
+/**
+ * supervisord.conf for the platform.
+ *
+ * @param {PlatformSettings} settings
+ */
 export function renderConfig(settings) {
   const { supervisorSocket, supervisorPidFile, logDir, root } = settings;
   const lines = [
@@ -100,7 +121,11 @@ export function renderConfig(settings) {
   return `${lines.join("\n")}\n`;
 }
 
-/** Writes the configuration; true when it changed. */
+/**
+ * Writes the configuration; true when it changed.
+ *
+ * @param {PlatformSettings} settings
+ */
 export function writeConfig(settings) {
   mkdirSync(settings.supervisorDir, { recursive: true });
   mkdirSync(settings.logDir, { recursive: true });
@@ -111,32 +136,48 @@ export function writeConfig(settings) {
   return true;
 }
 
-/** Runs supervisorctl against the platform's supervisord. */
+/**
+ * Runs supervisorctl against the platform's supervisord.
+ *
+ * @param {PlatformSettings} settings
+ * @param {string[]} args
+ * @returns {{ status: number, output: string }}
+ */
 export function supervisorctl(settings, args) {
   const result = spawnSync("supervisorctl", ["-c", settings.supervisorConf, ...args], { encoding: "utf8" });
   if (result.error) throw new Error(`could not run supervisorctl: ${result.error.message}`);
   return { status: result.status ?? 1, output: `${result.stdout}${result.stderr}`.trim() };
 }
 
-/** True when the platform's supervisord answers on its socket. */
+/**
+ * True when the platform's supervisord answers on its socket.
+ *
+ * @param {PlatformSettings} settings
+ */
 export function supervisordAnswers(settings) {
   if (!existsSync(settings.supervisorConf) || !existsSync(settings.supervisorSocket)) return false;
   const { status, output } = supervisorctl(settings, ["pid"]);
   return status === 0 && /^\d+$/.test(output);
 }
 
-/** Each program's state and how long it has run, from `supervisorctl status`. */
+/**
+ * Each program's state and how long it has run, from `supervisorctl status`.
+ *
+ * @param {PlatformSettings} settings
+ */
 export function programStates(settings) {
+  /** @type {Map<string, { state: string, detail: string, uptimeS: number | null }>} */
   const states = new Map();
   for (const line of supervisorctl(settings, ["status"]).output.split("\n")) {
     const match = /^(\S+)\s+([A-Z]+)\s*(.*)$/.exec(line.trim());
     if (match === null) continue;
-    const uptime = /uptime (?:(\d+) days?, )?(\d+):(\d{2}):(\d{2})/.exec(match[3]);
+    const [, name = "", state = "", detail = ""] = match;
+    const uptime = /uptime (?:(\d+) days?, )?(\d+):(\d{2}):(\d{2})/.exec(detail);
     const uptimeS =
       uptime === null
         ? null
         : Number(uptime[1] ?? 0) * 86_400 + Number(uptime[2]) * 3600 + Number(uptime[3]) * 60 + Number(uptime[4]);
-    states.set(match[1], { state: match[2], detail: match[3], uptimeS });
+    states.set(name, { state, detail, uptimeS });
   }
   return states;
 }
@@ -144,6 +185,10 @@ export function programStates(settings) {
 /**
  * Starts supervisord as a daemon and waits until its socket answers, or (foreground)
  * as a child that stays attached; returns that child and a promise of its exit.
+ *
+ * @param {PlatformSettings} settings
+ * @param {{ foreground: boolean }} options
+ * @returns {Promise<{ child: ChildProcess, exited: Promise<ProcessExit> } | null>}
  */
 export async function startSupervisord(settings, { foreground }) {
   const args = ["-c", settings.supervisorConf, ...(foreground ? ["-n"] : [])];
@@ -157,7 +202,10 @@ export async function startSupervisord(settings, { foreground }) {
     child.once("spawn", resolve);
   });
   await spawned;
-  let exit = null;
+  // Set by the exit listener while the loop below waits: the cast keeps tsc from taking
+  // the null it starts as for the only value it can have there.
+  let exit = /** @type {ProcessExit | null} */ (null);
+  /** @type {Promise<ProcessExit>} */
   const exited = new Promise((resolve) =>
     child.once("exit", (code, signal) => {
       exit = { code, signal };
@@ -178,18 +226,32 @@ export async function startSupervisord(settings, { foreground }) {
   return foreground ? { child, exited } : null;
 }
 
-/** A program's log file. */
+/**
+ * A program's log file.
+ *
+ * @param {PlatformSettings} settings
+ * @param {string} name
+ */
 export function logPath(settings, name) {
   return join(settings.logDir, `${name}.log`);
 }
 
-/** The last lines of a log file, for an error message. */
+/**
+ * The last lines of a log file, for an error message.
+ *
+ * @param {string} path
+ */
 export function logTail(path, lines = 20) {
   if (!existsSync(path)) return "(no log yet)";
   return readFileSync(path, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
 }
 
-/** True when something accepts connections on 127.0.0.1:`port`. */
+/**
+ * True when something accepts connections on 127.0.0.1:`port`.
+ *
+ * @param {number} port
+ * @returns {Promise<boolean>}
+ */
 export function portInUse(port) {
   return new Promise((resolve) => {
     const socket = connect({ host: "127.0.0.1", port });
@@ -209,6 +271,10 @@ export function portInUse(port) {
 /**
  * Waits until supervisord says `program` is RUNNING and its health URL answers; fails at
  * once, with the program's log, when supervisord gives up on it.
+ *
+ * @param {PlatformSettings} settings
+ * @param {Program} program
+ * @param {number} timeoutMs
  */
 export async function waitForProgram(settings, program, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
@@ -225,7 +291,7 @@ export async function waitForProgram(settings, program, timeoutMs) {
         if (response.ok) return;
         last = `${program.healthUrl} answered HTTP ${response.status}`;
       } catch (error) {
-        last = `${program.healthUrl}: ${error instanceof Error ? (error.cause?.code ?? error.message) : String(error)}`;
+        last = `${program.healthUrl}: ${fetchFailure(error)}`;
       }
     } else {
       last = `supervisord reports ${state}`;
@@ -233,4 +299,15 @@ export async function waitForProgram(settings, program, timeoutMs) {
     if (Date.now() > deadline) throw new Error(`not healthy within ${Math.round(timeoutMs / 1000)} s (${last})`);
     await sleep(150);
   }
+}
+
+/**
+ * Why a fetch failed: the system error's code (ECONNREFUSED, ...) fetch keeps as the cause.
+ *
+ * @param {unknown} error
+ */
+function fetchFailure(error) {
+  if (!(error instanceof Error)) return String(error);
+  const cause = /** @type {NodeJS.ErrnoException | undefined} */ (error.cause);
+  return cause?.code ?? error.message;
 }
