@@ -2,9 +2,9 @@
 // Ships the container runtime inside the SDK: bundles the built runtime (the workspace's
 // @app-building/container-runtime dist/) into one file, dist/runtime/main.js, so that the
 // process driver of an installed SDK can start it, and start it fast (one module to load
-// instead of hundreds). The native and binary packages stay external and resolve from the
-// SDK's own dependencies, which is why the build fails when the runtime's dependencies and
-// the SDK's drift apart.
+// instead of hundreds). Everything the runtime imports is inlined, except what cannot be:
+// better-sqlite3's native addon (an SDK dependency) and the Claude Code CLI, an optional peer
+// the runtime finds when the user has it installed (else `claude` on PATH).
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,15 +20,13 @@ if (!existsSync(entry)) {
   process.exit(1);
 }
 
-const sdkDeps = JSON.parse(readFileSync(join(sdkRoot, "package.json"), "utf8")).dependencies ?? {};
-const runtimeDeps = JSON.parse(readFileSync(join(runtimeRoot, "package.json"), "utf8")).dependencies ?? {};
-const drift = Object.entries(runtimeDeps).filter(([name, range]) => sdkDeps[name] !== range);
-if (drift.length > 0) {
-  console.error(
-    `bundle-runtime: the SDK must depend on what the runtime it ships depends on; fix packages/sdk/package.json: ${drift
-      .map(([name, range]) => `${name}@${range} (sdk has ${sdkDeps[name] ?? "nothing"})`)
-      .join(", ")}`,
-  );
+// An external the SDK does not declare would fail only on a user's machine: refuse it here.
+const external = ["better-sqlite3", "@anthropic-ai/claude-code"];
+const manifest = JSON.parse(readFileSync(join(sdkRoot, "package.json"), "utf8"));
+const declared = { ...manifest.dependencies, ...manifest.peerDependencies };
+const undeclared = external.filter((name) => declared[name] === undefined);
+if (undeclared.length > 0) {
+  console.error(`bundle-runtime: declare ${undeclared.join(", ")} in packages/sdk/package.json: the bundle loads them at run time`);
   process.exit(1);
 }
 
@@ -37,7 +35,7 @@ await build({
   input: entry,
   platform: "node",
   // A native addon and a native CLI binary cannot be bundled: they resolve from node_modules.
-  external: [/^node:/, "better-sqlite3", "@anthropic-ai/claude-code"],
+  external: [/^node:/, ...external],
   output: { file: join(out, "main.js"), format: "esm" },
   logLevel: "warn",
 });
