@@ -17,16 +17,13 @@
 # Prints the image's name on its last line.
 set -euo pipefail
 
-say() { echo "[dev-image] $*" >&2; }
-die() {
-  echo "[dev-image] $*" >&2
-  exit 1
-}
-
+log_tag=dev-image
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=../scripts/lib/common.sh
+. "$here/../scripts/lib/common.sh"
+
 root="$(cd "$here/.." && pwd)"
 image="${APP_BUILDING_DEV_IMAGE:-app-building/dev:latest}"
-cache_dir="${APP_BUILDING_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/app-building}"
 force=0
 while [ "$#" -gt 0 ]; do
   case "$1" in

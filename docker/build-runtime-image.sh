@@ -13,21 +13,20 @@
 #
 # The image is rebuilt only when missing or when something it is made from changed (its
 # label app-building.inputs holds the hash of docker/runtime-inputs.mjs). The build needs no
-# registry: the production node_modules are staged from pnpm's store (pnpm deploy), once per
-# set of dependencies, and kept in $APP_BUILDING_CACHE_DIR (default ~/.cache/app-building).
+# image registry: the production node_modules are staged from pnpm's store (pnpm deploy; the
+# npm registry only for package metadata pnpm's cache lacks), once per set of dependencies,
+# and kept in $APP_BUILDING_CACHE_DIR (default ~/.cache/app-building); nothing needs that
+# cache to exist.
 # Prints the image's name on its last line.
 set -euo pipefail
 
-say() { echo "[runtime-image] $*" >&2; }
-die() {
-  echo "[runtime-image] $*" >&2
-  exit 1
-}
-
+log_tag=runtime-image
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=../scripts/lib/common.sh
+. "$here/../scripts/lib/common.sh"
+
 root="$(cd "$here/.." && pwd)"
 image="${APP_BUILDING_RUNTIME_IMAGE:-${IMAGE_REF:-app-building/container-runtime:latest}}"
-cache_dir="${APP_BUILDING_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/app-building}"
 force=0
 build=1
 while [ "$#" -gt 0 ]; do
@@ -95,9 +94,12 @@ stage_started="$(date +%s)"
 deps_root="$cache_dir/runtime-deps"
 deps="$deps_root/$deps_hash"
 if [ "$force" = 1 ] || [ ! -d "$deps/node_modules" ]; then
-  say "staging the production dependencies (pnpm deploy --prod, offline)"
+  # --prefer-offline, not --offline: deploy resolves again, and a resolution offline needs
+  # pnpm's metadata cache, which an install from the frozen lockfile never writes. Package
+  # files come from the store; only metadata the cache lacks is asked of the registry.
+  say "staging the production dependencies (pnpm deploy --prod, from the store)"
   mkdir -p "$deps_root"
-  (cd "$root" && "$pnpm" --filter @app-building/container-runtime deploy --prod --legacy --offline \
+  (cd "$root" && "$pnpm" --filter @app-building/container-runtime deploy --prod --legacy --prefer-offline \
     "$work/deploy" >"$work/deploy.log" 2>&1) || {
     tail -n 20 "$work/deploy.log" | sed 's/^/  | /' >&2
     die "pnpm deploy failed (is 'pnpm install' done?)"

@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+// After `npm start` on a new machine: core-back and the console answer, and a self-deploy of
+// the platform scope, asked as the build skill asks it, answers ok. Prints one JSON line;
+// exits 1 naming the first check that failed.
+//   node scripts/fresh/check-platform.mjs [ANSWER_FILE]   (the self-deploy answer is saved there)
+import { writeFileSync } from "node:fs";
+
+const coreBack = `http://127.0.0.1:${process.env.CORE_BACK_PORT ?? "4000"}`;
+const consoleUrl = `http://127.0.0.1:${process.env.CONSOLE_PORT ?? "4001"}`;
+const answerFile = process.argv[2];
+const started = Date.now();
+
+/**
+ * @param {string} what
+ * @param {boolean} ok
+ * @param {string} detail
+ */
+function check(what, ok, detail) {
+  if (!ok) {
+    console.error(`[fresh/check-platform] ${what}: ${detail}`);
+    process.exit(1);
+  }
+  console.error(`[fresh/check-platform] ok: ${what}`);
+}
+
+const health = await fetch(`${coreBack}/health`);
+check("core-back answers /health", health.status === 200, `status ${health.status}`);
+
+const signIn = await fetch(`${consoleUrl}/sign-in`);
+const page = await signIn.text();
+check(
+  "the console renders its sign-in page",
+  signIn.status === 200 && /<title>[^<]+<\/title>/.test(page) && /password/i.test(page),
+  `status ${signIn.status}, ${page.slice(0, 200)}`,
+);
+
+const deploy = await fetch(`${coreBack}/api/v1/self/deploy`, {
+  method: "POST",
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify({ scope: "platform" }),
+  signal: AbortSignal.timeout(10 * 60_000),
+});
+const text = await deploy.text();
+if (answerFile !== undefined) writeFileSync(answerFile, text);
+/** @type {{ ok?: unknown, status?: unknown, durationMs?: unknown }} */
+let answer = {};
+try {
+  answer = /** @type {typeof answer} */ (JSON.parse(text));
+} catch {
+  // checked below
+}
+check(
+  "a self-deploy of the platform scope answers ok",
+  deploy.status === 200 && answer.ok === true,
+  text.slice(0, 2000),
+);
+
+const after = await fetch(`${consoleUrl}/sign-in`);
+check("the console answers after the deploy restarted it", after.status === 200, `status ${after.status}`);
+
+console.log(
+  JSON.stringify({
+    platform: "ok",
+    deployStatus: answer.status,
+    deployMs: answer.durationMs,
+    checkMs: Date.now() - started,
+  }),
+);

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Makes an image that looks like a new machine of this project's kind, for the fresh-machine
+# check (scripts/fresh/run.sh): Debian bookworm (debootstrap --variant=minbase) with git,
+# python3, g++, make and CA certificates, plus this machine's own Node and npm as its package
+# installed them (binary, npm, headers, global npmrc), its apt sources and the certificate
+# authorities it trusts. Nothing else: no pnpm, no supervisord, no Docker, no caches.
+#
+#   scripts/fresh/machine-image.sh [--force]
+#
+# Built once and reused while what it is made from is unchanged (the label
+# app-building.recipe holds the hash of this script, the libraries, Node's version and the
+# copied files); --force rebuilds it. Needs root and a Docker Engine. Prints its name last.
+set -euo pipefail
+log_tag=fresh/machine-image
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=../lib/common.sh
+. "$here/../lib/common.sh"
+# shellcheck source=../lib/docker-engine.sh
+. "$here/../lib/docker-engine.sh"
+# shellcheck source=../lib/debian-tree.sh
+. "$here/../lib/debian-tree.sh"
+
+force=0
+case "${1:-}" in
+  "") ;;
+  --force) force=1 ;;
+  -h | --help)
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    exit 0
+    ;;
+  *) die "unknown argument \"$1\": use --force" ;;
+esac
+
+have node || die "node is not on PATH: the image carries this machine's Node"
+engine_answers ||
+  die "no Docker Engine answers: run 'bash scripts/ensure/20-docker.sh engine' as root"
+packages=git,ca-certificates,python3,g++,make
+node_bin="$(readlink -f "$(command -v node)")"
+node_prefix="$(cd "$(dirname "$node_bin")/.." && pwd)"
+npm_dir="$(npm root -g)/npm"
+[ -f "$npm_dir/bin/npm-cli.js" ] || die "npm is not installed next to this Node ($npm_dir)"
+# The files copied from this machine, at the same paths: what makes the image this kind.
+host_files=("$node_bin" "$npm_dir" "$node_prefix/include/node")
+for file in "$node_prefix/etc/npmrc" /etc/npmrc /etc/apt/sources.list /etc/apt/sources.list.d/debian.sources; do
+  [ -e "$file" ] && host_files+=("$file")
+done
+for cert in /usr/local/share/ca-certificates/*.crt; do [ -e "$cert" ] && host_files+=("$cert"); done
+
+recipe="$(
+  {
+    echo "$debian_suite $packages $debian_mirror node $(node -p process.version) npm $(npm --version)"
+    cat "$0" "$here/../lib/debian-tree.sh"
+    for file in "${host_files[@]}"; do
+      [ -f "$file" ] && { echo "$file" && cat "$file"; }
+    done
+  } | sha256sum | cut -c1-16
+)"
+image="${APP_BUILDING_MACHINE_IMAGE:-app-building/machine:${debian_suite}-node$(node -p 'process.versions.node.split(".")[0]')}"
+if [ "$force" = 0 ] && [ "$(image_label "$image" app-building.recipe)" = "$recipe" ]; then
+  say "$image is up to date"
+  echo "$image"
+  exit 0
+fi
+
+mkdir -p "$cache_dir"
+exec 9>"$cache_dir/machine-image.lock"
+flock 9
+started="$(date +%s)"
+work="$(mktemp -d "${TMPDIR:-/tmp}/app-building-machine.XXXXXX")"
+trap 'remove_tree "$work"' EXIT
+rootfs="$work/rootfs"
+debootstrap_tree "$rootfs" "$packages"
+slim_tree "$rootfs"
+for file in "${host_files[@]}"; do
+  mkdir -p "$rootfs$(dirname "$file")"
+  cp -a "$file" "$rootfs$(dirname "$file")/"
+done
+# Debian's own sources file replaces debootstrap's one-line list when this machine has one.
+[ -e /etc/apt/sources.list.d/debian.sources ] && [ ! -e /etc/apt/sources.list ] && rm -f "$rootfs/etc/apt/sources.list"
+bin_dir="$(dirname "$node_bin")"
+ln -sf "$(realpath --relative-to="$bin_dir" "$npm_dir/bin/npm-cli.js")" "$rootfs$bin_dir/npm"
+ln -sf "$(realpath --relative-to="$bin_dir" "$npm_dir/bin/npx-cli.js")" "$rootfs$bin_dir/npx"
+chroot "$rootfs" update-ca-certificates >/dev/null 2>&1 || die "update-ca-certificates failed in the tree"
+chroot "$rootfs" node -e 'process.exit(0)' || die "node does not run in the $debian_suite tree"
+# A new machine has an empty home: nothing of this one's ~/.npmrc, caches or stores.
+rm -rf "${rootfs:?}/root" && mkdir -m 0700 "$rootfs/root"
+import_tree "$rootfs" "$image" "a new machine: Debian $debian_suite, Node $(node -p process.version), $packages" \
+  --change "LABEL app-building.image=machine app-building.recipe=$recipe"
+docker image prune --force --filter "label=app-building.image=machine" >/dev/null 2>&1 || true
+say "made $image in $(($(date +%s) - started)) s"
+echo "$image"
