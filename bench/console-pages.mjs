@@ -8,6 +8,8 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { openDatabase } from "../apps/core-back/dist/db/database.js";
+import { DeployRepository } from "../apps/core-back/dist/deploy/repository.js";
 import { ROOT, startCoreBack } from "./core-back-harness.mjs";
 import { median, percentile } from "./stats.mjs";
 
@@ -37,6 +39,7 @@ const authEnv = {
 };
 
 const coreBack = await startCoreBack(authEnv);
+/** @type {import("node:child_process").ChildProcess | undefined} */
 let consoleChild;
 try {
   const env = { ...process.env, ...authEnv, CORE_BACK_DATA_DIR: coreBack.dataDir, LOG_LEVEL: "warn" };
@@ -50,13 +53,12 @@ try {
   );
 
   // 1,000 finished deploys through core-back's own repository module (same schema, same file).
-  const { openDatabase } = await import(join(CORE_BACK_DIST, "db", "database.js"));
-  const { DeployRepository } = await import(join(CORE_BACK_DIST, "deploy", "repository.js"));
   const db = openDatabase(join(coreBack.dataDir, "core-back.db"));
   const repository = new DeployRepository(db);
   const logDir = join(coreBack.dataDir, "deploy-logs");
   mkdirSync(logDir, { recursive: true });
   const start = Date.now() - DEPLOYS * 60_000;
+  /** @type {string | undefined} */
   let sampleId;
   db.transaction(() => {
     for (let i = 0; i < DEPLOYS; i += 1) {
@@ -93,7 +95,7 @@ try {
   );
   writeFileSync(join(logDir, `${sampleId}.log`), `${lines.join("\n")}\n`);
 
-  consoleChild = spawn(process.execPath, [CONSOLE_MAIN], {
+  const child = spawn(process.execPath, [CONSOLE_MAIN], {
     env: {
       ...process.env,
       PORT: "0",
@@ -103,8 +105,11 @@ try {
     },
     stdio: ["ignore", "pipe", "inherit"],
   });
-  const [line] = await once(createInterface({ input: consoleChild.stdout }), "line");
-  const consoleUrl = `http://127.0.0.1:${JSON.parse(line).port}`;
+  consoleChild = child;
+  /** @type {unknown[]} */
+  const lineEvent = await once(createInterface({ input: child.stdout }), "line");
+  const ready = /** @type {{ port: number }} */ (parseJson(String(lineEvent[0])));
+  const consoleUrl = `http://127.0.0.1:${ready.port}`;
 
   const signIn = await fetch(`${consoleUrl}/sign-in`, {
     method: "POST",
@@ -115,16 +120,19 @@ try {
   const cookie = signIn.headers.getSetCookie()[0]?.split(";")[0];
   if (signIn.status !== 303 || cookie === undefined)
     throw new Error(`sign-in through the console failed: ${signIn.status}`);
+  const headers = { cookie };
 
+  /** @param {string} path */
   async function firstByte(path) {
     const started = performance.now();
-    const response = await fetch(`${consoleUrl}${path}`, { headers: { cookie }, redirect: "manual" });
+    const response = await fetch(`${consoleUrl}${path}`, { headers, redirect: "manual" });
     const ms = performance.now() - started;
     const body = await response.text();
     if (response.status !== 200) throw new Error(`GET ${path} answered ${response.status}: ${body.slice(0, 500)}`);
     return { ms, bytes: body.length, body };
   }
 
+  /** @param {string} path */
   async function measure(path) {
     for (let i = 0; i < WARM_UP; i += 1) await firstByte(path);
     const times = [];
@@ -163,6 +171,15 @@ try {
   rmSync(fixture, { recursive: true, force: true });
 }
 
+/** @param {number} ms */
 function round(ms) {
   return Number(ms.toFixed(2));
+}
+
+/**
+ * @param {string} text
+ * @returns {unknown}
+ */
+function parseJson(text) {
+  return JSON.parse(text);
 }

@@ -17,6 +17,8 @@ export const TOKEN = "bench-token-0123456789";
 /**
  * Starts a runtime in a fresh temp dir. `agentSource` is the program the command agent runs
  * (`node -e agentSource PROMPT`), so a benchmark controls exactly what the agent prints.
+ *
+ * @param {{ name: string, agentSource: string }} options
  */
 export async function startRuntime({ name, agentSource }) {
   const dir = mkdtempSync(join(tmpdir(), `bench-${name}-`));
@@ -38,10 +40,11 @@ export async function startRuntime({ name, agentSource }) {
     child.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
   };
+  /** @type {number} */
   let port;
   try {
     port = await new Promise((resolve, reject) => {
-      createInterface({ input: child.stdout }).once("line", (line) => resolve(JSON.parse(line).port));
+      createInterface({ input: child.stdout }).once("line", (line) => resolve(readyPort(line)));
       child.once("exit", (code) => reject(new Error(`runtime exited ${code}`)));
     });
   } catch (error) {
@@ -50,7 +53,13 @@ export async function startRuntime({ name, agentSource }) {
   }
   const url = `http://127.0.0.1:${port}`;
   const headers = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
-  /** GET `path`, or POST `body` as JSON to it; resolves to the parsed answer. */
+  /**
+   * GET `path`, or POST `body` as JSON to it; resolves to the parsed answer.
+   *
+   * @param {string} path
+   * @param {unknown} [body]
+   * @returns {Promise<unknown>}
+   */
   const api = async (path, body) => {
     const response = await fetch(url + path, {
       method: body === undefined ? "GET" : "POST",
@@ -60,4 +69,15 @@ export async function startRuntime({ name, agentSource }) {
     return response.json();
   };
   return { child, dir, port, url, headers, api, close };
+}
+
+/**
+ * The port in a server's ready line (`{"ready":true,"port":N,...}`).
+ *
+ * @param {string} line
+ */
+function readyPort(line) {
+  /** @type {unknown} */
+  const ready = JSON.parse(line);
+  return /** @type {{ port: number }} */ (ready).port;
 }

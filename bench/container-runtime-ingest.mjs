@@ -4,6 +4,8 @@
 // Target: >= 20,000 lines/s.  Run after `pnpm build`:  node bench/container-runtime-ingest.mjs
 import { startRuntime } from "./container-runtime-harness.mjs";
 
+/** @import { JournalEvent, Message, MessageAccepted, Page } from "../packages/types/dist/index.js" */
+
 const LINES = Number(process.env.LINES ?? 200_000);
 
 // One stream-json-like assistant line per event, printed as fast as the pipe takes them.
@@ -23,18 +25,20 @@ pump();
 
 const rt = await startRuntime({ name: "ingest", agentSource: AGENT });
 try {
-  const before = (await rt.api("/events?limit=1")).nextOffset;
+  /** @param {string} path */
+  const events = async (path) => /** @type {Page<JournalEvent>} */ (await rt.api(path));
+  const before = (await events("/events?limit=1")).nextOffset;
   const started = performance.now();
-  const { id } = await rt.api("/message", { prompt: String(LINES) });
+  const { id } = /** @type {MessageAccepted} */ (await rt.api("/message", { prompt: String(LINES) }));
   let offset = before;
   for (;;) {
-    const page = await rt.api(`/events?offset=${offset}&limit=10000&wait=30`);
+    const page = await events(`/events?offset=${offset}&limit=10000&wait=30`);
     offset = page.nextOffset;
     if (page.items.some((e) => e.kind === "message.done" && e.messageId === id)) break;
   }
   const seconds = (performance.now() - started) / 1000;
-  const agentEvents = (await rt.api(`/events?offset=${offset - 1}`)).items.length;
-  const message = await rt.api(`/message/${id}`);
+  const agentEvents = (await events(`/events?offset=${offset - 1}`)).items.length;
+  const message = /** @type {Message} */ (await rt.api(`/message/${id}`));
   console.log(
     JSON.stringify({
       benchmark: "container-runtime-ingest",

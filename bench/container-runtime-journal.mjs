@@ -6,6 +6,8 @@
 import { startRuntime } from "./container-runtime-harness.mjs";
 import { median, rssMb } from "./stats.mjs";
 
+/** @import { JournalEvent, Message, MessageAccepted, Page } from "../packages/types/dist/index.js" */
+
 const LINES = Number(process.env.LINES ?? 1_000_100);
 const READS = Number(process.env.READS ?? 300);
 const LIMIT = Number(process.env.LIMIT ?? 100);
@@ -26,25 +28,28 @@ pump();
 
 const { child, url, headers, close } = await startRuntime({ name: "journal", agentSource: AGENT });
 try {
-  const get = async (path) => (await fetch(url + path, { headers })).json();
+  const get = async (/** @type {string} */ path) => (await fetch(url + path, { headers })).json();
   const rssAtStart = Math.round(rssMb(child.pid));
   const started = performance.now();
-  const { id } = await (
-    await fetch(`${url}/message`, { method: "POST", headers, body: JSON.stringify({ prompt: String(LINES) }) })
-  ).json();
+  const { id } = /** @type {MessageAccepted} */ (
+    await (
+      await fetch(`${url}/message`, { method: "POST", headers, body: JSON.stringify({ prompt: String(LINES) }) })
+    ).json()
+  );
   for (;;) {
-    const message = await get(`/message/${id}`);
+    const message = /** @type {Message} */ (await get(`/message/${id}`));
     if (message.status !== "queued" && message.status !== "processing") break;
     await new Promise((r) => setTimeout(r, 250));
   }
   const ingestSeconds = (performance.now() - started) / 1000;
   const rssAfterIngest = Math.round(rssMb(child.pid));
 
+  /** @param {number} offset */
   async function timeReads(offset) {
     const times = [];
     for (let i = 0; i < READS; i++) {
       const t0 = performance.now();
-      const page = await get(`/events?offset=${offset}&limit=${LIMIT}`);
+      const page = /** @type {Page<JournalEvent>} */ (await get(`/events?offset=${offset}&limit=${LIMIT}`));
       times.push(performance.now() - t0);
       if (page.items[0]?.offset !== offset) throw new Error(`read at ${offset} returned ${page.items[0]?.offset}`);
     }

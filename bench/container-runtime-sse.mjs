@@ -5,6 +5,8 @@
 import { startRuntime, TOKEN } from "./container-runtime-harness.mjs";
 import { percentile } from "./stats.mjs";
 
+/** @import { JournalEvent, Page } from "../packages/types/dist/index.js" */
+
 const LINES = Number(process.env.LINES ?? 2000);
 const INTERVAL_MS = Number(process.env.INTERVAL_MS ?? 2);
 
@@ -22,10 +24,12 @@ const timer = setInterval(() => {
 const { url, close } = await startRuntime({ name: "sse", agentSource: AGENT });
 try {
   const headers = { authorization: `Bearer ${TOKEN}` };
-  const start = (await (await fetch(`${url}/events?limit=1`, { headers })).json()).nextOffset;
+  const first = /** @type {Page<JournalEvent>} */ (await (await fetch(`${url}/events?limit=1`, { headers })).json());
+  const start = first.nextOffset;
   const response = await fetch(`${url}/events?offset=${start}`, {
     headers: { ...headers, accept: "text/event-stream" },
   });
+  if (response.body === null) throw new Error(`GET /events answered ${response.status} without a stream`);
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   await fetch(`${url}/message`, {
     method: "POST",
@@ -45,8 +49,10 @@ try {
       buffer = buffer.slice(end + 2);
       const data = /^data: (.*)$/m.exec(frame)?.[1];
       if (data === undefined) continue;
-      const event = JSON.parse(data);
-      if (event.kind === "agent" && event.data.type === "tick") latencies.push(received - event.data.t);
+      const event = /** @type {JournalEvent} */ (parseJson(data));
+      // The agent's own lines are its JSON as printed: here `{ type: "tick", i, t }`.
+      const tick = /** @type {{ type?: string, t: number }} */ (event.data);
+      if (event.kind === "agent" && tick.type === "tick") latencies.push(received - tick.t);
     }
   }
   await reader.cancel();
@@ -67,4 +73,12 @@ try {
   );
 } finally {
   close();
+}
+
+/**
+ * @param {string} text
+ * @returns {unknown}
+ */
+function parseJson(text) {
+  return JSON.parse(text);
 }

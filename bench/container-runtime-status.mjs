@@ -7,6 +7,8 @@ import { Agent, request } from "node:http";
 import { startRuntime, TOKEN } from "./container-runtime-harness.mjs";
 import { percentile } from "./stats.mjs";
 
+/** @import { ContainerStatus } from "../packages/types/dist/index.js" */
+
 const SECONDS = Number(process.env.SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 8);
 
@@ -24,6 +26,12 @@ const { port, close } = await startRuntime({ name: "status", agentSource: AGENT 
 
 try {
   const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  /**
+   * @param {string} method
+   * @param {string} path
+   * @param {string} [body]
+   * @returns {Promise<{ status: number | undefined, text: string }>}
+   */
   const call = (method, path, body) =>
     new Promise((resolve, reject) => {
       const req = request(
@@ -46,11 +54,12 @@ try {
       req.end(body);
     });
   await call("POST", "/message", JSON.stringify({ prompt: "stream" }));
+  const status = async () => /** @type {ContainerStatus} */ (parseJson((await call("GET", "/status")).text));
   // let the agent get going
   for (;;) {
-    const status = JSON.parse((await call("GET", "/status")).text);
-    if (status.state === "processing") break;
+    if ((await status()).state === "processing") break;
   }
+  /** @type {number[]} */
   const latencies = [];
   let errors = 0;
   const until = performance.now() + SECONDS * 1000;
@@ -66,9 +75,9 @@ try {
     }),
   );
   const elapsed = (performance.now() - t0) / 1000;
-  const p = (q) => percentile(latencies, q * 100);
+  const p = (/** @type {number} */ q) => percentile(latencies, q * 100);
   const rps = latencies.length / elapsed;
-  const status = JSON.parse((await call("GET", "/status")).text);
+  const final = await status();
   console.log(
     JSON.stringify({
       benchmark: "container-runtime-status",
@@ -79,7 +88,7 @@ try {
       requestsPerSecond: Math.round(rps),
       p50Ms: Number(p(0.5).toFixed(2)),
       p99Ms: Number(p(0.99).toFixed(2)),
-      agentStillStreaming: status.state === "processing",
+      agentStillStreaming: final.state === "processing",
       targetRequestsPerSecond: 2000,
       targetP99Ms: 20,
       met: errors === 0 && rps >= 2000 && p(0.99) <= 20,
@@ -88,4 +97,12 @@ try {
   agent.destroy();
 } finally {
   close();
+}
+
+/**
+ * @param {string} text
+ * @returns {unknown}
+ */
+function parseJson(text) {
+  return JSON.parse(text);
 }

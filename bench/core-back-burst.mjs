@@ -6,6 +6,8 @@ import { join } from "node:path";
 import { startCoreBack } from "./core-back-harness.mjs";
 import { rssMb } from "./stats.mjs";
 
+/** @typedef {{ status: number, body: { deployId?: string, error?: string } }} Answer */
+
 const calls = Number(process.argv[2] ?? 100);
 const server = await startCoreBack();
 try {
@@ -21,13 +23,15 @@ try {
   }, 5);
 
   const started = performance.now();
-  const answers = await Promise.all(
-    Array.from({ length: calls }, (_, i) =>
-      fetch(`${server.url}/api/v1/self/deploy`, { method: "POST", body: JSON.stringify({ sessionId: `burst-${i}` }) })
-        .then(async (response) => ({ status: response.status, body: await response.json() }))
-        .catch((error) => ({ status: 0, body: { error: String(error) } })),
-    ),
-  );
+  /** @type {(i: number) => Promise<Answer>} */
+  const call = (i) =>
+    fetch(`${server.url}/api/v1/self/deploy`, { method: "POST", body: JSON.stringify({ sessionId: `burst-${i}` }) })
+      .then(async (response) => ({
+        status: response.status,
+        body: /** @type {Answer["body"]} */ (await response.json()),
+      }))
+      .catch((/** @type {unknown} */ error) => ({ status: 0, body: { error: String(error) } }));
+  const answers = await Promise.all(Array.from({ length: calls }, (_, i) => call(i)));
   const wallMs = performance.now() - started;
   clearInterval(sampler);
   peakRssMb = Math.max(peakRssMb, rssMb(server.pid));
@@ -35,6 +39,7 @@ try {
   const answered = answers.filter((a) => a.status === 200 || a.status === 500).length;
   const deployIds = new Set(answers.map((a) => a.body.deployId).filter(Boolean));
   const builds = readdirSync(join(server.dataDir, "deploy-logs")).length - logsBefore;
+  /** @type {Record<number, number>} */
   const statuses = {};
   for (const a of answers) statuses[a.status] = (statuses[a.status] ?? 0) + 1;
   console.log(

@@ -15,7 +15,11 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const MAIN_JS = join(ROOT, "apps", "core-back", "dist", "main.js");
 export const TURBO = join(ROOT, "node_modules", ".bin", "turbo");
 
-/** Starts core-back and resolves once /health answers. */
+/**
+ * Starts core-back and resolves once /health answers.
+ *
+ * @param {Record<string, string>} [extraEnv]
+ */
 export async function startCoreBack(extraEnv = {}) {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "core-back-bench-"));

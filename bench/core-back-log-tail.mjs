@@ -4,10 +4,9 @@
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT } from "./core-back-harness.mjs";
+import { LOG_TAIL_BYTES, readLogTail } from "../apps/core-back/dist/deploy/log-tail.js";
 import { median, percentile } from "./stats.mjs";
 
-const { readLogTail, LOG_TAIL_BYTES } = await import(join(ROOT, "apps/core-back/dist/deploy/log-tail.js"));
 const sizeMb = Number(process.argv[2] ?? 1024);
 const reads = Number(process.argv[3] ?? 1000);
 const dir = mkdtempSync(join(tmpdir(), "core-back-log-tail-"));

@@ -11,7 +11,9 @@ import { ROOT, startCoreBack, TURBO } from "./core-back-harness.mjs";
 import { median } from "./stats.mjs";
 
 const iterations = Number(process.argv[2] ?? 21);
-const scopes = JSON.parse(readFileSync(join(ROOT, "build-scopes.json"), "utf8"));
+/** @type {unknown} */
+const parsed = JSON.parse(readFileSync(join(ROOT, "build-scopes.json"), "utf8"));
+const scopes = /** @type {{ scopes: { platform: { filters: string[] } } }} */ (parsed);
 const args = [
   "run",
   "build",
@@ -33,6 +35,7 @@ function direct() {
   return { ms, cached: /FULL TURBO|cache hit/.test(result.stdout) };
 }
 
+/** @param {string} url */
 async function viaCoreBack(url) {
   const started = performance.now();
   const response = await fetch(`${url}/api/v1/self/deploy`, { method: "POST", body: '{"scope":"platform"}' });

@@ -8,8 +8,11 @@ import { FileContainerRegistry } from "../packages/sdk/dist/index.js";
 import { timeStarts } from "./sdk-start-harness.mjs";
 import { median, percentile } from "./stats.mjs";
 
+/** @import { ContainerConfig, RepoOptions } from "../packages/sdk/dist/index.js" */
+
 const RUNS = Number(process.env.RUNS ?? 10);
 const root = mkdtempSync(join(tmpdir(), "bench-docker-start-"));
+/** @type {ContainerConfig} */
 const config = {
   projectRoot: root,
   envVars: { AGENT_COMMAND: "echo" },
@@ -18,6 +21,7 @@ const config = {
   docker: { network: "host", build: "never" },
   registry: new FileContainerRegistry(join(root, "registry.jsonl")),
 };
+/** @type {RepoOptions} */
 const repo = { repoUrl: "", cloneBranch: "", pushBranch: "" };
 
 try {

@@ -6,11 +6,14 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { FileContainerRegistry, createClient, startContainer, stopContainer } from "../packages/sdk/dist/index.js";
 
+/** @import { AgentState, ContainerConfig } from "../packages/sdk/dist/index.js" */
+
 const LINES = Number(process.env.LINES ?? 100_000);
 const root = mkdtempSync(join(tmpdir(), "bench-events-"));
 const agent = join(root, "print-lines.sh");
 writeFileSync(agent, `#!/bin/sh\nseq 1 ${LINES} | sed 's/.*/{"type":"line","n":&}/'\n`);
 chmodSync(agent, 0o755);
+/** @type {ContainerConfig} */
 const config = {
   projectRoot: root,
   envVars: { AGENT_COMMAND: agent },
@@ -19,6 +22,7 @@ const config = {
   registry: new FileContainerRegistry(join(root, "registry.jsonl")),
 };
 
+/** @type {AgentState | undefined} */
 let state;
 try {
   state = await startContainer(config, { repoUrl: "", cloneBranch: "", pushBranch: "" });

@@ -4,15 +4,18 @@
 // shows as the difference.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { FileContainerRegistry, resolveRuntimeEntry } from "../packages/sdk/dist/index.js";
 import { timeStarts } from "./sdk-start-harness.mjs";
 import { median, percentile } from "./stats.mjs";
 
+/** @import { ContainerConfig, RepoOptions } from "../packages/sdk/dist/index.js" */
+
 const RUNS = Number(process.env.RUNS ?? 15);
 const root = mkdtempSync(join(tmpdir(), "bench-process-start-"));
+/** @type {ContainerConfig} */
 const config = {
   projectRoot: root,
   envVars: { AGENT_COMMAND: "echo" },
@@ -20,8 +23,10 @@ const config = {
   driver: "process",
   registry: new FileContainerRegistry(join(root, "registry.jsonl")),
 };
+/** @type {RepoOptions} */
 const repo = { repoUrl: "", cloneBranch: "", pushBranch: "" };
 
+/** @param {number} run */
 async function bareRuntimeBoot(run) {
   const started = performance.now();
   const child = spawn(process.execPath, [resolveRuntimeEntry()], {
@@ -37,7 +42,8 @@ async function bareRuntimeBoot(run) {
     },
     stdio: ["ignore", "pipe", "inherit"],
   });
-  await new Promise((resolve, reject) => {
+  /** @type {Promise<void>} */
+  const ready = new Promise((resolve, reject) => {
     let seen = "";
     child.stdout.on("data", (chunk) => {
       seen += chunk;
@@ -45,11 +51,13 @@ async function bareRuntimeBoot(run) {
     });
     child.on("exit", () => reject(new Error("the runtime exited while starting")));
   });
+  await ready;
   const elapsed = performance.now() - started;
   child.kill("SIGKILL");
   return elapsed;
 }
 
+/** @type {number[]} */
 const bare = [];
 try {
   const times = await timeStarts(config, repo, RUNS, async (run) => {
@@ -62,7 +70,7 @@ try {
       startToReadyMedianMs: Number(median(times).toFixed(1)),
       startToReadyP90Ms: Number(percentile(times, 90).toFixed(1)),
       runtimeAloneMedianMs: Number(median(bare).toFixed(1)),
-      loadAverage1m: Number((await import("node:os")).loadavg()[0].toFixed(2)),
+      loadAverage1m: Number((loadavg()[0] ?? NaN).toFixed(2)),
       targetMedianMs: 400,
     }),
   );

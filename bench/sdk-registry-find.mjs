@@ -8,10 +8,16 @@ import { performance } from "node:perf_hooks";
 import { FileContainerRegistry } from "../packages/sdk/dist/index.js";
 import { median, percentile } from "./stats.mjs";
 
+/** @import { RegistryEntry } from "../packages/sdk/dist/index.js" */
+
 const ENTRIES = 100_000;
 const dir = mkdtempSync(join(tmpdir(), "bench-registry-"));
 const file = join(dir, "registry.jsonl");
 
+/**
+ * @param {number} i
+ * @returns {RegistryEntry}
+ */
 function entry(i) {
   return {
     type: i % 3 === 0 ? "remote" : "local",
@@ -31,24 +37,28 @@ try {
   writeFileSync(file, `${lines.join("\n")}\n`);
 
   const names = Array.from({ length: 50 }, (_, k) => entry(Math.floor((k * ENTRIES) / 50) + 7).containerName);
+  /** The name round `round` looks up: one of `names`, in turn. */
+  const nameAt = (/** @type {number} */ round) => names[round % names.length] ?? "";
 
   const warm = new FileContainerRegistry(file);
-  await warm.find(names[0]);
+  await warm.find(nameAt(0));
   const warmTimes = [];
   const writer = new FileContainerRegistry(file);
   for (let round = 0; round < 200; round += 1) {
     // Another writer appends between finds: the reader must pick the new line up.
     if (round % 10 === 0) await writer.log(entry(ENTRIES + round));
+    const name = nameAt(round);
     const started = performance.now();
-    const found = await warm.find(names[round % names.length]);
+    const found = await warm.find(name);
     warmTimes.push(performance.now() - started);
     if (found === null) throw new Error("an entry that is in the file was not found");
   }
 
   const coldTimes = [];
   for (let round = 0; round < 15; round += 1) {
+    const name = nameAt(round);
     const started = performance.now();
-    const found = await new FileContainerRegistry(file).find(names[round % names.length]);
+    const found = await new FileContainerRegistry(file).find(name);
     coldTimes.push(performance.now() - started);
     if (found === null) throw new Error("an entry that is in the file was not found");
   }

@@ -3,8 +3,17 @@
 import { performance } from "node:perf_hooks";
 import { createClient, startContainer, stopContainer } from "../packages/sdk/dist/index.js";
 
-/** Start → ready times in ms; `afterRun(run)` runs after each counted run's stop. */
-export async function timeStarts(config, repo, runs, afterRun = async () => undefined) {
+/** @import { ContainerConfig, RepoOptions } from "../packages/sdk/dist/index.js" */
+
+/**
+ * Start → ready times in ms; `afterRun(run)` runs after each counted run's stop.
+ *
+ * @param {ContainerConfig} config
+ * @param {RepoOptions} repo
+ * @param {number} runs
+ * @param {(run: number) => Promise<void>} [afterRun]
+ */
+export async function timeStarts(config, repo, runs, afterRun = () => Promise.resolve()) {
   const times = [];
   for (let run = 0; run < runs + 1; run += 1) {
     const started = performance.now();

@@ -13,9 +13,17 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { ROOT, freePort } from "./core-back-harness.mjs";
 import { median } from "./stats.mjs";
 
+/** @import { Deploy, SelfDeployResponse } from "../packages/types/dist/index.js" */
+/** @typedef {{ totalMs: number, queueMs: number, buildMs: number, restartMs: number, answerToServedMs: number }} Sample */
+
 const rounds = Number(process.argv[2] ?? 5);
 const BRAND_FILE = join("apps", "console", "src", "views", "brand.ts");
 
+/**
+ * @param {string} command
+ * @param {string[]} args
+ * @param {string} cwd
+ */
 function sh(command, args, cwd, env = process.env) {
   const result = spawnSync(command, args, { cwd, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed:\n${result.stdout}${result.stderr}`);
@@ -24,14 +32,16 @@ function sh(command, args, cwd, env = process.env) {
 
 // The build skill's exact command, run as the agent runs it (bash, curl, CORE_BACK_URL).
 const skill = readFileSync(join(ROOT, "skills", "build", "SKILL.md"), "utf8");
-const skillCommand = /```bash\n([\s\S]*?)\n```/.exec(skill)?.[1];
-if (skillCommand === undefined) throw new Error("skills/build/SKILL.md has no bash block");
+const bashBlock = /```bash\n([\s\S]*?)\n```/.exec(skill)?.[1];
+if (bashBlock === undefined) throw new Error("skills/build/SKILL.md has no bash block");
+const skillCommand = bashBlock;
 
+/** @returns {Promise<string>} */
 function curl() {
   return new Promise((resolve, reject) => {
     const child = spawn("bash", ["-c", skillCommand], { env: { ...env, CORE_BACK_URL: coreBack } });
     let out = "";
-    child.stdout.on("data", (chunk) => (out += chunk));
+    child.stdout.on("data", (/** @type {Buffer} */ chunk) => (out += chunk.toString()));
     child.once("error", reject);
     child.once("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`curl exited ${code}: ${out}`))));
   });
@@ -72,13 +82,14 @@ try {
     .map((c) => c.split(";")[0])
     .join("; ");
 
+  /** @type {Sample[]} */
   const samples = [];
   const original = readFileSync(join(dir, BRAND_FILE), "utf8");
   for (let round = 0; round <= rounds; round += 1) {
     const title = `app-building console, round ${round}`;
     writeFileSync(join(dir, BRAND_FILE), original.replace(/BRAND = "[^"]*"/, `BRAND = "${title}"`));
     const t0 = performance.now();
-    const answer = JSON.parse(await curl());
+    const answer = /** @type {SelfDeployResponse} */ (parseJson(await curl()));
     const answered = performance.now();
     if (!answer.ok) throw new Error(`round ${round}: the deploy failed: ${answer.errorSummary}`);
     for (;;) {
@@ -90,8 +101,11 @@ try {
       await sleep(5);
     }
     const served = performance.now();
-    const row = await (await fetch(`${coreBack}/deploy/${answer.deployId}`, { headers: { cookie } })).json();
-    const at = (iso) => Date.parse(iso);
+    const row = /** @type {Deploy} */ (
+      await (await fetch(`${coreBack}/deploy/${answer.deployId}`, { headers: { cookie } })).json()
+    );
+    // NaN for a time the deploy does not have, as Date.parse(null) gives.
+    const at = (/** @type {string | null} */ iso) => (iso === null ? NaN : Date.parse(iso));
     const sample = {
       totalMs: served - t0,
       queueMs: at(row.startedAt) - at(row.createdAt),
@@ -102,23 +116,32 @@ try {
     // Round 0 warms the caches (the first build of a fresh copy) and is not counted.
     if (round > 0) samples.push(sample);
   }
-  const med = (key) => Math.round(median(samples.map((s) => s[key])));
+  const med = (/** @type {keyof Sample} */ key) => Math.round(median(samples.map((s) => s[key])));
+  const medianMs = {
+    total: med("totalMs"),
+    queue: med("queueMs"),
+    build: med("buildMs"),
+    restart: med("restartMs"),
+    answerToServed: med("answerToServedMs"),
+  };
   const result = {
     benchmark: "self-edit-round-trip",
     rounds,
-    medianMs: {
-      total: med("totalMs"),
-      queue: med("queueMs"),
-      build: med("buildMs"),
-      restart: med("restartMs"),
-      answerToServed: med("answerToServedMs"),
-    },
+    medianMs,
     samples: samples.map((s) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, Math.round(v)]))),
     target: { restartMs: 2000 },
+    meetsTarget: medianMs.restart <= 2000,
   };
-  result.meetsTarget = result.medianMs.restart <= 2000;
   console.log(JSON.stringify(result, null, 2));
 } finally {
   spawnSync("node", ["scripts/run.mjs", "stop"], { cwd: dir, env, stdio: "ignore" });
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * @param {string} text
+ * @returns {unknown}
+ */
+function parseJson(text) {
+  return JSON.parse(text);
 }

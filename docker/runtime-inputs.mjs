@@ -12,19 +12,27 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
+/**
+ * One package in `pnpm list --json`: its dependencies by name, each with where it is
+ * installed (a workspace package has a path outside node_modules).
+ *
+ * @typedef {{ version?: string, path?: string, dependencies?: Record<string, ListedPackage> }} ListedPackage
+ */
+
 const root = fileURLToPath(new URL("..", import.meta.url));
 const runtimeDir = join(root, "apps", "container-runtime");
 
 function hasher() {
   const hash = createHash("sha256");
-  const add = (label, content) => {
+  const add = (/** @type {string} */ label, /** @type {string | Buffer} */ content) => {
     hash.update(`${label}\0`);
     hash.update(content);
     hash.update("\0");
   };
-  const addFile = (path) => {
+  const addFile = (/** @type {string} */ path) => {
     if (existsSync(path)) add(relative(root, path), readFileSync(path));
   };
+  /** @param {string} dir */
   const addTree = (dir) => {
     if (!existsSync(dir)) return;
     for (const entry of readdirSync(dir).sort()) {
@@ -40,7 +48,8 @@ function hasher() {
 // Production dependencies as pnpm resolved them.
 const deps = hasher();
 const pnpm = process.env.PNPM ?? "pnpm";
-const listing = JSON.parse(
+/** @type {unknown} */
+const listed = JSON.parse(
   execFileSync(
     pnpm,
     ["--filter", "@app-building/container-runtime", "list", "--prod", "--depth", "Infinity", "--json"],
@@ -51,17 +60,20 @@ const listing = JSON.parse(
     },
   ),
 );
+const listing = /** @type {ListedPackage[]} */ (listed);
 const seen = new Set();
+/** @param {Record<string, ListedPackage> | undefined} dependencies */
 function walk(dependencies) {
   for (const [name, dep] of Object.entries(dependencies ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
-    const inWorkspace = typeof dep.path === "string" && !dep.path.split(sep).includes("node_modules");
-    const key = inWorkspace ? `${name}@workspace` : `${name}@${dep.version}`;
+    const workspacePath =
+      typeof dep.path === "string" && !dep.path.split(sep).includes("node_modules") ? dep.path : null;
+    const key = workspacePath !== null ? `${name}@workspace` : `${name}@${dep.version}`;
     if (seen.has(key)) continue;
     seen.add(key);
     deps.add("dependency", key);
-    if (inWorkspace) {
-      deps.addFile(join(dep.path, "package.json"));
-      deps.addTree(join(dep.path, "dist"));
+    if (workspacePath !== null) {
+      deps.addFile(join(workspacePath, "package.json"));
+      deps.addTree(join(workspacePath, "dist"));
     }
     walk(dep.dependencies);
   }
