@@ -3,13 +3,21 @@
 "use strict";
 
 (function () {
-  /** The page's live-state line (role="status"). */
+  /**
+   * The page's live-state line (role="status").
+   *
+   * @param {string} text
+   */
   function setState(text) {
     var state = document.querySelector("[data-live-state]");
     if (state) state.textContent = text;
   }
 
-  /** Says what broke, in a role="alert" message next to the live-state line. */
+  /**
+   * Says what broke, in a role="alert" message next to the live-state line.
+   *
+   * @param {string} text
+   */
   function showAlert(text) {
     var state = document.querySelector("[data-live-state]");
     var alert = document.createElement("p");
@@ -33,11 +41,14 @@
    * Reloads the page once the console answers `/health` (asking every 250 ms, for 30 s at
    * most), so it shows where things are now; says the console is restarting while it does
    * not answer, and calls `giveUp` if it never does.
+   *
+   * @param {() => void} giveUp
    */
   function reloadWhenConsoleAnswers(giveUp) {
     var deadline = Date.now() + 30000;
     function ask() {
-      fetch("/health", { cache: "no-store" })
+      // A failed fetch already counts as "not yet": the chain itself cannot reject.
+      void fetch("/health", { cache: "no-store" })
         .then(
           function (response) {
             return response.ok;
@@ -61,6 +72,7 @@
     ask();
   }
 
+  /** @param {Element} element */
   function atBottom(element) {
     return element.scrollHeight - element.scrollTop - element.clientHeight < 24;
   }
@@ -69,10 +81,13 @@
    * Appends the deploy log as the console streams it, then reloads once the deploy ended.
    * A platform deploy restarts the console, which cuts the stream: the page then waits for
    * the console to come back and reloads, to follow the log again or show the final status.
+   *
+   * @param {Element} pre
+   * @param {string} url
    */
-  function followDeployLog(pre) {
-    var url = pre.getAttribute("data-follow-url");
+  function followDeployLog(pre, url) {
     var decoder = new TextDecoder();
+    /** @param {string} text */
     function append(text) {
       if (text === "") return;
       var stick = atBottom(pre);
@@ -83,6 +98,7 @@
       .then(function (response) {
         if (!response.ok || !response.body) throw new HttpError("the console answered " + response.status);
         var reader = response.body.getReader();
+        /** @returns {Promise<void>} */
         function pump() {
           return reader.read().then(function (chunk) {
             if (chunk.done) {
@@ -107,6 +123,7 @@
           reloadWhenConsoleAnswers(gaveUp);
         },
       );
+    /** @param {string} reason */
     function stopped(reason) {
       setState("The live log stopped.");
       showAlert("The live log stopped (" + reason + "): reload the page to follow it again.");
@@ -117,26 +134,37 @@
   }
 
   /** The console answered, but not with the stream: no restart to wait for. */
-  function HttpError(message) {
-    this.message = message;
-  }
+  class HttpError extends Error {}
 
-  /** Shows a container's events as `offset type summary` lines, live, over the console's SSE route. */
-  function followEvents(list) {
-    var source = new EventSource(list.getAttribute("data-events-url"));
+  /**
+   * One line of the console's event stream.
+   *
+   * @typedef {{ offset: number, kind: string, summary: string, time?: string }} EventLine
+   */
+
+  /**
+   * Shows a container's events as `offset type summary` lines, live, over the console's SSE route.
+   *
+   * @param {Element} list
+   * @param {string} url
+   */
+  function followEvents(list, url) {
+    var source = new EventSource(url);
     var wasLive = false;
     source.onopen = function () {
       wasLive = true;
       setState("Live: new events appear below as they happen.");
     };
     source.onmessage = function (message) {
-      var line = JSON.parse(message.data);
+      /** @type {unknown} */
+      var data = JSON.parse(String(message.data));
+      var line = /** @type {EventLine} */ (data);
       var item = document.createElement("li");
       item.textContent = line.offset + " " + line.kind + " " + line.summary;
       if (line.time) item.title = line.time;
       var stick = atBottom(list);
       list.appendChild(item);
-      while (list.children.length > 2000) list.removeChild(list.firstChild);
+      while (list.children.length > 2000 && list.firstChild) list.removeChild(list.firstChild);
       if (stick) list.scrollTop = list.scrollHeight;
     };
     source.addEventListener("end", function () {
@@ -172,11 +200,12 @@
     });
   }
 
+  // Each selector matches only an element that has the attribute, so it is a string there.
   function start() {
     var log = document.querySelector("pre[data-follow-url]");
-    if (log) followDeployLog(log);
+    if (log) followDeployLog(log, /** @type {string} */ (log.getAttribute("data-follow-url")));
     var events = document.querySelector("ol[data-events-url]");
-    if (events) followEvents(events);
+    if (events) followEvents(events, /** @type {string} */ (events.getAttribute("data-events-url")));
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
