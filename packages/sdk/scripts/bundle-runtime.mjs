@@ -22,11 +22,16 @@ if (!existsSync(entry)) {
 
 // An external the SDK does not declare would fail only on a user's machine: refuse it here.
 const external = ["better-sqlite3", "@anthropic-ai/claude-code"];
-const manifest = JSON.parse(readFileSync(join(sdkRoot, "package.json"), "utf8"));
+/** @typedef {{ dependencies?: Record<string, string>, peerDependencies?: Record<string, string> }} Manifest */
+/** @type {unknown} */
+const parsed = JSON.parse(readFileSync(join(sdkRoot, "package.json"), "utf8"));
+const manifest = /** @type {Manifest} */ (parsed);
 const declared = { ...manifest.dependencies, ...manifest.peerDependencies };
 const undeclared = external.filter((name) => declared[name] === undefined);
 if (undeclared.length > 0) {
-  console.error(`bundle-runtime: declare ${undeclared.join(", ")} in packages/sdk/package.json: the bundle loads them at run time`);
+  console.error(
+    `bundle-runtime: declare ${undeclared.join(", ")} in packages/sdk/package.json: the bundle loads them at run time`,
+  );
   process.exit(1);
 }
 
