@@ -25,6 +25,14 @@ const env = {
   npm_config_update_notifier: "false",
 };
 
+// better-sqlite3 has no reachable prebuilt binary, so node-gyp compiles it, and downloads
+// Node's headers first unless it is told where local ones are: point it at the headers
+// installed with this very Node when there are any.
+const localHeaders = join(dirname(process.execPath), "..");
+if (env.npm_config_nodedir === undefined && existsSync(join(localHeaders, "include", "node", "node.h"))) {
+  env.npm_config_nodedir = localHeaders;
+}
+
 /** @param {string} message */
 function say(message) {
   console.log(`\n[app-building] ${message}`);

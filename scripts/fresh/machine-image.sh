@@ -50,6 +50,7 @@ recipe="$(
   {
     echo "$debian_suite $packages $debian_mirror node $(node -p process.version) npm $(npm --version)"
     cat "$0" "$here/../lib/debian-tree.sh"
+    grep -viE '(_auth|token|password|username|email|^//)' "${HOME:-/root}/.npmrc" 2>/dev/null || true
     for file in "${host_files[@]}"; do
       [ -f "$file" ] && { echo "$file" && cat "$file"; }
     done
@@ -82,8 +83,15 @@ ln -sf "$(realpath --relative-to="$bin_dir" "$npm_dir/bin/npm-cli.js")" "$rootfs
 ln -sf "$(realpath --relative-to="$bin_dir" "$npm_dir/bin/npx-cli.js")" "$rootfs$bin_dir/npx"
 chroot "$rootfs" update-ca-certificates >/dev/null 2>&1 || die "update-ca-certificates failed in the tree"
 chroot "$rootfs" node -e 'process.exit(0)' || die "node does not run in the $debian_suite tree"
-# A new machine has an empty home: nothing of this one's ~/.npmrc, caches or stores.
+# A new machine has an empty home: nothing of this one's caches or stores. The npm settings
+# this kind of machine comes with (nodedir: build native addons against the local headers,
+# not downloaded ones) live in this user's ~/.npmrc here; the image keeps them in npm's
+# global config instead, without any credential line.
 rm -rf "${rootfs:?}/root" && mkdir -m 0700 "$rootfs/root"
+mkdir -p "$rootfs$node_prefix/etc"
+if [ -f "${HOME:-/root}/.npmrc" ]; then
+  grep -viE '(_auth|token|password|username|email|^//)' "${HOME:-/root}/.npmrc" >>"$rootfs$node_prefix/etc/npmrc" || true
+fi
 import_tree "$rootfs" "$image" "a new machine: Debian $debian_suite, Node $(node -p process.version), $packages" \
   --change "LABEL app-building.image=machine app-building.recipe=$recipe"
 docker image prune --force --filter "label=app-building.image=machine" >/dev/null 2>&1 || true
