@@ -45,7 +45,9 @@ if (answerFile !== undefined) writeFileSync(answerFile, text);
 /** @type {{ ok?: unknown, status?: unknown, durationMs?: unknown }} */
 let answer = {};
 try {
-  answer = /** @type {typeof answer} */ (JSON.parse(text));
+  /** @type {unknown} */
+  const parsed = JSON.parse(text);
+  answer = /** @type {typeof answer} */ (parsed);
 } catch {
   // checked below
 }
