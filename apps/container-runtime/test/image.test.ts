@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { chmodSync, chownSync, readdirSync, readFileSync, rmSync, statSync, existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort, startScriptedModel, type ScriptedModel } from "@app-building/testkit";
@@ -180,10 +181,12 @@ describe("the container-runtime image under a real Docker Engine", () => {
   });
 
   it("carries the pinned Claude Code CLI on the PATH", async () => {
-    const pkg = JSON.parse(readFileSync(join(ROOT, "apps", "container-runtime", "package.json"), "utf8")) as {
-      dependencies: Record<string, string>;
-    };
-    const pinned = pkg.dependencies["@anthropic-ai/claude-code"]!;
+    // The version the workspace installed from the lockfile (package.json says "catalog:").
+    const installed = createRequire(join(ROOT, "apps", "container-runtime", "package.json")).resolve(
+      "@anthropic-ai/claude-code/package.json",
+    );
+    const pinned = (JSON.parse(readFileSync(installed, "utf8")) as { version: string }).version;
+    expect(pinned).toMatch(/^\d+\.\d+\.\d+$/);
     expect(await exec("claude", "--version")).toContain(pinned);
   });
 

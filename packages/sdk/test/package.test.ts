@@ -35,8 +35,17 @@ describe("the published package", () => {
   it("has no workspace: ranges, ships the runtime and the CLI, and passes publint", async () => {
     const { stdout: manifest } = await exec("tar", ["-xzOf", sdkTarball, "package/package.json"]);
     expect(manifest).not.toContain("workspace:");
-    const pkg = JSON.parse(manifest) as { dependencies: Record<string, string>; bin: Record<string, string> };
+    expect(manifest).not.toContain("catalog:");
+    const pkg = JSON.parse(manifest) as {
+      dependencies: Record<string, string>;
+      peerDependenciesMeta: Record<string, { optional?: boolean }>;
+      bin: Record<string, string>;
+    };
     expect(pkg.dependencies["@app-building/types"]).toMatch(/^\d+\.\d+\.\d+/);
+    expect(pkg.dependencies["better-sqlite3"]).toMatch(/^\d+\.\d+\.\d+$/);
+    // The Claude Code CLI (hundreds of MB, Node >= 22) is the user's choice, not a dependency.
+    expect(Object.keys(pkg.dependencies)).not.toContain("@anthropic-ai/claude-code");
+    expect(pkg.peerDependenciesMeta["@anthropic-ai/claude-code"]?.optional).toBe(true);
     expect(pkg.bin["app-building"]).toBe("./bin/app-building.js");
     const { stdout: files } = await exec("tar", ["-tzf", sdkTarball]);
     expect(files).toContain("package/bin/app-building.js");
