@@ -60,6 +60,15 @@ export class PayloadTooLargeError extends AppError {
   }
 }
 
+/** An HTTP method no route of core-back answers, such as `TRACE` (405). */
+export class MethodNotAllowedError extends AppError {
+  constructor(method: string, allowed: readonly string[]) {
+    super(ERROR_CODES.methodNotAllowed, 405, `${method} is not supported: use ${allowed.join(", ")}`, {
+      details: { allowed },
+    });
+  }
+}
+
 /** A scope name that is not `auto`, `platform` or `all` (400). */
 export class InvalidScopeError extends AppError {
   constructor(scope: unknown) {

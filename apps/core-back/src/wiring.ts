@@ -1,3 +1,4 @@
+import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { BuildScopes } from "@app-building/types";
 import type { Logger } from "pino";
@@ -19,6 +20,9 @@ export interface Platform {
 
 /** Opens the database and Better-Auth (migrated). Shared by the server and the admin CLI. */
 export async function openAuth(config: Config): Promise<{ db: Db; auth: Auth }> {
+  // core-back's own folder (sessions, keys, the auth secret, deploy logs): this user's alone.
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(config.dataDir, 0o700);
   const db = openDatabase(config.dbPath);
   const auth = createAuth({
     db,

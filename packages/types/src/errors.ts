@@ -50,6 +50,7 @@ export const ERROR_CODES = {
   badRequest: "bad_request",
   deployFinished: "deploy_finished",
   shuttingDown: "shutting_down",
+  methodNotAllowed: "method_not_allowed",
 } as const;
 /**
  * A shared error code.

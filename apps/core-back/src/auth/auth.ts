@@ -52,7 +52,7 @@ export async function migrateAuth(auth: Auth): Promise<void> {
 export function resolveAuthSecret(configured: string | undefined, file: string): string {
   if (configured !== undefined) return configured;
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const secret = randomBytes(32).toString("base64url");
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   return secret;

@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 
 /** A better-sqlite3 connection. */
@@ -10,11 +10,22 @@ export type Migration = (db: Db) => void;
 
 /**
  * Opens (creating if needed) a SQLite file in WAL mode with foreign keys on and a busy
- * timeout, so a second reader never fails on a lock held briefly by the writer.
+ * timeout, so a second reader never fails on a lock held briefly by the writer. The file
+ * and its WAL and shared-memory files are 0600; a folder it has to make is 0700.
  */
 export function openDatabase(path: string): Db {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
+  if (path === ":memory:") return configure(new Database(path));
+  // Sessions, API keys and deploy history: readable by this user alone, whatever the umask.
+  // SQLite gives the WAL and shared-memory files the database file's mode.
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, "a", 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    if (existsSync(file)) chmodSync(file, 0o600);
+  }
+  return configure(new Database(path));
+}
+
+function configure(db: Db): Db {
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");

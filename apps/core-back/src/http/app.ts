@@ -4,9 +4,10 @@ import { toNodeHandler } from "better-auth/node";
 import type { Logger } from "pino";
 import type { Auth } from "../auth/auth.js";
 import type { DeployService } from "../deploy/service.js";
-import { ShuttingDownError } from "../errors.js";
+import { MethodNotAllowedError, ShuttingDownError } from "../errors.js";
 import { deployRouter } from "./deploy-routes.js";
 import { errorHandler, notFoundHandler } from "./errors.js";
+import { declaredBodyLimit, limitedTextBody } from "./body.js";
 import { checkLocalRequest } from "./loopback.js";
 import { OPENAPI_DOCUMENT } from "./openapi.js";
 import { selfDeployRouter } from "./self-deploy.js";
@@ -23,6 +24,10 @@ export interface AppDeps {
   isShuttingDown?: () => boolean;
 }
 
+/** The methods any route of core-back answers; anything else (TRACE, CONNECT, ...) is a 405. */
+const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+const KNOWN_METHODS: ReadonlySet<string> = new Set(METHODS);
+
 /** Builds core-back's Express app from its dependencies. No listening, no globals. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -38,9 +43,15 @@ export function createApp(deps: AppDeps): Express {
         "request",
       );
     });
+    if (!KNOWN_METHODS.has(req.method)) {
+      res.setHeader("Allow", METHODS.join(", "));
+      throw new MethodNotAllowedError(req.method, METHODS);
+    }
     if (deps.isShuttingDown?.() === true && req.path !== "/health") throw new ShuttingDownError();
     next();
   });
+
+  app.use(declaredBodyLimit(deps.bodyLimitBytes));
 
   app.get("/health", (req, res) => {
     const local = checkLocalRequest(req.socket.remoteAddress, req.headers);
@@ -51,8 +62,10 @@ export function createApp(deps: AppDeps): Express {
     res.json(OPENAPI_DOCUMENT);
   });
 
-  // Better-Auth reads its own bodies: mounted before any JSON parser.
-  app.all("/api/auth/*splat", toNodeHandler(deps.auth));
+  // Better-Auth reads bodies itself, without any size limit: read them first, within the
+  // same limit as every other route, and hand it the text, which it takes in place of the
+  // stream.
+  app.all("/api/auth/*splat", limitedTextBody(deps.bodyLimitBytes), toNodeHandler(deps.auth));
 
   app.use(selfDeployRouter({ service: deps.service, waitMs: deps.deployWaitMs, bodyLimitBytes: deps.bodyLimitBytes }));
   app.use(deployRouter({ service: deps.service, auth: deps.auth, bodyLimitBytes: deps.bodyLimitBytes }));
