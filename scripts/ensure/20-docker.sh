@@ -38,8 +38,10 @@ if ! have docker || { ! engine_answers && ! have dockerd; }; then
   # The package would start a system-wide engine with a bridge and firewall rules where an
   # init system lets it: forbid that for this install; this script starts its own.
   policy=/usr/sbin/policy-rc.d
+  # One this script left when an install of it was killed is removed first.
+  if [ -e "$policy" ] && grep -q 'app-building: for the docker.io install' "$policy"; then rm -f "$policy"; fi
   if is_root && [ ! -e "$policy" ]; then
-    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy"
+    printf '#!/bin/sh\n# app-building: for the docker.io install only\nexit 101\n' >"$policy" && chmod 755 "$policy"
     trap 'rm -f "$policy"' EXIT
   fi
   apt_install docker.io

@@ -23,10 +23,10 @@ function check(what, ok, detail) {
   console.error(`[fresh/check-platform] ok: ${what}`);
 }
 
-const health = await fetch(`${coreBack}/health`);
+const health = await fetch(`${coreBack}/health`, { signal: AbortSignal.timeout(30_000) });
 check("core-back answers /health", health.status === 200, `status ${health.status}`);
 
-const signIn = await fetch(`${consoleUrl}/sign-in`);
+const signIn = await fetch(`${consoleUrl}/sign-in`, { signal: AbortSignal.timeout(30_000) });
 const page = await signIn.text();
 check(
   "the console renders its sign-in page",
@@ -57,7 +57,7 @@ check(
   text.slice(0, 2000),
 );
 
-const after = await fetch(`${consoleUrl}/sign-in`);
+const after = await fetch(`${consoleUrl}/sign-in`, { signal: AbortSignal.timeout(30_000) });
 check("the console answers after the deploy restarted it", after.status === 200, `status ${after.status}`);
 
 console.log(

@@ -2,8 +2,9 @@
 # Makes an image that looks like a new machine of this project's kind, for the fresh-machine
 # check (scripts/fresh/run.sh): Debian bookworm (debootstrap --variant=minbase) with git,
 # python3, g++, make and CA certificates, plus this machine's own Node and npm as its package
-# installed them (binary, npm, headers, global npmrc), its apt sources and the certificate
-# authorities it trusts. Nothing else: no pnpm, no supervisord, no Docker, no caches.
+# installed them (binary, npm, headers), npm's machine settings (nodedir, cafile, ...; no
+# registry or credential), its apt sources and the certificate authorities it trusts.
+# Nothing else: no pnpm, no supervisord, no Docker, no curl, no caches; /root is empty.
 #
 #   scripts/fresh/machine-image.sh [--force]
 #
@@ -41,18 +42,27 @@ npm_dir="$(npm root -g)/npm"
 [ -f "$npm_dir/bin/npm-cli.js" ] || die "npm is not installed next to this Node ($npm_dir)"
 # The files copied from this machine, at the same paths: what makes the image this kind.
 host_files=("$node_bin" "$npm_dir" "$node_prefix/include/node")
-for file in "$node_prefix/etc/npmrc" /etc/npmrc /etc/apt/sources.list /etc/apt/sources.list.d/debian.sources; do
-  [ -e "$file" ] && host_files+=("$file")
+for file in /etc/apt/sources.list /etc/apt/sources.list.d/debian.sources /usr/local/share/ca-certificates/*.crt; do
+  if [ -e "$file" ]; then host_files+=("$file"); fi
 done
-for cert in /usr/local/share/ca-certificates/*.crt; do [ -e "$cert" ] && host_files+=("$cert"); done
+# npm's settings that make this kind of machine what it is (where Node's headers are, which
+# certificate authorities to trust, quiet installs), from its global configs and this user's
+# ~/.npmrc: only these keys, never a registry, a token or another credential.
+npm_keys='^(nodedir|cafile|fund|audit|update-notifier|progress)='
+npm_settings() {
+  local file
+  for file in "$node_prefix/etc/npmrc" /etc/npmrc "${HOME:-/root}/.npmrc"; do
+    if [ -f "$file" ]; then grep -E "$npm_keys" "$file" || true; fi
+  done | awk '!seen[$0]++'
+}
 
 recipe="$(
   {
     echo "$debian_suite $packages $debian_mirror node $(node -p process.version) npm $(npm --version)"
     cat "$0" "$here/../lib/debian-tree.sh"
-    grep -viE '(_auth|token|password|username|email|^//)' "${HOME:-/root}/.npmrc" 2>/dev/null || true
+    npm_settings
     for file in "${host_files[@]}"; do
-      [ -f "$file" ] && { echo "$file" && cat "$file"; }
+      if [ -f "$file" ]; then echo "$file" && cat "$file"; fi
     done
   } | sha256sum | cut -c1-16
 )"
@@ -66,6 +76,11 @@ fi
 mkdir -p "$cache_dir"
 exec 9>"$cache_dir/machine-image.lock"
 flock 9
+if [ "$force" = 0 ] && [ "$(image_label "$image" app-building.recipe)" = "$recipe" ]; then
+  say "$image was made meanwhile"
+  echo "$image"
+  exit 0
+fi
 started="$(date +%s)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/app-building-machine.XXXXXX")"
 trap 'remove_tree "$work"' EXIT
@@ -83,15 +98,13 @@ ln -sf "$(realpath --relative-to="$bin_dir" "$npm_dir/bin/npm-cli.js")" "$rootfs
 ln -sf "$(realpath --relative-to="$bin_dir" "$npm_dir/bin/npx-cli.js")" "$rootfs$bin_dir/npx"
 chroot "$rootfs" update-ca-certificates >/dev/null 2>&1 || die "update-ca-certificates failed in the tree"
 chroot "$rootfs" node -e 'process.exit(0)' || die "node does not run in the $debian_suite tree"
-# A new machine has an empty home: nothing of this one's caches or stores. The npm settings
-# this kind of machine comes with (nodedir: build native addons against the local headers,
-# not downloaded ones) live in this user's ~/.npmrc here; the image keeps them in npm's
-# global config instead, without any credential line.
+# A new machine has an empty home: nothing of this one's caches or stores. Its npm settings go
+# in npm's global config.
 rm -rf "${rootfs:?}/root" && mkdir -m 0700 "$rootfs/root"
 mkdir -p "$rootfs$node_prefix/etc"
-if [ -f "${HOME:-/root}/.npmrc" ]; then
-  grep -viE '(_auth|token|password|username|email|^//)' "${HOME:-/root}/.npmrc" >>"$rootfs$node_prefix/etc/npmrc" || true
-fi
+npm_settings >"$rootfs$node_prefix/etc/npmrc"
+rm -f "$rootfs/etc/npmrc"
+say "npm settings carried: $(cut -d= -f1 "$rootfs$node_prefix/etc/npmrc" | paste -sd, -)"
 import_tree "$rootfs" "$image" "a new machine: Debian $debian_suite, Node $(node -p process.version), $packages" \
   --change "LABEL app-building.image=machine app-building.recipe=$recipe"
 docker image prune --force --filter "label=app-building.image=machine" >/dev/null 2>&1 || true
