@@ -53,6 +53,35 @@ describe("the process driver", () => {
     expect(await project.config.registry.getRecent()).toEqual([]);
   });
 
+  it("gives the runtime only what the config says, never the caller's REPO_URL, DETACHED or other settings", async () => {
+    const caller = {
+      REPO_URL: join(project.root, "no-such-remote.git"),
+      PUSH_BRANCH: "caller/branch",
+      DETACHED: "1",
+      INITIAL_PROMPT: "from the caller",
+      CALLER_ONLY_SECRET: "s3cret-of-the-caller",
+    };
+    const saved = Object.fromEntries(Object.keys(caller).map((name) => [name, process.env[name]]));
+    Object.assign(process.env, caller);
+    let state;
+    try {
+      state = await project.start();
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+    const status = await project.sdk.createClient(state).status();
+    expect(status).toMatchObject({ state: "idle", detachRequested: false, queueLength: 0 });
+    expect(status.pushBranch).not.toBe("caller/branch");
+    const environ = (await readFile(`/proc/${state.pid}/environ`, "utf8")).split("\0");
+    const names = environ.map((pair) => pair.slice(0, pair.indexOf("=")));
+    for (const name of Object.keys(caller)) expect(names).not.toContain(name);
+    expect(names).toContain("PATH");
+    expect(names).toContain("AGENT_COMMAND");
+  });
+
   it("stops a container: the process exits and the registry marks it stopped", async () => {
     const state = await project.start();
     const result = await project.sdk.stopContainer(project.config, state.containerName, { timeoutMs: 30_000 });

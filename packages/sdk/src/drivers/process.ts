@@ -11,7 +11,7 @@ import type { AgentState, ContainerConfig, RepoOptions } from "../state.js";
 import type { Driver, StartOptions } from "./driver.js";
 import { newContainerName, newContainerToken } from "./names.js";
 import { fileTail } from "./output-tail.js";
-import { runtimeEnv } from "./runtime-env.js";
+import { hostEnvironment, runtimeEnv } from "./runtime-env.js";
 import { findReadyLine } from "./ready-line.js";
 import { existingWorkspace } from "./workspace-dir.js";
 import { isProcessAlive } from "../pid.js";
@@ -120,7 +120,7 @@ export const processDriver: Driver = {
     const err = await open(stderrPath, "a");
     options.onProgress?.("starting the runtime process");
     const env = {
-      ...process.env,
+      ...hostEnvironment(),
       ...runtimeEnv({ config, repo, containerName, token }),
       PORT: "0",
       HOST: "127.0.0.1",
