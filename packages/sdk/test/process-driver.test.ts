@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { git, subjects } from "@app-building/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -51,6 +51,13 @@ describe("the process driver", () => {
     await expect(failure).rejects.toThrow(/AGENT_COMMAND/);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(await project.config.registry.getRecent()).toEqual([]);
+  });
+
+  it("removes the container folder it made when the start fails", async () => {
+    const failure = project.start({ agent: "command", envVars: { AGENT_COMMAND: "" } });
+    await expect(failure).rejects.toThrow(/AGENT_COMMAND/);
+    const containers = join(project.root, ".app-building", "containers");
+    expect(existsSync(containers) ? await readdir(containers) : []).toEqual([]);
   });
 
   it("gives the runtime only what the config says, never the caller's REPO_URL, DETACHED or other settings", async () => {
