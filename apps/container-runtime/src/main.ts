@@ -4,7 +4,13 @@ import type { AddressInfo } from "node:net";
 import { killAllAgentGroups } from "./agents/process.js";
 import { EnvError, loadConfig } from "./env.js";
 import { createApp } from "./http/app.js";
+import { Followers } from "./http/followers.js";
 import { createServices } from "./services.js";
+
+/** How long an exiting runtime waits for its followers to read the last events and log lines. */
+const FOLLOWERS_DRAIN_MS = 5_000;
+/** How long it then waits for the answers in flight to go out before it cuts the connections. */
+const CONNECTIONS_DRAIN_MS = 2_000;
 
 /** Config → database → services → app → listen; prints `{"ready":true,"port":N}` once listening. */
 async function main(): Promise<void> {
@@ -14,7 +20,8 @@ async function main(): Promise<void> {
   const { runtime, journal, dispatcher } = services;
   await runtime.init();
   dispatcher?.start();
-  const app = createApp({ runtime, journal, token: config.token, maxBodyBytes: config.maxBodyBytes });
+  const followers = { events: new Followers(journal.events), logs: new Followers(journal.logs) };
+  const app = createApp({ runtime, journal, followers, token: config.token, maxBodyBytes: config.maxBodyBytes });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info: AddressInfo) => {
     port = info.port;
     journal.log("runtime", `listening on ${info.address}:${info.port}`);
@@ -23,11 +30,19 @@ async function main(): Promise<void> {
   });
 
   let exiting = false;
-  const exit = (code: number): void => {
+  const exit = async (code: number): Promise<void> => {
     if (exiting) return;
     exiting = true;
     killAllAgentGroups();
-    server.close();
+    // Followers get the final events (container.state stopped) before the process goes.
+    await Promise.all([followers.events.finish(FOLLOWERS_DRAIN_MS), followers.logs.finish(FOLLOWERS_DRAIN_MS)]);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, CONNECTIONS_DRAIN_MS);
+      server.close(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
     if ("closeAllConnections" in server) server.closeAllConnections();
     services.close();
     process.exit(code);
@@ -36,7 +51,7 @@ async function main(): Promise<void> {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {
       runtime.stop();
-      const timer = setTimeout(() => exit(0), 30_000);
+      const timer = setTimeout(() => void exit(0), 30_000);
       timer.unref();
     });
   }

@@ -1,6 +1,58 @@
 import { describe, expect, it } from "vitest";
 import { git, subjects } from "./helpers/git.js";
-import { startRuntime, tempDir, waitForEvent, waitForMessage } from "./helpers/runtime-process.js";
+import {
+  startRuntime,
+  tempDir,
+  TOKEN,
+  waitForEvent,
+  waitForMessage,
+  type EventItem,
+  type RuntimeProcess,
+} from "./helpers/runtime-process.js";
+
+/** Follows `/events` over SSE from offset 0 until the runtime ends the stream (or drops it); returns every event. */
+async function followSse(rt: RuntimeProcess, connected: () => void): Promise<EventItem[]> {
+  const response = await fetch(`${rt.url}/events?offset=0`, {
+    headers: { authorization: `Bearer ${TOKEN}`, accept: "text/event-stream" },
+  });
+  const events: EventItem[] = [];
+  let buffered = "";
+  const decoder = new TextDecoder();
+  try {
+    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+      buffered += decoder.decode(chunk, { stream: true });
+      if (buffered.includes(": connected")) connected();
+      let end: number;
+      while ((end = buffered.indexOf("\n\n")) >= 0) {
+        const block = buffered.slice(0, end);
+        buffered = buffered.slice(end + 2);
+        const data = block.split("\n").find((line) => line.startsWith("data: "));
+        if (data !== undefined) events.push(JSON.parse(data.slice(6)) as EventItem);
+      }
+    }
+  } catch {
+    // the connection was cut: what arrived before is what the follower got
+  }
+  return events;
+}
+
+/** Follows `/events` with long-polls until the runtime stops answering; returns every event. */
+async function followLongPoll(rt: RuntimeProcess): Promise<EventItem[]> {
+  const events: EventItem[] = [];
+  let offset = 0;
+  for (;;) {
+    let page: { items: EventItem[]; nextOffset: number };
+    try {
+      page = (await rt.api<{ items: EventItem[]; nextOffset: number }>(`/events?offset=${offset}&wait=5`)).body;
+    } catch {
+      return events;
+    }
+    events.push(...page.items);
+    offset = page.nextOffset;
+  }
+}
+
+const isStopped = (event: EventItem): boolean => event.kind === "container.state" && event.data.state === "stopped";
 
 describe("detach", () => {
   it("lets every queued message finish, commits each, then exits by itself", async () => {
@@ -48,6 +100,44 @@ describe("stop", () => {
       expect(refused.body.error).toBe("container_stopping");
       expect((await rt.api<{ state: string }>("/health")).body.state).toBe("stopping");
       expect(await rt.exited).toBe(0);
+    } finally {
+      await rt.kill();
+    }
+  });
+});
+
+describe("followers at stop", () => {
+  it("get every event up to container.state stopped before the runtime exits, over SSE and long-poll", async () => {
+    const rt = await startRuntime({
+      AGENT: "command",
+      AGENT_COMMAND: `echo "$1" > notes.txt; echo "started $1"; sleep 30`,
+      DATA_DIR: tempDir("follow-data"),
+      WORKSPACE_DIR: tempDir("follow-ws"),
+    });
+    try {
+      let connected!: () => void;
+      const sseConnected = new Promise<void>((resolve) => (connected = resolve));
+      const sse = followSse(rt, connected);
+      const longPoll = followLongPoll(rt);
+      await sseConnected;
+      const sent = await rt.api<{ id: string }>("/message", { body: { prompt: "work" } });
+      await waitForEvent(rt, (e) => e.messageId === sent.body.id && e.kind === "agent");
+      expect((await rt.api("/stop", { method: "POST" })).status).toBe(202);
+      expect(await rt.exited).toBe(0);
+      for (const [how, events] of [
+        ["SSE", await sse],
+        ["long-poll", await longPoll],
+      ] as const) {
+        expect(
+          events.map((e) => e.offset),
+          how,
+        ).toEqual(events.map((_, i) => i));
+        expect(
+          events.some((e) => e.kind === "git.committed"),
+          how,
+        ).toBe(true);
+        expect(events.at(-1) !== undefined && isStopped(events.at(-1)!), `${how} got the stopped event`).toBe(true);
+      }
     } finally {
       await rt.kill();
     }

@@ -110,12 +110,35 @@ export interface StopResult {
   containerName: string;
   /** The last revision the container pushed (or reported), if any. */
   revision: string | null;
-  /** True when a push succeeded while stopping; false when it failed; null when nothing was pushed. */
+  /** True when a push succeeded while stopping; false when it failed (or the stop did not finish); null when there was nothing to push. */
   pushed: boolean | null;
   /** Why the last push failed, when it did. */
   pushError: string | null;
+  /** The branch the container pushes to, when known. */
+  pushBranch: string | null;
+  /** When the push failed: where the commits are kept and how to push them by hand. */
+  recovery: string | null;
   /** True when the container was already gone. */
   alreadyGone: boolean;
+}
+
+/** How long a stop waits, after the runtime is gone, for the events it sent last. */
+const FINAL_EVENTS_MS = 10_000;
+
+/** Where a container whose push failed keeps its commits, and the commands that push them. */
+function recoveryFor(state: AgentState, branch: string | null): string {
+  const target = `HEAD:refs/heads/${branch ?? "<branch>"}`;
+  if (state.workspaceDir !== undefined) {
+    return `The commits are kept in ${state.workspaceDir}. Push them by hand: git -C ${JSON.stringify(state.workspaceDir)} push origin ${target}`;
+  }
+  if (state.driver === "docker") {
+    const copy = `./${state.containerName}-workspace`;
+    return (
+      `The commits are kept in the stopped Docker container ${state.containerName} (it was not removed). ` +
+      `Copy them out and push them by hand: docker cp ${state.containerName}:/workspace ${copy} && git -C ${copy} push origin ${target}; then docker rm ${state.containerName}`
+    );
+  }
+  return `The Fly machine ${state.containerName} is destroyed with its workspace; the unpushed revision is named above. Give the container a remote it can push to and run the work again.`;
 }
 
 /**
@@ -136,13 +159,16 @@ export interface StopOptions {
 /**
  * Stops a container (by name from the registry, or by state): asks the runtime to
  * interrupt, commit, push and exit, waits for it, removes what is left (process group,
- * Docker container, Fly machine), and marks it stopped in the registry.
+ * Docker container, Fly machine), and marks it stopped in the registry. The result says
+ * whether the stop's push worked (`pushed`); when it did not, `recovery` says where the
+ * commits are kept and how to push them by hand (a Docker container is then left stopped
+ * instead of removed, since it holds them).
  *
  * @example
  * ```ts
  * import { stopContainer } from "@app-building/sdk";
- * const { revision } = await stopContainer(config, "app-building-3f2a9c01d4");
- * console.log(`pushed ${revision}`);
+ * const result = await stopContainer(config, "app-building-3f2a9c01d4");
+ * if (result.pushed === false) console.error(`push failed: ${result.pushError}\n${result.recovery}`);
  * ```
  */
 export async function stopContainer(
@@ -163,11 +189,15 @@ export async function stopContainer(
     revision: null,
     pushed: null,
     pushError: null,
+    pushBranch: state.pushBranch ?? null,
+    recovery: null,
     alreadyGone: false,
   };
+  const timeoutMs = options.timeoutMs ?? 120_000;
   try {
     const status = await client.status();
     result.revision = status.revision;
+    result.pushBranch = status.pushBranch;
     const tail = await client.eventsTail();
     const controller = new AbortController();
     const watching = (async () => {
@@ -195,22 +225,30 @@ export async function stopContainer(
     })();
     await client.stop();
     try {
-      await client.waitForStopped({ timeoutMs: options.timeoutMs ?? 120_000 });
+      await client.waitForStopped({ timeoutMs });
     } finally {
-      // The watcher ends by itself when it sees "stopped"; if the runtime exited first, it gets half a second to drain.
-      const timer = setTimeout(() => controller.abort(), 500);
+      // The watcher ends by itself on "stopped" (the runtime lets its followers read to the end
+      // before it exits) or once the runtime is gone; this bound only covers a runtime that hangs.
+      const timer = setTimeout(() => controller.abort(), FINAL_EVENTS_MS);
       await watching;
       clearTimeout(timer);
     }
   } catch (error) {
     if (!(error instanceof ContainerGoneError)) {
       if (!(error instanceof AppBuildingError) || error.code !== "timeout") throw error;
+      if (result.pushed !== true) {
+        result.pushed = false;
+        result.pushError = `the container did not finish its stop (commit and push) within ${timeoutMs} ms, so it was removed before it could say whether its work was pushed`;
+      }
     } else {
       result.alreadyGone = true;
     }
   }
+  if (result.pushed === false) result.recovery = recoveryFor(state, result.pushBranch);
   const driver = await loadDriver(state.driver);
-  await driver.remove(config, state);
+  // A Docker container whose push failed holds the only copy of its commits: it is left stopped, not removed.
+  const keep = result.pushed === false && state.driver === "docker" && state.workspaceDir === undefined;
+  if (!keep) await driver.remove(config, state);
   await config.registry.markStopped(state.containerName);
   return result;
 }

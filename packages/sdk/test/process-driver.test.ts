@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { git, subjects } from "@app-building/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -51,6 +51,42 @@ describe("the process driver", () => {
     await expect(failure).rejects.toThrow(/AGENT_COMMAND/);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(await project.config.registry.getRecent()).toEqual([]);
+  });
+
+  it("removes the container folder it made when the start fails", async () => {
+    const failure = project.start({ agent: "command", envVars: { AGENT_COMMAND: "" } });
+    await expect(failure).rejects.toThrow(/AGENT_COMMAND/);
+    const containers = join(project.root, ".app-building", "containers");
+    expect(existsSync(containers) ? await readdir(containers) : []).toEqual([]);
+  });
+
+  it("gives the runtime only what the config says, never the caller's REPO_URL, DETACHED or other settings", async () => {
+    const caller = {
+      REPO_URL: join(project.root, "no-such-remote.git"),
+      PUSH_BRANCH: "caller/branch",
+      DETACHED: "1",
+      INITIAL_PROMPT: "from the caller",
+      CALLER_ONLY_SECRET: "s3cret-of-the-caller",
+    };
+    const saved = Object.fromEntries(Object.keys(caller).map((name) => [name, process.env[name]]));
+    Object.assign(process.env, caller);
+    let state;
+    try {
+      state = await project.start();
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+    const status = await project.sdk.createClient(state).status();
+    expect(status).toMatchObject({ state: "idle", detachRequested: false, queueLength: 0 });
+    expect(status.pushBranch).not.toBe("caller/branch");
+    const environ = (await readFile(`/proc/${state.pid}/environ`, "utf8")).split("\0");
+    const names = environ.map((pair) => pair.slice(0, pair.indexOf("=")));
+    for (const name of Object.keys(caller)) expect(names).not.toContain(name);
+    expect(names).toContain("PATH");
+    expect(names).toContain("AGENT_COMMAND");
   });
 
   it("stops a container: the process exits and the registry marks it stopped", async () => {

@@ -42,11 +42,39 @@ function isJsonObjectLine(line: string): boolean {
   }
 }
 
+/** What a command said about its turn in a `{"type":"result",...}` line (Claude Code's shape). */
+interface ReportedResult {
+  result: string | null;
+  costUsd: number | null;
+  numTurns: number | null;
+  sessionId: string | null;
+}
+
+/** Reads a `{"type":"result",...}` line; null for any other JSON line. */
+function readResultLine(line: string): ReportedResult | null {
+  const value = JSON.parse(line) as {
+    type?: unknown;
+    result?: unknown;
+    total_cost_usd?: unknown;
+    num_turns?: unknown;
+    session_id?: unknown;
+  };
+  if (value.type !== "result") return null;
+  return {
+    result: typeof value.result === "string" ? value.result : null,
+    costUsd: typeof value.total_cost_usd === "number" && value.total_cost_usd >= 0 ? value.total_cost_usd : null,
+    numTurns:
+      Number.isInteger(value.num_turns) && (value.num_turns as number) >= 0 ? (value.num_turns as number) : null,
+    sessionId: typeof value.session_id === "string" && value.session_id !== "" ? value.session_id : null,
+  };
+}
+
 /**
  * Any CLI given a prompt: each stdout line becomes an event (JSON object lines as they
  * are, other lines as `{type:"text", text}`), stderr goes to the logs, and exit code 0
  * means done. The result is the last `{"type":"result","result":...}` line if the command
- * prints one, else its plain output.
+ * prints one, else its plain output; that line's `total_cost_usd`, `num_turns` and
+ * `session_id` are kept as the turn's cost, turn count and session.
  */
 export function createCommandAgent(options: CommandAgentOptions): AgentAdapter {
   const { file, args } = parseAgentCommand(options.command);
@@ -55,7 +83,7 @@ export function createCommandAgent(options: CommandAgentOptions): AgentAdapter {
     start(input: TurnInput, sink: TurnSink): Turn {
       const started = Date.now();
       let text = "";
-      let resultLine: string | null = null;
+      let reported: ReportedResult = { result: null, costUsd: null, numTurns: null, sessionId: null };
       let interrupted = false;
       const stderrTail: string[] = [];
       const proc = spawnGroup(file, options.promptMode === "arg" ? [...args, input.prompt] : args, {
@@ -65,8 +93,11 @@ export function createCommandAgent(options: CommandAgentOptions): AgentAdapter {
           if (isJsonObjectLine(line)) {
             sink.agentJson(line);
             if (line.includes('"result"')) {
-              const value = JSON.parse(line) as { type?: unknown; result?: unknown };
-              if (value.type === "result" && typeof value.result === "string") resultLine = value.result;
+              const seen = readResultLine(line);
+              if (seen !== null) {
+                reported = seen;
+                if (seen.sessionId !== null) sink.session(seen.sessionId);
+              }
             }
           } else {
             sink.agentEvent({ type: "text", text: line });
@@ -86,11 +117,11 @@ export function createCommandAgent(options: CommandAgentOptions): AgentAdapter {
       }
       const done = proc.exited.then(({ code, signal, spawnError }): TurnResult => {
         const base = {
-          result: resultLine ?? (text === "" ? null : text.slice(0, MAX_RESULT)),
-          costUsd: null,
+          result: reported.result ?? (text === "" ? null : text.slice(0, MAX_RESULT)),
+          costUsd: reported.costUsd,
           durationMs: Date.now() - started,
-          numTurns: null,
-          sessionId: null,
+          numTurns: reported.numTurns,
+          sessionId: reported.sessionId,
         };
         if (interrupted) return { ...base, status: "interrupted", error: "interrupted" };
         if (spawnError !== null)

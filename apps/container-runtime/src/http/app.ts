@@ -21,6 +21,7 @@ import type { Journal } from "../journal/journal.js";
 import type { Runtime } from "../runtime/runtime.js";
 import { bearerChecker, isLoopbackAddress, PROXY_HEADERS } from "./auth.js";
 import { readJson } from "./body.js";
+import type { Followers } from "./followers.js";
 import { journalHandler } from "./journal-routes.js";
 import { buildOpenApi } from "./openapi.js";
 
@@ -28,6 +29,8 @@ import { buildOpenApi } from "./openapi.js";
 export interface AppDeps {
   runtime: Runtime;
   journal: Journal;
+  /** Who follows the events and the logs, so the runtime can let them read to the end before it exits. */
+  followers?: { events: Followers; logs: Followers };
   /** The bearer token; `undefined` leaves the API open (local development only). */
   token: string | undefined;
   maxBodyBytes: number;
@@ -130,8 +133,8 @@ export function createApp(deps: AppDeps): Hono {
   app.post("/stop", (c) => c.json(runtime.stop(), 202));
   app.get("/status", (c) => c.json(runtime.status()));
 
-  app.get("/events", journalHandler(journal.events));
-  app.get("/logs", journalHandler(journal.logs));
+  app.get("/events", journalHandler(journal.events, deps.followers?.events));
+  app.get("/logs", journalHandler(journal.logs, deps.followers?.logs));
 
   app.post("/tasks", async (c) => {
     const body = await readJson(c, createTaskRequestSchema);

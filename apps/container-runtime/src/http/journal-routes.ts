@@ -4,6 +4,9 @@ import { stream } from "hono/streaming";
 import { InvalidQueryError } from "../errors.js";
 import type { ReadableLog } from "../journal/offset-log.js";
 import { readQuery } from "./body.js";
+import type { Followers } from "./followers.js";
+
+type StreamingApi = Parameters<Parameters<typeof stream>[1]>[0];
 
 /** Items per SSE write batch and the default page size. */
 const PAGE = 1000;
@@ -28,44 +31,77 @@ function resumeOffset(c: Context, queryOffset: number | undefined): number {
 /**
  * `GET /events` and `GET /logs`: a JSON page `{items, nextOffset}` from `offset` (long-polling
  * up to `wait` seconds when nothing is there yet), or, with `Accept: text/event-stream`, an
- * endless SSE stream whose `id:` is each item's offset, resumable with `Last-Event-ID`.
+ * SSE stream whose `id:` is each item's offset, resumable with `Last-Event-ID`. Once the
+ * runtime is exiting (`followers.closing`), a long-poll answers at once and a stream ends
+ * as soon as it has sent everything, so followers get the last items before the exit.
  */
-export function journalHandler(log: ReadableLog) {
+export function journalHandler(log: ReadableLog, followers?: Followers) {
   return async (c: Context): Promise<Response> => {
     const query = readQuery(c, journalQuerySchema);
-    if (wantsSse(c)) return sse(c, log, resumeOffset(c, query.offset));
+    if (wantsSse(c)) return sse(c, log, resumeOffset(c, query.offset), followers);
     const offset = query.offset ?? 0;
     const limit = query.limit ?? PAGE;
-    if (query.wait !== undefined && query.wait > 0 && offset >= log.committedOffset) {
-      await log.waitFor(offset, query.wait * 1000, c.req.raw.signal);
+    const answered = followers?.poll(offset);
+    try {
+      if (query.wait !== undefined && query.wait > 0 && offset >= log.committedOffset) {
+        const signal =
+          followers === undefined ? c.req.raw.signal : AbortSignal.any([c.req.raw.signal, followers.closing]);
+        await log.waitFor(offset, query.wait * 1000, signal);
+      }
+      const items = log.readJson(offset, limit);
+      const nextOffset = offset + items.length;
+      answered?.(nextOffset);
+      return c.body(`{"items":[${items.join(",")}],"nextOffset":${nextOffset}}`, 200, {
+        "content-type": "application/json; charset=UTF-8",
+      });
+    } catch (error) {
+      answered?.(offset);
+      throw error;
     }
-    return c.body(log.pageJson(offset, limit), 200, { "content-type": "application/json; charset=UTF-8" });
   };
 }
 
-function sse(c: Context, log: ReadableLog, start: number): Response {
+function sse(c: Context, log: ReadableLog, start: number, followers: Followers | undefined): Response {
   c.header("content-type", "text/event-stream; charset=utf-8");
   c.header("cache-control", "no-cache, no-transform");
   c.header("x-accel-buffering", "no");
   return stream(c, async (out) => {
-    const aborted = new AbortController();
-    out.onAbort(() => aborted.abort());
-    let offset = start;
-    await out.write(": connected\n\n");
-    while (!aborted.signal.aborted) {
-      const items = log.readJson(offset, PAGE);
-      if (items.length > 0) {
-        let chunk = "";
-        for (const item of items) {
-          chunk += `id: ${offset}\ndata: ${item}\n\n`;
-          offset++;
-        }
-        await out.write(chunk);
-        continue;
-      }
-      const before = log.committedOffset;
-      await log.waitFor(offset, HEARTBEAT_MS, aborted.signal);
-      if (!aborted.signal.aborted && log.committedOffset === before) await out.write(": heartbeat\n\n");
+    const ended = followers?.stream();
+    try {
+      await follow(out, log, start, followers);
+    } finally {
+      ended?.();
     }
   });
+}
+
+/** Writes the log to one SSE stream from `start` until the client goes, or the runtime exits and it has everything. */
+async function follow(
+  out: StreamingApi,
+  log: ReadableLog,
+  start: number,
+  followers: Followers | undefined,
+): Promise<void> {
+  const aborted = new AbortController();
+  out.onAbort(() => aborted.abort());
+  const waitSignal = followers === undefined ? aborted.signal : AbortSignal.any([aborted.signal, followers.closing]);
+  let offset = start;
+  await out.write(": connected\n\n");
+  while (!aborted.signal.aborted) {
+    const items = log.readJson(offset, PAGE);
+    if (items.length > 0) {
+      let chunk = "";
+      for (const item of items) {
+        chunk += `id: ${offset}\ndata: ${item}\n\n`;
+        offset++;
+      }
+      await out.write(chunk);
+      continue;
+    }
+    // Caught up while the runtime exits: end the stream, so the follower has it all.
+    if (followers?.closing.aborted === true) return;
+    const before = log.committedOffset;
+    await log.waitFor(offset, HEARTBEAT_MS, waitSignal);
+    if (!waitSignal.aborted && log.committedOffset === before) await out.write(": heartbeat\n\n");
+  }
 }

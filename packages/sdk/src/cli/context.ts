@@ -3,7 +3,7 @@ import { FileContainerRegistry } from "../registry/file-registry.js";
 import type { ContainerConfig, DriverName } from "../state.js";
 import { UsageError } from "./exit-codes.js";
 
-/** Environment variables passed on to the runtime when set (the process driver also inherits the rest). */
+/** Environment variables passed on to the runtime when set (no driver passes on the rest of the CLI's environment). */
 const FORWARDED = [
   "ANTHROPIC_API_KEY",
   "ANTHROPIC_BASE_URL",

@@ -65,7 +65,8 @@ export type ControlAnswer = Record<string, unknown>;
  * const client = createClient(state);
  * const { id } = await client.sendMessage("Add a README");
  * for await (const event of client.events()) {
- *   if (event.kind === "message.done" && event.messageId === id) break;
+ *   // A message ends as done, error or interrupted: stop reading on any of them.
+ *   if (event.messageId === id && ["message.done", "message.error", "message.interrupted"].includes(event.kind)) break;
  * }
  * ```
  */

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, watch, type FSWatcher } from "node:fs";
-import { mkdir, open, rm } from "node:fs/promises";
+import { mkdir, open, rm, type FileHandle } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -11,7 +11,7 @@ import type { AgentState, ContainerConfig, RepoOptions } from "../state.js";
 import type { Driver, StartOptions } from "./driver.js";
 import { newContainerName, newContainerToken } from "./names.js";
 import { fileTail } from "./output-tail.js";
-import { runtimeEnv } from "./runtime-env.js";
+import { hostEnvironment, runtimeEnv } from "./runtime-env.js";
 import { findReadyLine } from "./ready-line.js";
 import { existingWorkspace } from "./workspace-dir.js";
 import { isProcessAlive } from "../pid.js";
@@ -41,6 +41,10 @@ export function resolveRuntimeEntry(): string {
     "runtime_missing",
   );
 }
+
+/** Modes of what the process driver creates: private to the user. */
+const PRIVATE_FOLDER = 0o700;
+const PRIVATE_FILE = 0o600;
 
 /** Where the process driver keeps one container's data, workspace and output. */
 export function processContainerDir(config: ContainerConfig, containerName: string): string {
@@ -112,15 +116,25 @@ export const processDriver: Driver = {
     const dir = processContainerDir(config, containerName);
     const dataDir = join(dir, "data");
     const workspaceDir = existing?.dir ?? join(dir, "workspace");
-    await mkdir(dataDir, { recursive: true });
-    await mkdir(workspaceDir, { recursive: true });
     const stdoutPath = join(dir, "runtime.out");
     const stderrPath = join(dir, "runtime.err");
-    const out = await open(stdoutPath, "a");
-    const err = await open(stderrPath, "a");
+    // A start that fails removes the container folder it made (an existing workspaceDir is not in it).
+    const removeDir = () => rm(dir, { recursive: true, force: true });
+    let out: FileHandle;
+    let err: FileHandle;
+    try {
+      // Private to the user whatever the umask: the journal and the output may hold what the agent saw.
+      await mkdir(dataDir, { recursive: true, mode: PRIVATE_FOLDER });
+      if (existing === null) await mkdir(workspaceDir, { recursive: true, mode: PRIVATE_FOLDER });
+      out = await open(stdoutPath, "a", PRIVATE_FILE);
+      err = await open(stderrPath, "a", PRIVATE_FILE);
+    } catch (error) {
+      await removeDir();
+      throw error;
+    }
     options.onProgress?.("starting the runtime process");
     const env = {
-      ...process.env,
+      ...hostEnvironment(),
       ...runtimeEnv({ config, repo, containerName, token }),
       PORT: "0",
       HOST: "127.0.0.1",
@@ -169,6 +183,9 @@ export const processDriver: Driver = {
     let pending = "";
     try {
       return await waitForReady();
+    } catch (error) {
+      await removeDir();
+      throw error;
     } finally {
       watcher?.close();
     }

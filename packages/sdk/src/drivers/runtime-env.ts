@@ -27,3 +27,48 @@ export function runtimeEnv({ config, repo, containerName, token }: RuntimeEnvInp
   if (config.initialPrompt !== undefined) env.INITIAL_PROMPT = config.initialPrompt;
   return env;
 }
+
+/** Variables of the caller's environment a local runtime needs to run at all (its tools, home, locale, proxies). */
+const HOST_VARIABLES = new Set([
+  "PATH",
+  "HOME",
+  "USER",
+  "LOGNAME",
+  "SHELL",
+  "TMPDIR",
+  "TMP",
+  "TEMP",
+  "TZ",
+  "LANG",
+  "LANGUAGE",
+  "TERM",
+  "XDG_CONFIG_HOME",
+  "XDG_CACHE_HOME",
+  "XDG_DATA_HOME",
+  "XDG_STATE_HOME",
+  "XDG_RUNTIME_DIR",
+  "NODE_EXTRA_CA_CERTS",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
+]);
+
+/**
+ * What a runtime started on this machine takes from the caller's environment: only what it
+ * needs to run (PATH, HOME, locale, temp folder, proxies and CA certificates), never the
+ * caller's settings (`REPO_URL`, `DETACHED`, API keys, ...): like the docker and fly drivers,
+ * the runtime gets what the config says and nothing else.
+ */
+export function hostEnvironment(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) continue;
+    if (HOST_VARIABLES.has(name) || name.startsWith("LC_")) kept[name] = value;
+  }
+  return kept;
+}

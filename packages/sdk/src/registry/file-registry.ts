@@ -47,6 +47,10 @@ export interface FileContainerRegistryOptions {
   probeTimeoutMs?: number;
 }
 
+/** The registry file's mode (it holds bearer tokens), and that of the folders it creates for it. */
+const PRIVATE_FILE = 0o600;
+const PRIVATE_FOLDER = 0o700;
+
 interface FileIdentity {
   ino: number;
   dev: number;
@@ -164,8 +168,10 @@ export class FileContainerRegistry implements ContainerRegistry {
   private async appendLocked(line: string): Promise<void> {
     let handle: FileHandle | undefined;
     try {
-      handle = await open(this.path, "a+");
-      const { size } = await handle.stat();
+      // It holds bearer tokens: private to the user, whatever the umask (and even if an older version made it 0644).
+      handle = await open(this.path, "a+", PRIVATE_FILE);
+      const { size, mode } = await handle.stat();
+      if ((mode & 0o077) !== 0) await handle.chmod(PRIVATE_FILE);
       let prefix = "";
       if (size > 0) {
         const last = Buffer.alloc(1);
@@ -185,7 +191,7 @@ export class FileContainerRegistry implements ContainerRegistry {
   private async compactLocked(): Promise<void> {
     const tmp = `${this.path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     const body = [...this.index.entries.values()].map((entry) => JSON.stringify(entry)).join("\n");
-    const handle = await open(tmp, "w");
+    const handle = await open(tmp, "w", PRIVATE_FILE);
     try {
       await handle.writeFile(body === "" ? "" : `${body}\n`);
       await handle.sync();
@@ -201,7 +207,7 @@ export class FileContainerRegistry implements ContainerRegistry {
   }
 
   private async locked<T>(fn: () => Promise<T>): Promise<T> {
-    mkdirSync(dirname(this.path), { recursive: true });
+    mkdirSync(dirname(this.path), { recursive: true, mode: PRIVATE_FOLDER });
     return withFileLock(this.lockPath, fn, this.options.lockTimeoutMs);
   }
 

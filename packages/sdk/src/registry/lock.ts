@@ -1,5 +1,6 @@
+import { createHash, randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { open, readFile, unlink } from "node:fs/promises";
+import { link, open, readFile, unlink } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { TimeoutError } from "../errors.js";
 import { isProcessAlive } from "../pid.js";
@@ -7,14 +8,17 @@ import { isProcessAlive } from "../pid.js";
 /** How long a caller waits for a lock held by a live process before giving up. */
 const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
 
+/** How long a lock file nobody can read must stay unchanged before it counts as abandoned. */
+const UNREADABLE_GRACE_MS = 1_000;
+
 interface LockOwner {
   pid: number;
   host: string;
 }
 
-async function readOwner(lockPath: string): Promise<LockOwner | null> {
+function ownerOf(text: string): LockOwner | null {
   try {
-    const parsed = JSON.parse(await readFile(lockPath, "utf8")) as Partial<LockOwner>;
+    const parsed = JSON.parse(text) as Partial<LockOwner>;
     return typeof parsed.pid === "number" && typeof parsed.host === "string"
       ? { pid: parsed.pid, host: parsed.host }
       : null;
@@ -23,10 +27,73 @@ async function readOwner(lockPath: string): Promise<LockOwner | null> {
   }
 }
 
+/** The lock file's text, or null when there is none. */
+async function readLock(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+}
+
+function isStale(owner: LockOwner | null): boolean {
+  return owner !== null && owner.host === hostname() && !isProcessAlive(owner.pid);
+}
+
 /**
- * Runs `fn` while holding an exclusive lock file (`O_CREAT|O_EXCL`), shared by every
- * process on this machine. A lock left by a process that died is taken over; a lock held
- * by a live process is waited for with a short randomised backoff, up to `timeoutMs`.
+ * Creates `path` holding `text`, only if it does not exist, in one step: the text is
+ * written to a private file first and hard-linked into place, so nobody ever reads a
+ * half-written lock. False when `path` is already there.
+ */
+async function createExclusive(path: string, text: string): Promise<boolean> {
+  const draft = `${path}.${randomBytes(6).toString("hex")}.draft`;
+  const handle = await open(draft, "wx", 0o600);
+  try {
+    await handle.writeFile(text);
+  } finally {
+    await handle.close();
+  }
+  try {
+    await link(draft, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw error;
+  } finally {
+    await unlink(draft).catch(() => undefined);
+  }
+}
+
+/**
+ * Removes the lock at `path` if it still holds `seen` (the text of an abandoned lock).
+ * Only one process may try for a given text: it must first create a takeover file named
+ * after that text. Since the abandoned lock's owner is gone, nobody else can change or
+ * remove the lock while the takeover is held, so "still holds `seen`, then remove" is safe;
+ * and a lock taken after it (by anyone) holds a new text that no takeover will ever match.
+ * A takeover left by a process that died is itself taken over the same way.
+ */
+async function removeAbandoned(path: string, seen: string, me: string): Promise<void> {
+  const takeover = `${path}.${createHash("sha256").update(seen).digest("hex").slice(0, 16)}.takeover`;
+  if (!(await createExclusive(takeover, me))) {
+    const holder = await readLock(takeover);
+    if (holder !== null && isStale(ownerOf(holder))) await removeAbandoned(takeover, holder, me);
+    return;
+  }
+  try {
+    if ((await readLock(path)) === seen) await unlink(path).catch(() => undefined);
+  } finally {
+    await unlink(takeover).catch(() => undefined);
+  }
+}
+
+/**
+ * Runs `fn` while holding an exclusive lock file, shared by every process on this machine.
+ * The lock holds a text unique to this holder (pid, host, a random token), and only its
+ * holder removes it, and only while it still holds that text. A lock left by a process that
+ * died is taken over (see `removeAbandoned`: one process at a time, never someone else's
+ * newer lock); a lock held by a live process is waited for with a short randomised backoff,
+ * up to `timeoutMs`.
  */
 export async function withFileLock<T>(
   lockPath: string,
@@ -34,37 +101,34 @@ export async function withFileLock<T>(
   timeoutMs = DEFAULT_LOCK_TIMEOUT_MS,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  const me = JSON.stringify({ pid: process.pid, host: hostname(), at: new Date().toISOString() });
+  const me = JSON.stringify({
+    pid: process.pid,
+    host: hostname(),
+    token: randomBytes(12).toString("hex"),
+    at: new Date().toISOString(),
+  });
   let delay = 1;
-  let emptyOwnerSince: number | null = null;
+  let unreadable: { text: string; since: number } | null = null;
   for (;;) {
-    try {
-      const handle = await open(lockPath, "wx");
-      try {
-        await handle.writeFile(me);
-      } finally {
-        await handle.close();
-      }
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
-    const owner = await readOwner(lockPath);
-    if (owner !== null && owner.host === hostname() && !isProcessAlive(owner.pid)) {
-      await unlink(lockPath).catch(() => undefined);
+    if (await createExclusive(lockPath, me)) break;
+    const text = await readLock(lockPath);
+    if (text === null) continue;
+    const owner = ownerOf(text);
+    if (isStale(owner)) {
+      await removeAbandoned(lockPath, text, me);
       continue;
     }
-    // A lock file with no readable owner is one being written right now, or one whose
-    // writer died between creating and writing it: the latter is taken over after a second.
+    // A lock whose owner cannot be read was left half-written by a crash (or by an older
+    // version that wrote it in place): it is abandoned once it stays the same for a second.
     if (owner === null) {
-      emptyOwnerSince ??= Date.now();
-      if (Date.now() - emptyOwnerSince > 1_000) {
-        await unlink(lockPath).catch(() => undefined);
-        emptyOwnerSince = null;
+      if (unreadable === null || unreadable.text !== text) unreadable = { text, since: Date.now() };
+      if (Date.now() - unreadable.since > UNREADABLE_GRACE_MS) {
+        await removeAbandoned(lockPath, text, me);
+        unreadable = null;
         continue;
       }
     } else {
-      emptyOwnerSince = null;
+      unreadable = null;
     }
     if (Date.now() >= deadline) {
       throw new TimeoutError(
@@ -79,6 +143,8 @@ export async function withFileLock<T>(
   try {
     return await fn();
   } finally {
-    await unlink(lockPath).catch(() => undefined);
+    // Ours to remove only while it is still ours (it always is unless this process was
+    // thought dead, and then it is someone else's now).
+    if ((await readLock(lockPath).catch(() => null)) === me) await unlink(lockPath).catch(() => undefined);
   }
 }

@@ -25,13 +25,16 @@ export async function stop(
   if (flags.json === true) {
     printJson(result);
   } else {
+    const branch = result.pushBranch ?? state.pushBranch;
     const pushed =
       result.pushed === true
-        ? `pushed ${result.revision ?? "?"}${state.pushBranch === undefined ? "" : ` to ${state.pushBranch}`}`
+        ? `pushed ${result.revision ?? "?"}${branch === undefined || branch === null ? "" : ` to ${branch}`}`
         : result.pushed === false
-          ? `push FAILED: ${result.pushError ?? ""} (revision ${result.revision ?? "-"} is committed in the container)`
-          : `revision ${result.revision ?? "-"}`;
+          ? `push FAILED: ${result.pushError ?? "the push failed"} (revision ${result.revision ?? "-"} is committed, not pushed)`
+          : `nothing to push; revision ${result.revision ?? "-"}`;
     process.stdout.write(`stopped ${name}${result.alreadyGone ? " (it had already exited)" : ""}; ${pushed}\n`);
+    if (result.recovery !== null) process.stderr.write(`${result.recovery}\n`);
   }
+  // Exit 0 only when the work reached the remote or there was nothing to push.
   return result.pushed === false ? EXIT_CODES.failure : EXIT_CODES.ok;
 }
