@@ -12,7 +12,7 @@ import {
 } from "../errors.js";
 import type { DeployPage, DeployRecord } from "./repository.js";
 import { appendLogLine } from "./runner.js";
-import { killGroup, looksLikeOrphanedBuild } from "./process-group.js";
+import { killSession, looksLikeOrphanedBuild } from "./process-group.js";
 
 export type {
   Builder,
@@ -59,7 +59,7 @@ export class DeployService extends EventEmitter<DeployEvents> {
 
   /**
    * Boot recovery: deploys a crash left live become `interrupted`, and a build they
-   * left running (its process group) is stopped.
+   * left running (every process of its session) is stopped.
    *
    * @returns the recovered deploys.
    */
@@ -68,8 +68,8 @@ export class DeployService extends EventEmitter<DeployEvents> {
     for (const row of recovered) {
       appendLogLine(row.logPath, "core-back restarted while this deploy was live: marked interrupted");
       if (row.pid !== null && looksLikeOrphanedBuild(row.pid)) {
-        this.options.logger.warn({ deployId: row.id, pgid: row.pid }, "stopping a build left running by a crash");
-        await killGroup(row.pid, 2000);
+        this.options.logger.warn({ deployId: row.id, sid: row.pid }, "stopping a build left running by a crash");
+        await killSession(row.pid, 2000);
       }
     }
     if (recovered.length > 0) {
@@ -204,7 +204,7 @@ export class DeployService extends EventEmitter<DeployEvents> {
   }
 
   /**
-   * Cancels a waiting or running deploy; a running build's whole process group is
+   * Cancels a waiting or running deploy; every process of a running build's session is
    * stopped. Resolves with the deploy once it has ended.
    *
    * @throws {DeployNotFoundError} for an unknown id.
@@ -229,7 +229,7 @@ export class DeployService extends EventEmitter<DeployEvents> {
 
   /**
    * Stops taking deploys: a waiting deploy and a running build end `interrupted` (the
-   * build's process group is stopped). Resolves once nothing runs.
+   * build's session is stopped). Resolves once nothing runs.
    */
   async shutdown(): Promise<void> {
     this.stopAccepting();
