@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SupervisorClient, SupervisorFaultError, SupervisorUnavailableError } from "../src/supervisor/client.js";
 import { createFixtureWorkspace, processAlive, type FixtureWorkspace } from "./fixture-workspace.js";
@@ -7,9 +10,20 @@ import { startSupervisord, type TestSupervisord } from "./supervisord.js";
 const node = process.execPath;
 let sv: TestSupervisord;
 let fx: FixtureWorkspace;
+const programs = mkdtempSync(join(tmpdir(), "core-back-programs-"));
+
+// A service that fails at start with whatever message its current build has.
+const FAILS_WITH = `
+import { readFileSync } from "node:fs";
+console.error(readFileSync(process.argv[2] + "/failure", "utf8").trim());
+process.exit(3);
+`;
 
 beforeAll(async () => {
+  writeFileSync(join(programs, "fails.mjs"), FAILS_WITH);
+  writeFileSync(join(programs, "failure"), "nothing yet\n");
   sv = await startSupervisord({
+    "svc-fails": { command: `${node} ${join(programs, "fails.mjs")} ${programs}`, autostart: false, startsecs: 1 },
     "svc-ok": { command: `${node} -e "console.log('svc-ok up'); setInterval(() => {}, 1000)"`, startsecs: 1 },
     "svc-broken": {
       command: `${node} -e "console.error('cannot listen on 127.0.0.1:4999: EADDRINUSE'); process.exit(3)"`,
@@ -22,6 +36,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await sv?.stop();
   fx?.remove();
+  rmSync(programs, { recursive: true, force: true });
   removeTestDataDirs();
 });
 
@@ -46,6 +61,18 @@ describe("SupervisorClient against a real supervisord", () => {
     expect(fault.method).toBe("supervisor.startProcess");
     expect(fault.faultString).toMatch(/SPAWN_ERROR|ABNORMAL_TERMINATION/);
     expect(fault.outputTail).toContain("EADDRINUSE");
+  });
+
+  it("quotes only this attempt's output when a restart fails, not what earlier runs logged", async () => {
+    writeFileSync(join(programs, "failure"), "old failure: listen EADDRINUSE 127.0.0.1:4999\n");
+    const first = (await sv.client.restart("svc-fails").catch((e: unknown) => e)) as SupervisorFaultError;
+    expect(first.outputTail).toContain("old failure: listen EADDRINUSE");
+
+    writeFileSync(join(programs, "failure"), "new failure: Cannot find module './routes.js'\n");
+    const second = (await sv.client.restart("svc-fails").catch((e: unknown) => e)) as SupervisorFaultError;
+    expect(second).toBeInstanceOf(SupervisorFaultError);
+    expect(second.outputTail).toContain("new failure: Cannot find module './routes.js'");
+    expect(second.outputTail).not.toContain("old failure");
   });
 
   it("names an unknown program in a BAD_NAME fault", async () => {
@@ -112,6 +139,26 @@ describe("a deploy's restart phase", () => {
     const queuedDone = await service.waitForDone(queued.id, 60_000);
     expect(queuedDone.status).toBe("ok");
     await service.shutdown();
+  });
+
+  it("quotes only this deploy's start of the service in errorSummary, not the failures of earlier deploys", async () => {
+    const failsFx = createFixtureWorkspace({ platform: ["svc-fails"], all: ["svc-fails"] });
+    const { service } = createTestService(failsFx, { restarter: sv.client });
+    try {
+      writeFileSync(join(programs, "failure"), "earlier deploy: TypeError: config.port is undefined\n");
+      const earlier = service.start({ scope: "platform", requestedBy: null, sessionId: null }).deploy;
+      expect((await service.waitForDone(earlier.id, 60_000)).errorSummary).toContain("config.port is undefined");
+
+      writeFileSync(join(programs, "failure"), "this deploy: SyntaxError: Unexpected token '}'\n");
+      const now = service.start({ scope: "platform", requestedBy: null, sessionId: null }).deploy;
+      const done = await service.waitForDone(now.id, 60_000);
+      expect(done).toMatchObject({ status: "error", phase: "restart" });
+      expect(done.errorSummary).toContain("this deploy: SyntaxError: Unexpected token '}'");
+      expect(done.errorSummary).not.toContain("config.port is undefined");
+    } finally {
+      await service.shutdown();
+      failsFx.remove();
+    }
   });
 
   it("fails the deploy in phase restart with the service's output when a service does not come up", async () => {

@@ -49,6 +49,17 @@ export interface ProcessInfo {
   exitstatus: number;
 }
 
+/** Where a program's logs ended before a restart: its output since then is the restart's own. */
+export interface LogOffsets {
+  stdout: number;
+  stderr: number;
+}
+
+const LOG_CHANNELS = [
+  { name: "stdout", tail: "supervisor.tailProcessStdoutLog", read: "supervisor.readProcessStdoutLog" },
+  { name: "stderr", tail: "supervisor.tailProcessStderrLog", read: "supervisor.readProcessStderrLog" },
+] as const;
+
 /** How to reach supervisord. */
 export interface SupervisorClientOptions {
   /** The `[unix_http_server]` socket file. */
@@ -160,33 +171,82 @@ export class SupervisorClient {
 
   /**
    * Restarts a program (stop, then start with wait). A failure carries the program's own
-   * recent output as `outputTail`.
+   * output since the stop as `outputTail`: this attempt's, not what earlier runs logged.
    */
   async restart(program: string): Promise<void> {
+    let offsets: LogOffsets | undefined;
     try {
       await this.stop(program);
+      offsets = await this.logOffsets(program);
       await this.start(program);
     } catch (error) {
       if (error instanceof SupervisorFaultError && error.faultCode !== SUPERVISOR_FAULTS.BAD_NAME) {
-        error.outputTail = await this.outputTail(program);
+        error.outputTail = await this.outputTail(program, offsets);
       }
       throw error;
     }
   }
 
-  /** The last output of a program (stdout, then stderr when logged apart). */
-  async outputTail(program: string): Promise<string> {
+  /**
+   * Where the program's logs end now (a tail of length 0 answers a log's size);
+   * `undefined` when supervisord cannot say.
+   */
+  async logOffsets(program: string): Promise<LogOffsets | undefined> {
+    try {
+      const [stdout, stderr] = await Promise.all(
+        LOG_CHANNELS.map(async (channel) => {
+          const value = await this.call(channel.tail, [program, 0, 0]);
+          return Array.isArray(value) ? Number(value[1]) : 0;
+        }),
+      );
+      return { stdout: stdout ?? 0, stderr: stderr ?? 0 };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * A program's output (stdout, then stderr when logged apart), at most
+   * `outputTailBytes` of each: since `since` when given, else the logs' last bytes.
+   */
+  async outputTail(program: string, since?: LogOffsets): Promise<string> {
     const parts: string[] = [];
-    for (const method of ["supervisor.tailProcessStdoutLog", "supervisor.tailProcessStderrLog"]) {
+    for (const channel of LOG_CHANNELS) {
       try {
-        const value = await this.call(method, [program, 0, this.outputTailBytes]);
-        const text = Array.isArray(value) && typeof value[0] === "string" ? value[0] : "";
+        const text =
+          since === undefined
+            ? await this.tailText(channel.tail, program)
+            : await this.textSince(channel, program, since[channel.name]);
         if (text.trim() !== "") parts.push(text.trimEnd());
       } catch {
         // A program without that log has nothing to show.
       }
     }
     return parts.join("\n");
+  }
+
+  private async tailText(method: string, program: string): Promise<string> {
+    const value = await this.call(method, [program, 0, this.outputTailBytes]);
+    return Array.isArray(value) && typeof value[0] === "string" ? value[0] : "";
+  }
+
+  private async textSince(channel: (typeof LOG_CHANNELS)[number], program: string, offset: number): Promise<string> {
+    const sizeNow = await this.call(channel.tail, [program, 0, 0]);
+    const size = Array.isArray(sizeNow) ? Number(sizeNow[1]) : 0;
+    // A log rotated since the offset was taken holds only output written after it.
+    const from = size < offset ? 0 : offset;
+    if (size <= from) return "";
+    const start = Math.max(from, size - this.outputTailBytes);
+    // supervisord decodes what it reads as UTF-8: a start inside a character is refused, so
+    // a cut start moves on to the next character boundary (at most 3 bytes on).
+    for (let skip = 0; ; skip += 1) {
+      try {
+        const value = await this.call(channel.read, [program, start + skip, size - start - skip]);
+        return typeof value === "string" ? value : "";
+      } catch (error) {
+        if (start === from || skip >= 3 || start + skip + 1 >= size) throw error;
+      }
+    }
   }
 
   /**
