@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SupervisorClient, SupervisorFaultError, SupervisorUnavailableError } from "../src/supervisor/client.js";
 import { createFixtureWorkspace, processAlive, type FixtureWorkspace } from "./fixture-workspace.js";
@@ -12,6 +13,25 @@ let sv: TestSupervisord;
 let fx: FixtureWorkspace;
 const programs = mkdtempSync(join(tmpdir(), "core-back-programs-"));
 
+// A service whose build crashes 1.3 s after start (after its startsecs, so supervisord counts
+// each attempt as started and autorestarts it), until a fix is deployed ("ok" mode).
+const CRASH_LOOP = `
+import { appendFileSync, readFileSync } from "node:fs";
+const dir = process.argv[2];
+const mode = readFileSync(dir + "/loop-mode", "utf8").trim();
+appendFileSync(dir + "/loop-runs.log", JSON.stringify({ pid: process.pid, mode }) + "\\n");
+if (mode === "ok") {
+  console.log("fixed build serving");
+  setInterval(() => {}, 1000);
+} else {
+  console.log("old build: crashing soon");
+  setTimeout(() => {
+    appendFileSync(dir + "/loop-exits.log", process.pid + "\\n");
+    process.exit(1);
+  }, 1300);
+}
+`;
+
 // A service that fails at start with whatever message its current build has.
 const FAILS_WITH = `
 import { readFileSync } from "node:fs";
@@ -19,10 +39,28 @@ console.error(readFileSync(process.argv[2] + "/failure", "utf8").trim());
 process.exit(3);
 `;
 
+function lines(file: string): string[] {
+  try {
+    return readFileSync(join(programs, file), "utf8")
+      .split("\n")
+      .filter((line) => line !== "");
+  } catch {
+    return [];
+  }
+}
+
 beforeAll(async () => {
+  writeFileSync(join(programs, "loop.mjs"), CRASH_LOOP);
+  writeFileSync(join(programs, "loop-mode"), "crash\n");
   writeFileSync(join(programs, "fails.mjs"), FAILS_WITH);
   writeFileSync(join(programs, "failure"), "nothing yet\n");
   sv = await startSupervisord({
+    "svc-loop": {
+      command: `${node} ${join(programs, "loop.mjs")} ${programs}`,
+      autorestart: true,
+      startretries: 3,
+      startsecs: 1,
+    },
     "svc-fails": { command: `${node} ${join(programs, "fails.mjs")} ${programs}`, autostart: false, startsecs: 1 },
     "svc-ok": { command: `${node} -e "console.log('svc-ok up'); setInterval(() => {}, 1000)"`, startsecs: 1 },
     "svc-broken": {
@@ -73,6 +111,26 @@ describe("SupervisorClient against a real supervisord", () => {
     expect(second).toBeInstanceOf(SupervisorFaultError);
     expect(second.outputTail).toContain("new failure: Cannot find module './routes.js'");
     expect(second.outputTail).not.toContain("old failure");
+  });
+
+  it("restarts a crash-looping program although supervisord's autorestart starts it between stop and start", async () => {
+    // Three rounds: each lands the restart right after a crash, while supervisord holds the
+    // program EXITED until its next wake-up, which the stop call itself causes.
+    for (let round = 0; round < 3; round += 1) {
+      writeFileSync(join(programs, "loop-mode"), "crash\n");
+      await sv.client.restart("svc-loop");
+      const exits = lines("loop-exits.log").length;
+      await expect.poll(() => lines("loop-exits.log").length, { timeout: 15_000, interval: 20 }).toBe(exits + 1);
+      await sleep(150);
+      writeFileSync(join(programs, "loop-mode"), "ok\n");
+      await sv.client.restart("svc-loop");
+      const info = await sv.client.getProcessInfo("svc-loop");
+      expect(info.statename).toBe("RUNNING");
+      const run = lines("loop-runs.log")
+        .map((line) => JSON.parse(line) as { pid: number; mode: string })
+        .find((entry) => entry.pid === info.pid);
+      expect(run?.mode).toBe("ok");
+    }
   });
 
   it("names an unknown program in a BAD_NAME fault", async () => {
