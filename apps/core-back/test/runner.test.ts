@@ -194,7 +194,8 @@ describe("BuildRunner with real turbo", () => {
     });
 
     it("leaves no process of the build's session alive when turbo is killed on timeout", async () => {
-      const { running, sid, run } = await startStubborn(hasty(), "d-stubborn-timeout", { timeoutMs: 3000 });
+      // Long enough for turbo to reach the task on a loaded machine: the timeout must hit a running task.
+      const { running, sid, run } = await startStubborn(hasty(), "d-stubborn-timeout", { timeoutMs: 10_000 });
       const result = await running;
       expect(result.outcome).toBe("timed_out");
       expect(result.exitCode).toBeNull();
