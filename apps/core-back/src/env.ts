@@ -54,7 +54,7 @@ export interface Config {
   buildTimeoutMs: number;
   /** How long a blocking self-deploy waits before answering `504 deploy_timeout`. */
   deployWaitMs: number;
-  /** The settle window: quiet time after the last joining request before a build starts. */
+  /** The settle window: quiet (idle event loop) time after the last joining request before a build starts. */
   settleMs: number;
   /** The longest a settle window may last. */
   maxSettleMs: number;

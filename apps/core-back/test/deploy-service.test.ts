@@ -147,7 +147,7 @@ describe("DeployService cancel", () => {
     });
 
     const cancelled = await service.cancel(running.id, "tester");
-    expect(cancelled).toMatchObject({ status: "cancelled", phase: "build" });
+    expect(cancelled).toMatchObject({ status: "cancelled", phase: "build", exitCode: null });
     const run = fx.slowRuns()[runsBefore]!;
     expect(processAlive(run.pid)).toBe(false);
     expect(processAlive(run.childPid)).toBe(false);

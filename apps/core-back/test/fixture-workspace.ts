@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -33,13 +33,17 @@ const TSCONFIG = {
 };
 
 // The slow package's build: a child that sleeps (so a cancelled build has a tree to kill),
-// recording when it started and its pids.
+// recording when it started and its pids. When the 'stubborn' file exists both ignore
+// SIGINT and SIGTERM (turbo stops its tasks with SIGINT), so only SIGKILL ends them.
 const SLOW_BUILD = `
 import { spawn } from "node:child_process";
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 const delay = Number(readFileSync(new URL("./delay-ms", import.meta.url), "utf8").trim() || "0");
+const stubborn = existsSync(new URL("./stubborn", import.meta.url));
+const ignore = "for (const s of ['SIGINT', 'SIGTERM']) process.on(s, () => {}); ";
+if (stubborn) for (const s of ["SIGINT", "SIGTERM"]) process.on(s, () => {});
 const runs = new URL("../../slow-runs.log", import.meta.url);
-const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, " + delay + ")"], { stdio: "inherit" });
+const child = spawn(process.execPath, ["-e", (stubborn ? ignore : "") + "setTimeout(() => {}, " + delay + ")"], { stdio: "inherit" });
 appendFileSync(runs, JSON.stringify({ startedAt: Date.now(), pid: process.pid, childPid: child.pid }) + "\\n");
 child.on("exit", (code) => {
   mkdirSync(new URL("./dist", import.meta.url), { recursive: true });
@@ -67,6 +71,8 @@ export interface FixtureWorkspace {
   fixLib(value?: number): void;
   /** How long the slow package's build sleeps. */
   setSlowDelay(ms: number): void;
+  /** Makes the slow build and its child ignore SIGINT and SIGTERM (only SIGKILL stops them). */
+  setSlowStubborn(stubborn: boolean): void;
   /** Every run of the slow build so far. */
   slowRuns(): { startedAt: number; pid: number; childPid: number }[];
   remove(): void;
@@ -144,6 +150,11 @@ export function createFixtureWorkspace(
     breakLib: () => write(lib, `// broken on purpose\nexport const lib: number = "not a number";\n`),
     fixLib: (value = Date.now()) => write(lib, `export const lib: number = ${value};\n`),
     setSlowDelay: (ms) => write(join(dir, "packages", "slow", "delay-ms"), `${ms}\n`),
+    setSlowStubborn: (stubborn) => {
+      const flag = join(dir, "packages", "slow", "stubborn");
+      if (stubborn) write(flag, "1\n");
+      else rmSync(flag, { force: true });
+    },
     slowRuns: () => {
       try {
         return readFileSync(join(dir, "slow-runs.log"), "utf8")
@@ -166,4 +177,25 @@ export function processAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The live processes whose session id is `sid`, with their command lines: read from /proc
+ * here rather than through the code under test.
+ */
+export function sessionProcesses(sid: number): { pid: number; cmdline: string }[] {
+  const found: { pid: number; cmdline: string }[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (fields[0] === "Z" || Number(fields[3]) !== sid) continue;
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " ").trim();
+      found.push({ pid: Number(entry), cmdline });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
 }

@@ -2,8 +2,14 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BuildRunner } from "../src/deploy/runner.js";
-import { createFixtureWorkspace, processAlive, TURBO_BIN, type FixtureWorkspace } from "./fixture-workspace.js";
+import { BuildRunner, type BuildResult } from "../src/deploy/runner.js";
+import {
+  createFixtureWorkspace,
+  processAlive,
+  sessionProcesses,
+  TURBO_BIN,
+  type FixtureWorkspace,
+} from "./fixture-workspace.js";
 
 let fx: FixtureWorkspace;
 let runner: BuildRunner;
@@ -100,5 +106,112 @@ describe("BuildRunner with real turbo", () => {
     const run = fx.slowRuns()[before]!;
     expect(processAlive(run.pid)).toBe(false);
     expect(processAlive(run.childPid)).toBe(false);
+  });
+
+  it("reports no exit code for a build it stopped, though turbo exits 0 after stopping its tasks", async () => {
+    // A grace long enough for turbo to shut down by itself: it then exits with status 0.
+    const patient = new BuildRunner({
+      turboBin: TURBO_BIN,
+      workspaceDir: fx.dir,
+      env: process.env,
+      killGraceMs: 20_000,
+    });
+    fx.setSlowDelay(30_000);
+    const before = fx.slowRuns().length;
+    const abort = new AbortController();
+    const running = patient.run({
+      deployId: "d-cancel-code",
+      filters: ["@fx/slow"],
+      logPath: logPath(),
+      timeoutMs: 60_000,
+      signal: abort.signal,
+    });
+    await expect.poll(() => fx.slowRuns().length, { timeout: 15_000 }).toBe(before + 1);
+    abort.abort();
+    const cancelled = await running;
+    expect(cancelled.outcome).toBe("cancelled");
+    expect(cancelled.exitCode).toBeNull();
+    expect(cancelled.signal).toBe("SIGTERM");
+
+    const timedOut = await patient.run({
+      deployId: "d-timeout-code",
+      filters: ["@fx/slow"],
+      logPath: logPath(),
+      timeoutMs: 2500,
+    });
+    expect(timedOut.outcome).toBe("timed_out");
+    expect(timedOut.exitCode).toBeNull();
+    expect(timedOut.signal).toBe("SIGTERM");
+  });
+
+  describe("with tasks that ignore SIGINT and SIGTERM", () => {
+    beforeAll(() => fx.setSlowStubborn(true));
+    afterAll(() => fx.setSlowStubborn(false));
+
+    /** Starts a build of the stubborn task and waits until its processes exist. */
+    async function startStubborn(
+      using: BuildRunner,
+      deployId: string,
+      options: { timeoutMs: number; signal?: AbortSignal },
+    ): Promise<{ running: Promise<BuildResult>; sid: number; run: { pid: number; childPid: number } }> {
+      fx.setSlowDelay(60_000);
+      const before = fx.slowRuns().length;
+      let sid = 0;
+      const running = using.run({
+        deployId,
+        filters: ["@fx/slow"],
+        logPath: logPath(),
+        ...options,
+        onSpawn: (pid) => (sid = pid),
+      });
+      await expect.poll(() => fx.slowRuns().length, { timeout: 15_000 }).toBe(before + 1);
+      const run = fx.slowRuns()[before]!;
+      // turbo leads a session of its own; its task runs in a process group of its own in it.
+      const members = sessionProcesses(sid).map((proc) => proc.pid);
+      expect(members).toContain(sid);
+      expect(members).toContain(run.pid);
+      expect(members).toContain(run.childPid);
+      return { running, sid, run };
+    }
+
+    // No grace: turbo is killed before it can stop its own tasks, as when it hangs.
+    const hasty = (): BuildRunner =>
+      new BuildRunner({ turboBin: TURBO_BIN, workspaceDir: fx.dir, env: process.env, killGraceMs: 0 });
+
+    it("leaves no process of the build's session alive when turbo is killed on cancel", async () => {
+      const abort = new AbortController();
+      const { running, sid, run } = await startStubborn(hasty(), "d-stubborn-cancel", {
+        timeoutMs: 60_000,
+        signal: abort.signal,
+      });
+      abort.abort();
+      const result = await running;
+      expect(result.outcome).toBe("cancelled");
+      expect(result.exitCode).toBeNull();
+      expect(sessionProcesses(sid)).toEqual([]);
+      expect(processAlive(run.pid)).toBe(false);
+      expect(processAlive(run.childPid)).toBe(false);
+    });
+
+    it("leaves no process of the build's session alive when turbo is killed on timeout", async () => {
+      // Long enough for turbo to reach the task on a loaded machine: the timeout must hit a running task.
+      const { running, sid, run } = await startStubborn(hasty(), "d-stubborn-timeout", { timeoutMs: 10_000 });
+      const result = await running;
+      expect(result.outcome).toBe("timed_out");
+      expect(result.exitCode).toBeNull();
+      expect(sessionProcesses(sid)).toEqual([]);
+      expect(processAlive(run.childPid)).toBe(false);
+    });
+
+    it("stops what turbo leaves behind when turbo itself is killed from outside", async () => {
+      const { running, sid, run } = await startStubborn(runner, "d-stubborn-kill9", { timeoutMs: 60_000 });
+      // SIGKILL to turbo's own process group (the wrapper and the binary): its tasks live on.
+      process.kill(-sid, "SIGKILL");
+      const result = await running;
+      expect(result.outcome).toBe("failed");
+      expect(sessionProcesses(sid)).toEqual([]);
+      expect(processAlive(run.pid)).toBe(false);
+      expect(processAlive(run.childPid)).toBe(false);
+    });
   });
 });

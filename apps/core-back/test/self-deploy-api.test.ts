@@ -1,4 +1,6 @@
 /* eslint-disable @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- response bodies are checked against the OpenAPI document, then read loosely */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOG_TAIL_BYTES } from "../src/deploy/log-tail.js";
@@ -124,6 +126,108 @@ describe("POST /api/v1/self/deploy", () => {
     expect(await call).toBe("hung up");
     await expect.poll(() => server.service.listenerCount("done")).toBe(0);
     expect((await server.service.waitForDone(id, 30_000)).status).toBe("ok");
+  });
+});
+
+// Sends one self-deploy, then, on "go" from stdin, 19 more at once, each on a new
+// connection; prints the answers and how long sending took as JSON.
+const BURST_CLIENT = `
+import { request } from "node:http";
+import { once } from "node:events";
+const url = process.argv[1];
+const sentAt = [];
+function call(i) {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: "POST", agent: false, headers: { "content-type": "application/json" } }, (res) => {
+      let text = "";
+      res.on("data", (chunk) => (text += chunk));
+      res.on("end", () => resolve({ status: res.statusCode, body: JSON.parse(text) }));
+    });
+    req.on("error", reject);
+    req.end(JSON.stringify({ sessionId: "burst-" + i }));
+    sentAt.push(performance.now());
+  });
+}
+const first = call(0);
+await once(process.stdin, "data");
+const rest = Array.from({ length: 19 }, (_, i) => call(i + 1));
+const answers = await Promise.all([first, ...rest]);
+console.log(JSON.stringify({ answers, spreadMs: Math.max(...sentAt) - Math.min(...sentAt) }));
+process.exit(0);
+`;
+
+interface BurstResult {
+  answers: { status: number; body: { deployId: string } }[];
+  spreadMs: number;
+}
+
+describe("a burst of self-deploys at the production settle window (10 ms)", () => {
+  let burst: TestServer;
+  beforeAll(async () => {
+    burst = await startTestServer(fx, { settleMs: 10, maxSettleMs: 250 });
+  });
+  afterAll(async () => {
+    await burst?.close();
+  });
+
+  /**
+   * 20 blocking calls from another process (as an agent's curls come), each on its own
+   * connection. Once the server has queued the first, the other 19 are sent while the
+   * server is busy for 40 ms, as on a loaded machine (a starved core, a slow synchronous
+   * call): they wait unread in its sockets while the settle window's timer falls due.
+   */
+  async function callBurst(): Promise<BurstResult> {
+    const child = spawn(process.execPath, ["--input-type=module", "-e", BURST_CLIENT, `${burst.url}${DEPLOY}`], {
+      stdio: ["pipe", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    const exited = once(child, "exit") as Promise<[number | null]>;
+    const { service } = burst;
+    const start = service.start.bind(service);
+    service.start = (input) => {
+      const result = start(input);
+      service.start = start;
+      child.stdin.end("go\n");
+      const until = performance.now() + 40;
+      while (performance.now() < until) {
+        // the server is busy: nothing is read from its sockets meanwhile
+      }
+      return result;
+    };
+    try {
+      const [code] = await exited;
+      expect(code).toBe(0);
+    } finally {
+      service.start = start;
+    }
+    const result = JSON.parse(out) as BurstResult;
+    // The premise: the burst was sent within 100 ms.
+    expect(result.spreadMs).toBeLessThanOrEqual(100);
+    return result;
+  }
+
+  it("gives 20 calls made within 100 ms while nothing builds one build, on a server too busy to read them at once", async () => {
+    fx.setSlowDelay(0);
+    const runsBefore = fx.slowRuns().length;
+    const { answers } = await callBurst();
+    expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
+    expect(new Set(answers.map((a) => a.body.deployId)).size).toBe(1);
+    expect(fx.slowRuns().length - runsBefore).toBe(1);
+  });
+
+  it("gives 20 calls made within 100 ms while a build runs exactly one more build", async () => {
+    fx.setSlowDelay(1500);
+    const runsBefore = fx.slowRuns().length;
+    const running = await burst.call("POST", `${DEPLOY}?wait=false`, { body: {} });
+    expect(running.status).toBe(202);
+    await expect.poll(() => fx.slowRuns().length, { timeout: 15_000 }).toBe(runsBefore + 1);
+    const { answers } = await callBurst();
+    expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
+    const ids = new Set(answers.map((a) => a.body.deployId));
+    expect(ids.size).toBe(1);
+    expect(ids.has(running.body.deployId)).toBe(false);
+    expect(fx.slowRuns().length - runsBefore).toBe(2);
   });
 });
 

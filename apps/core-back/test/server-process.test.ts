@@ -153,7 +153,7 @@ describe("graceful shutdown on SIGTERM", () => {
     server.child.kill("SIGTERM");
     const response = await answer;
     expect(response.status).toBe(500);
-    expect(await response.json()).toMatchObject({ ok: false, status: "interrupted" });
+    expect(await response.json()).toMatchObject({ ok: false, status: "interrupted", exitCode: null });
     expect(await server.exited).toBe(0);
     expect(processAlive(fx.slowRuns()[runsBefore]!.childPid)).toBe(false);
   });

@@ -1,3 +1,7 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SupervisorClient, SupervisorFaultError, SupervisorUnavailableError } from "../src/supervisor/client.js";
 import { createFixtureWorkspace, processAlive, type FixtureWorkspace } from "./fixture-workspace.js";
@@ -7,9 +11,57 @@ import { startSupervisord, type TestSupervisord } from "./supervisord.js";
 const node = process.execPath;
 let sv: TestSupervisord;
 let fx: FixtureWorkspace;
+const programs = mkdtempSync(join(tmpdir(), "core-back-programs-"));
+
+// A service whose build crashes 1.3 s after start (after its startsecs, so supervisord counts
+// each attempt as started and autorestarts it), until a fix is deployed ("ok" mode).
+const CRASH_LOOP = `
+import { appendFileSync, readFileSync } from "node:fs";
+const dir = process.argv[2];
+const mode = readFileSync(dir + "/loop-mode", "utf8").trim();
+appendFileSync(dir + "/loop-runs.log", JSON.stringify({ pid: process.pid, mode }) + "\\n");
+if (mode === "ok") {
+  console.log("fixed build serving");
+  setInterval(() => {}, 1000);
+} else {
+  console.log("old build: crashing soon");
+  setTimeout(() => {
+    appendFileSync(dir + "/loop-exits.log", process.pid + "\\n");
+    process.exit(1);
+  }, 1300);
+}
+`;
+
+// A service that fails at start with whatever message its current build has.
+const FAILS_WITH = `
+import { readFileSync } from "node:fs";
+console.error(readFileSync(process.argv[2] + "/failure", "utf8").trim());
+process.exit(3);
+`;
+
+function lines(file: string): string[] {
+  try {
+    return readFileSync(join(programs, file), "utf8")
+      .split("\n")
+      .filter((line) => line !== "");
+  } catch {
+    return [];
+  }
+}
 
 beforeAll(async () => {
+  writeFileSync(join(programs, "loop.mjs"), CRASH_LOOP);
+  writeFileSync(join(programs, "loop-mode"), "crash\n");
+  writeFileSync(join(programs, "fails.mjs"), FAILS_WITH);
+  writeFileSync(join(programs, "failure"), "nothing yet\n");
   sv = await startSupervisord({
+    "svc-loop": {
+      command: `${node} ${join(programs, "loop.mjs")} ${programs}`,
+      autorestart: true,
+      startretries: 3,
+      startsecs: 1,
+    },
+    "svc-fails": { command: `${node} ${join(programs, "fails.mjs")} ${programs}`, autostart: false, startsecs: 1 },
     "svc-ok": { command: `${node} -e "console.log('svc-ok up'); setInterval(() => {}, 1000)"`, startsecs: 1 },
     "svc-broken": {
       command: `${node} -e "console.error('cannot listen on 127.0.0.1:4999: EADDRINUSE'); process.exit(3)"`,
@@ -22,6 +74,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await sv?.stop();
   fx?.remove();
+  rmSync(programs, { recursive: true, force: true });
   removeTestDataDirs();
 });
 
@@ -46,6 +99,38 @@ describe("SupervisorClient against a real supervisord", () => {
     expect(fault.method).toBe("supervisor.startProcess");
     expect(fault.faultString).toMatch(/SPAWN_ERROR|ABNORMAL_TERMINATION/);
     expect(fault.outputTail).toContain("EADDRINUSE");
+  });
+
+  it("quotes only this attempt's output when a restart fails, not what earlier runs logged", async () => {
+    writeFileSync(join(programs, "failure"), "old failure: listen EADDRINUSE 127.0.0.1:4999\n");
+    const first = (await sv.client.restart("svc-fails").catch((e: unknown) => e)) as SupervisorFaultError;
+    expect(first.outputTail).toContain("old failure: listen EADDRINUSE");
+
+    writeFileSync(join(programs, "failure"), "new failure: Cannot find module './routes.js'\n");
+    const second = (await sv.client.restart("svc-fails").catch((e: unknown) => e)) as SupervisorFaultError;
+    expect(second).toBeInstanceOf(SupervisorFaultError);
+    expect(second.outputTail).toContain("new failure: Cannot find module './routes.js'");
+    expect(second.outputTail).not.toContain("old failure");
+  });
+
+  it("restarts a crash-looping program although supervisord's autorestart starts it between stop and start", async () => {
+    // Three rounds: each lands the restart right after a crash, while supervisord holds the
+    // program EXITED until its next wake-up, which the stop call itself causes.
+    for (let round = 0; round < 3; round += 1) {
+      writeFileSync(join(programs, "loop-mode"), "crash\n");
+      await sv.client.restart("svc-loop");
+      const exits = lines("loop-exits.log").length;
+      await expect.poll(() => lines("loop-exits.log").length, { timeout: 15_000, interval: 20 }).toBe(exits + 1);
+      await sleep(150);
+      writeFileSync(join(programs, "loop-mode"), "ok\n");
+      await sv.client.restart("svc-loop");
+      const info = await sv.client.getProcessInfo("svc-loop");
+      expect(info.statename).toBe("RUNNING");
+      const run = lines("loop-runs.log")
+        .map((line) => JSON.parse(line) as { pid: number; mode: string })
+        .find((entry) => entry.pid === info.pid);
+      expect(run?.mode).toBe("ok");
+    }
   });
 
   it("names an unknown program in a BAD_NAME fault", async () => {
@@ -112,6 +197,26 @@ describe("a deploy's restart phase", () => {
     const queuedDone = await service.waitForDone(queued.id, 60_000);
     expect(queuedDone.status).toBe("ok");
     await service.shutdown();
+  });
+
+  it("quotes only this deploy's start of the service in errorSummary, not the failures of earlier deploys", async () => {
+    const failsFx = createFixtureWorkspace({ platform: ["svc-fails"], all: ["svc-fails"] });
+    const { service } = createTestService(failsFx, { restarter: sv.client });
+    try {
+      writeFileSync(join(programs, "failure"), "earlier deploy: TypeError: config.port is undefined\n");
+      const earlier = service.start({ scope: "platform", requestedBy: null, sessionId: null }).deploy;
+      expect((await service.waitForDone(earlier.id, 60_000)).errorSummary).toContain("config.port is undefined");
+
+      writeFileSync(join(programs, "failure"), "this deploy: SyntaxError: Unexpected token '}'\n");
+      const now = service.start({ scope: "platform", requestedBy: null, sessionId: null }).deploy;
+      const done = await service.waitForDone(now.id, 60_000);
+      expect(done).toMatchObject({ status: "error", phase: "restart" });
+      expect(done.errorSummary).toContain("this deploy: SyntaxError: Unexpected token '}'");
+      expect(done.errorSummary).not.toContain("config.port is undefined");
+    } finally {
+      await service.shutdown();
+      failsFx.remove();
+    }
   });
 
   it("fails the deploy in phase restart with the service's output when a service does not come up", async () => {

@@ -9,7 +9,11 @@ import { SupervisorClient } from "../src/supervisor/client.js";
 export interface ProgramConfig {
   command: string;
   autostart?: boolean;
+  /** supervisord restarts the program whenever it exits (default false). */
+  autorestart?: boolean;
   startsecs?: number;
+  /** How many failed starts supervisord retries (default 0). */
+  startretries?: number;
   directory?: string;
   environment?: Record<string, string>;
 }
@@ -30,9 +34,9 @@ function section(name: string, program: ProgramConfig): string {
     `[program:${name}]`,
     `command=${program.command}`,
     `autostart=${program.autostart ?? true}`,
-    "autorestart=false",
+    `autorestart=${program.autorestart ?? false}`,
     `startsecs=${program.startsecs ?? 1}`,
-    "startretries=0",
+    `startretries=${program.startretries ?? 0}`,
     "stopasgroup=true",
     "killasgroup=true",
     "stopwaitsecs=5",

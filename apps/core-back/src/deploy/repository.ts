@@ -38,7 +38,7 @@ export const DEPLOY_MIGRATIONS: readonly Migration[] = [
 /** A deploy row with the fields the API does not show. */
 export interface DeployRecord extends Deploy {
   logPath: string;
-  /** The build's process-group id while it runs, so a restarted server can kill an orphaned build. */
+  /** The build's session id (turbo's pid) while it runs, so a restarted server can kill an orphaned build. */
   pid: number | null;
 }
 

@@ -3,7 +3,7 @@ import { appendFileSync, closeSync, mkdirSync, openSync, rmSync, writeSync } fro
 import { dirname } from "node:path";
 import { fallbackSummary, findSummaryPath, readRunSummary, summarizeFailedRun } from "./error-summary.js";
 import { readLogTail } from "./log-tail.js";
-import { killGroup } from "./process-group.js";
+import { killSession } from "./process-group.js";
 
 /** What a build is asked to do. */
 export interface BuildRequest {
@@ -13,16 +13,21 @@ export interface BuildRequest {
   /** The deploy's log file; created, appended to. */
   logPath: string;
   timeoutMs: number;
-  /** Aborting cancels the build: the whole process group is stopped. */
+  /** Aborting cancels the build: every process of its session is stopped. */
   signal?: AbortSignal;
-  /** Called once the build's process group exists, with its id. */
-  onSpawn?: (pgid: number) => void;
+  /** Called once the build's session exists, with its id (turbo's pid, its leader). */
+  onSpawn?: (sid: number) => void;
 }
 
 /** How a build ended, as fields rather than a message (execa's `ExecaError` style). */
 export interface BuildResult {
   outcome: "ok" | "failed" | "timed_out" | "cancelled";
+  /**
+   * turbo's exit code; `null` when it never ran or was stopped by a signal (a cancel or a
+   * timeout: turbo then exits 0 after stopping its tasks, which is not the build's result).
+   */
   exitCode: number | null;
+  /** The signal that ended turbo, or the one sent to stop it. */
   signal: string | null;
   durationMs: number;
   /** What went wrong, for a caller to act on; `null` when the build succeeded. */
@@ -49,8 +54,10 @@ export function appendLogLine(logPath: string, line: string): void {
 
 /**
  * Runs `turbo run build` for a set of filters: the binary directly with an args array,
- * in its own process group, output to the deploy's log file. A timeout or an abort
- * stops the whole group, so no `tsc` or `node` outlives the build.
+ * in a session of its own, output to the deploy's log file. turbo puts each task in a
+ * process group of its own, so a timeout or an abort stops the whole session (and so does
+ * the end of every build), so no `tsc` or `node` outlives the build, even when turbo
+ * itself was killed before it could stop its tasks.
  */
 export class BuildRunner {
   constructor(private readonly options: BuildRunnerOptions) {}
@@ -85,12 +92,13 @@ export class BuildRunner {
         `cannot start turbo (${turboBin}): ${(error as Error).message}`,
       );
     }
-    const pgid = child.pid;
-    if (pgid !== undefined) request.onSpawn?.(pgid);
+    // `detached` makes turbo the leader of a new session: its pid is the session id.
+    const sid = child.pid;
+    if (sid !== undefined) request.onSpawn?.(sid);
 
     let stopping: Promise<boolean> | undefined;
     const stop = (reason: "timed_out" | "cancelled"): void => {
-      if (stopReason !== undefined || pgid === undefined) return;
+      if (stopReason !== undefined || sid === undefined) return;
       stopReason = reason;
       appendLogLine(
         request.logPath,
@@ -98,7 +106,7 @@ export class BuildRunner {
           ? `build passed its ${request.timeoutMs} ms timeout: stopping it`
           : "build cancelled: stopping it",
       );
-      stopping = killGroup(pgid, killGraceMs);
+      stopping = killSession(sid, killGraceMs);
     };
     const timer = setTimeout(() => stop("timed_out"), request.timeoutMs);
     const onAbort = (): void => stop("cancelled");
@@ -106,10 +114,11 @@ export class BuildRunner {
 
     try {
       const result = await child;
-      // Whatever the ending, nothing of the group may outlive the build.
-      if (pgid !== undefined) await (stopping ?? killGroup(pgid, killGraceMs));
-      const exitCode = typeof result.exitCode === "number" ? result.exitCode : null;
-      const signal = result.signal ?? null;
+      // Whatever the ending, nothing of the session may outlive the build.
+      if (sid !== undefined) await (stopping ?? killSession(sid, killGraceMs));
+      // A build we stopped has no exit code of its own, whatever turbo exited with.
+      const exitCode = typeof result.exitCode === "number" && stopReason === undefined ? result.exitCode : null;
+      const signal = result.signal ?? (stopReason === undefined ? null : "SIGTERM");
       if (result.failed && exitCode === null && stopReason === undefined) {
         writeSync(fd, `[core-back] turbo did not run: ${result.shortMessage}\n`);
       }

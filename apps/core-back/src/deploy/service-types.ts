@@ -52,7 +52,8 @@ export interface DeployServiceOptions {
   buildTimeoutMs: number;
   /**
    * The settle window: a waiting deploy builds once no request joined it for this long
-   * (a debounce), so a burst shares one build while a lone request barely waits.
+   * (a debounce), so a burst shares one build while a lone request barely waits. Only
+   * time the event loop sat idle counts: busy time is time requests could not be read.
    */
   settleMs: number;
   /** The most the settle window may last, counted from the waiting deploy's first request. */

@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
+import { performance, type EventLoopUtilization } from "node:perf_hooks";
 import type { BuildScope, Deploy, DeployMode, DeployStatus } from "@app-building/types";
 import { isTerminalStatus } from "@app-building/types";
 import {
@@ -12,7 +13,7 @@ import {
 } from "../errors.js";
 import type { DeployPage, DeployRecord } from "./repository.js";
 import { appendLogLine } from "./runner.js";
-import { killGroup, looksLikeOrphanedBuild } from "./process-group.js";
+import { killSession, looksLikeOrphanedBuild } from "./process-group.js";
 
 export type {
   Builder,
@@ -43,10 +44,18 @@ const SCOPE_WIDTH: Record<BuildScope, number> = { platform: 0, all: 1 };
  * waiting deploy. When nothing runs, a waiting deploy builds once no request joined it
  * for `settleMs` (at most `maxSettleMs` after its first request), so a burst of
  * near-simultaneous requests shares one build while a lone request barely waits.
+ *
+ * The window counts only time the server could hear requests in: time its event loop
+ * sat idle, waiting for I/O. A loaded server (a busy loop, a slow sync call, a starved
+ * core) may hold a burst's later requests unread in its sockets while the clock runs,
+ * and a timer that falls due meanwhile fires before they are read; counted by the clock
+ * alone, that busy time looked like quiet and split the burst into two builds.
  */
 export class DeployService extends EventEmitter<DeployEvents> {
   private running: { id: string; abort: AbortController } | undefined;
   private pending: { id: string; firstAt: number } | undefined;
+  /** The event loop's idle and busy time when the waiting deploy was last joined. */
+  private quietSince: EventLoopUtilization | undefined;
   private settleTimer: NodeJS.Timeout | undefined;
   private selfRestartPending = false;
   private closed = false;
@@ -59,7 +68,7 @@ export class DeployService extends EventEmitter<DeployEvents> {
 
   /**
    * Boot recovery: deploys a crash left live become `interrupted`, and a build they
-   * left running (its process group) is stopped.
+   * left running (every process of its session) is stopped.
    *
    * @returns the recovered deploys.
    */
@@ -68,8 +77,8 @@ export class DeployService extends EventEmitter<DeployEvents> {
     for (const row of recovered) {
       appendLogLine(row.logPath, "core-back restarted while this deploy was live: marked interrupted");
       if (row.pid !== null && looksLikeOrphanedBuild(row.pid)) {
-        this.options.logger.warn({ deployId: row.id, pgid: row.pid }, "stopping a build left running by a crash");
-        await killGroup(row.pid, 2000);
+        this.options.logger.warn({ deployId: row.id, sid: row.pid }, "stopping a build left running by a crash");
+        await killSession(row.pid, 2000);
       }
     }
     if (recovered.length > 0) {
@@ -112,7 +121,7 @@ export class DeployService extends EventEmitter<DeployEvents> {
       deploy.logPath,
       `deploy ${id} queued: scope ${input.scope}, requested by ${input.requestedBy ?? "self-deploy"}`,
     );
-    this.pending = { id, firstAt: Date.now() };
+    this.pending = { id, firstAt: performance.now() };
     if (this.running === undefined) this.settle();
     return { deploy, joined: false };
   }
@@ -204,7 +213,7 @@ export class DeployService extends EventEmitter<DeployEvents> {
   }
 
   /**
-   * Cancels a waiting or running deploy; a running build's whole process group is
+   * Cancels a waiting or running deploy; every process of a running build's session is
    * stopped. Resolves with the deploy once it has ended.
    *
    * @throws {DeployNotFoundError} for an unknown id.
@@ -229,7 +238,7 @@ export class DeployService extends EventEmitter<DeployEvents> {
 
   /**
    * Stops taking deploys: a waiting deploy and a running build end `interrupted` (the
-   * build's process group is stopped). Resolves once nothing runs.
+   * build's session is stopped). Resolves once nothing runs.
    */
   async shutdown(): Promise<void> {
     this.stopAccepting();
@@ -252,12 +261,33 @@ export class DeployService extends EventEmitter<DeployEvents> {
     }
   }
 
-  /** (Re)starts the settle window of the waiting deploy. */
+  /** (Re)starts the settle window of the waiting deploy: a request just joined it. */
   private settle(): void {
     if (this.pending === undefined) return;
+    this.quietSince = performance.eventLoopUtilization();
+    this.waitForQuiet(this.options.settleMs);
+  }
+
+  /**
+   * Promotes the waiting deploy once the event loop has been idle for `settleMs` since the
+   * last join, or at the window's cap. A timer only bounds when to look again: if the loop
+   * was busy for part of the wait, the window goes on for the idle time still missing.
+   */
+  private waitForQuiet(delayMs: number): void {
     const { settleMs, maxSettleMs = settleMs } = this.options;
-    const capAt = this.pending.firstAt + Math.max(settleMs, maxSettleMs);
-    this.scheduleNext(Math.max(0, Math.min(settleMs, capAt - Date.now())));
+    const capAt = (this.pending?.firstAt ?? 0) + Math.max(settleMs, maxSettleMs);
+    clearTimeout(this.settleTimer);
+    this.settleTimer = setTimeout(
+      () => {
+        const idleMs =
+          this.quietSince === undefined ? settleMs : performance.eventLoopUtilization(this.quietSince).idle;
+        const missingMs = settleMs - idleMs;
+        if (missingMs >= 1 && performance.now() < capAt) this.waitForQuiet(missingMs);
+        else this.promote();
+      },
+      Math.max(0, Math.min(delayMs, capAt - performance.now())),
+    );
+    this.settleTimer.unref();
   }
 
   private scheduleNext(delayMs: number): void {

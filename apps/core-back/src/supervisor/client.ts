@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { request } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { decodeResponse, encodeCall, type XmlRpcValue } from "./xmlrpc.js";
 
@@ -47,7 +48,20 @@ export interface ProcessInfo {
   statename: string;
   pid: number;
   exitstatus: number;
+  /** When the current (or last) process started, in unix seconds; 0 if never. */
+  start: number;
 }
+
+/** Where a program's logs ended before a restart: its output since then is the restart's own. */
+export interface LogOffsets {
+  stdout: number;
+  stderr: number;
+}
+
+const LOG_CHANNELS = [
+  { name: "stdout", tail: "supervisor.tailProcessStdoutLog", read: "supervisor.readProcessStdoutLog" },
+  { name: "stderr", tail: "supervisor.tailProcessStderrLog", read: "supervisor.readProcessStderrLog" },
+] as const;
 
 /** How to reach supervisord. */
 export interface SupervisorClientOptions {
@@ -57,6 +71,13 @@ export interface SupervisorClientOptions {
   timeoutMs?: number;
   /** How much of a failing program's output a restart error carries. */
   outputTailBytes?: number;
+  /**
+   * How many times a restart stops and starts again when the process supervisord's own
+   * autorestart started in between is not one it can vouch for (default 3).
+   */
+  restartAttempts?: number;
+  /** How often to ask supervisord about a program it is starting by itself (default 100 ms). */
+  pollMs?: number;
 }
 
 function helperPath(): string {
@@ -73,10 +94,14 @@ function helperPath(): string {
 export class SupervisorClient {
   private readonly timeoutMs: number;
   private readonly outputTailBytes: number;
+  private readonly restartAttempts: number;
+  private readonly pollMs: number;
 
   constructor(private readonly options: SupervisorClientOptions) {
     this.timeoutMs = options.timeoutMs ?? 120_000;
     this.outputTailBytes = options.outputTailBytes ?? 2048;
+    this.restartAttempts = options.restartAttempts ?? 3;
+    this.pollMs = options.pollMs ?? 100;
   }
 
   /** The socket this client talks to. */
@@ -140,6 +165,7 @@ export class SupervisorClient {
       statename: typeof value.statename === "string" ? value.statename : "UNKNOWN",
       pid: Number(value.pid),
       exitstatus: Number(value.exitstatus),
+      start: Number(value.start),
     };
   }
 
@@ -160,33 +186,120 @@ export class SupervisorClient {
 
   /**
    * Restarts a program (stop, then start with wait). A failure carries the program's own
-   * recent output as `outputTail`.
+   * output since the stop as `outputTail`: this attempt's, not what earlier runs logged.
+   *
+   * A crashed program that supervisord autorestarts can be started by supervisord itself
+   * between our stop (which then finds it EXITED: not running) and our start, which then
+   * faults `ALREADY_STARTED`. The process running then was started after our stop, from
+   * what is on disk now: the restart waits until it is up (or fails as a start would),
+   * and stops and starts again, a bounded number of times, when it cannot tell.
    */
   async restart(program: string): Promise<void> {
+    let offsets: LogOffsets | undefined;
     try {
-      await this.stop(program);
-      await this.start(program);
+      for (let attempt = 1; ; attempt += 1) {
+        const stopRequestedAt = Date.now();
+        await this.stop(program);
+        offsets ??= await this.logOffsets(program);
+        try {
+          await this.start(program);
+          return;
+        } catch (error) {
+          if (!(error instanceof SupervisorFaultError) || error.faultCode !== SUPERVISOR_FAULTS.ALREADY_STARTED) {
+            throw error;
+          }
+          if ((await this.awaitAutorestart(program, stopRequestedAt)) === "up") return;
+          if (attempt >= this.restartAttempts) throw error;
+        }
+      }
     } catch (error) {
       if (error instanceof SupervisorFaultError && error.faultCode !== SUPERVISOR_FAULTS.BAD_NAME) {
-        error.outputTail = await this.outputTail(program);
+        error.outputTail = await this.outputTail(program, offsets);
       }
       throw error;
     }
   }
 
-  /** The last output of a program (stdout, then stderr when logged apart). */
-  async outputTail(program: string): Promise<string> {
+  /**
+   * After `ALREADY_STARTED`: follows the process supervisord started by itself until it is
+   * RUNNING (it stayed up its `startsecs`, as a start with wait would) or stopped trying.
+   *
+   * @returns `"up"` when a process started after our stop is running; `"again"` when the
+   * restart must stop and start again (it died, or started before our stop).
+   */
+  private async awaitAutorestart(program: string, stopRequestedAt: number): Promise<"up" | "again"> {
+    const deadline = Date.now() + this.timeoutMs;
+    // supervisord counts start times in whole seconds.
+    const stoppedAtSeconds = Math.floor(stopRequestedAt / 1000);
+    for (;;) {
+      const info = await this.getProcessInfo(program);
+      if (info.start < stoppedAtSeconds) return "again";
+      if (info.statename === "RUNNING") return "up";
+      if (info.statename !== "STARTING" || Date.now() >= deadline) return "again";
+      await sleep(this.pollMs);
+    }
+  }
+
+  /**
+   * Where the program's logs end now (a tail of length 0 answers a log's size);
+   * `undefined` when supervisord cannot say.
+   */
+  async logOffsets(program: string): Promise<LogOffsets | undefined> {
+    try {
+      const [stdout, stderr] = await Promise.all(
+        LOG_CHANNELS.map(async (channel) => {
+          const value = await this.call(channel.tail, [program, 0, 0]);
+          return Array.isArray(value) ? Number(value[1]) : 0;
+        }),
+      );
+      return { stdout: stdout ?? 0, stderr: stderr ?? 0 };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * A program's output (stdout, then stderr when logged apart), at most
+   * `outputTailBytes` of each: since `since` when given, else the logs' last bytes.
+   */
+  async outputTail(program: string, since?: LogOffsets): Promise<string> {
     const parts: string[] = [];
-    for (const method of ["supervisor.tailProcessStdoutLog", "supervisor.tailProcessStderrLog"]) {
+    for (const channel of LOG_CHANNELS) {
       try {
-        const value = await this.call(method, [program, 0, this.outputTailBytes]);
-        const text = Array.isArray(value) && typeof value[0] === "string" ? value[0] : "";
+        const text =
+          since === undefined
+            ? await this.tailText(channel.tail, program)
+            : await this.textSince(channel, program, since[channel.name]);
         if (text.trim() !== "") parts.push(text.trimEnd());
       } catch {
         // A program without that log has nothing to show.
       }
     }
     return parts.join("\n");
+  }
+
+  private async tailText(method: string, program: string): Promise<string> {
+    const value = await this.call(method, [program, 0, this.outputTailBytes]);
+    return Array.isArray(value) && typeof value[0] === "string" ? value[0] : "";
+  }
+
+  private async textSince(channel: (typeof LOG_CHANNELS)[number], program: string, offset: number): Promise<string> {
+    const sizeNow = await this.call(channel.tail, [program, 0, 0]);
+    const size = Array.isArray(sizeNow) ? Number(sizeNow[1]) : 0;
+    // A log rotated since the offset was taken holds only output written after it.
+    const from = size < offset ? 0 : offset;
+    if (size <= from) return "";
+    const start = Math.max(from, size - this.outputTailBytes);
+    // supervisord decodes what it reads as UTF-8: a start inside a character is refused, so
+    // a cut start moves on to the next character boundary (at most 3 bytes on).
+    for (let skip = 0; ; skip += 1) {
+      try {
+        const value = await this.call(channel.read, [program, start + skip, size - start - skip]);
+        return typeof value === "string" ? value : "";
+      } catch (error) {
+        if (start === from || skip >= 3 || start + skip + 1 >= size) throw error;
+      }
+    }
   }
 
   /**
