@@ -9,12 +9,4 @@ log_tag=ensure/curl
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 
 check_command "${1:-setup}" setup test start
-
-if have curl; then
-  say "curl present ($(curl --version | head -n 1 | cut -d' ' -f1-2))"
-  exit 0
-fi
-say "installing curl (apt-get install -y curl), which the agent's skills call the platform with"
-apt_install curl ca-certificates
-have curl || die "curl installed but not on PATH"
-say "installed $(curl --version | head -n 1 | cut -d' ' -f1-2)"
+ensure_installed curl curl "the agent's skills call the platform with it"

@@ -21,11 +21,4 @@ if [ -n "${CHROMIUM_BIN:-}" ]; then
   say "CHROMIUM_BIN=$CHROMIUM_BIN ($("$CHROMIUM_BIN" --version 2>/dev/null || echo unknown version))"
   exit 0
 fi
-if have chromium; then
-  say "chromium present ($(chromium --version 2>/dev/null || echo unknown version))"
-  exit 0
-fi
-say "installing chromium (apt-get install -y --no-install-recommends chromium)"
-apt_install chromium
-have chromium || die "chromium installed but not on PATH"
-say "installed $(chromium --version 2>/dev/null || echo chromium)"
+ensure_installed chromium chromium "the end-to-end suites drive it headless"

@@ -46,6 +46,20 @@ apt_install() {
     die "apt-get install $* failed: install it by hand (apt-get install -y --no-install-recommends $*)"
 }
 
+# ensure_installed COMMAND PACKAGE WHY: installs Debian's PACKAGE when COMMAND is not on PATH,
+# saying why it is needed, and checks that COMMAND is there afterwards.
+ensure_installed() {
+  local cmd="$1" package="$2" why="$3"
+  if have "$cmd"; then
+    say "$cmd present ($("$cmd" --version 2>/dev/null | head -n 1 | cut -d" " -f1-2))"
+    return 0
+  fi
+  say "installing $package (apt-get install -y $package): $why"
+  apt_install "$package"
+  have "$cmd" || die "$package installed but $cmd is not on PATH"
+  say "installed $cmd ($("$cmd" --version 2>/dev/null | head -n 1 | cut -d" " -f1-2))"
+}
+
 # check_command CMD ALLOWED...: exits 2 with a usage message when CMD is not one of ALLOWED.
 check_command() {
   local given="$1"
