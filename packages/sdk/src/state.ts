@@ -53,7 +53,7 @@ export interface ContainerConfig {
   agent?: AgentKind;
   /** The model the agent uses. */
   model?: string;
-  /** Docker driver settings. */
+  /** Docker driver settings: when given (even `{}`), selects the `docker` driver unless `driver` or Fly credentials say otherwise. */
   docker?: DockerSettings;
   /** Fly driver settings. */
   fly?: FlySettings;

@@ -31,7 +31,12 @@ program
   .description("start a container; -p queues a prompt and detaches, -i opens an interactive session")
   .option("-p, --prompt <prompt>", "the prompt to send")
   .option("-i, --interactive", "interactive: ESC interrupts, Ctrl+C/Ctrl+D detaches")
-  .addOption(new Option("--driver <driver>", "where to run it").choices(["process", "docker", "fly"]))
+  .addOption(
+    new Option(
+      "--driver <driver>",
+      "where to run it (default: fly with FLY_API_TOKEN and FLY_APP_NAME; docker with --network or when the image is present locally; else process)",
+    ).choices(["process", "docker", "fly"]),
+  )
   .option("--repo <url>", "repository to clone (default: an empty repository)")
   .option("--branch <branch>", "branch to clone")
   .option("--push-branch <branch>", "branch to push the work to")
