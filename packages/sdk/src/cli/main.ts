@@ -48,6 +48,7 @@ program
     "--workspace <dir>",
     "work in this existing directory instead of a fresh one (process and docker drivers); a checkout keeps its branch",
   )
+  .option("--ready-timeout <seconds>", "how long the container may take to get ready (default 120)")
   .option("--json", "print the started container as JSON")
   .action(action(async (flags: RunFlags) => (await import("./commands/run.js")).run(cli, flags)));
 
