@@ -30,7 +30,7 @@ program
   .command("run")
   .description("start a container; -p queues a prompt and detaches, -i opens an interactive session")
   .option("-p, --prompt <prompt>", "the prompt to send")
-  .option("-i, --interactive", "interactive: ESC interrupts, Ctrl+C/Ctrl+D detaches")
+  .option("-i, --interactive", "interactive: ESC interrupts, Ctrl+C/Ctrl+D (or Ctrl+]) detaches")
   .addOption(
     new Option(
       "--driver <driver>",
@@ -54,7 +54,9 @@ program
 
 program
   .command("attach <name>")
-  .description("interactive session on a running container")
+  .description(
+    "interactive session on a running container: Enter sends, ESC interrupts, Ctrl+C/Ctrl+D leaves it running, Ctrl+] detaches it",
+  )
   .action(action(async (name: string) => (await import("./commands/attach.js")).attach(cli, name)));
 
 program
