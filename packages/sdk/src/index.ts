@@ -49,5 +49,6 @@ export {
   type FlyMachineCreate,
   type FlyMachineInfo,
 } from "./drivers/fly-api.js";
-export type { Driver, StartOptions, StartProgress } from "./drivers/driver.js";
+export { DEFAULT_READY_TIMEOUT_MS } from "./drivers/driver.js";
+export type { Driver, ReadinessWait, StartOptions, StartProgress } from "./drivers/driver.js";
 export { EXIT_CODES } from "./cli/exit-codes.js";

@@ -1,6 +1,7 @@
 import { createClient } from "./client/client.js";
 import { AppBuildingError, ConfigurationError, ContainerGoneError } from "./errors.js";
 import type { Driver, StartOptions } from "./drivers/driver.js";
+import { getImageRef } from "./image.js";
 import type { AgentState, ContainerConfig, DriverName, RepoOptions } from "./state.js";
 
 /**
@@ -33,20 +34,25 @@ async function loadDriver(name: DriverName): Promise<Driver> {
 
 /**
  * The driver a config selects: `config.driver` when set; else `fly` when both `flyToken`
- * and `flyApp` are set; else `docker` when a Docker Engine answers; else `process`.
+ * and `flyApp` are set; else `docker` when a docker setting is given (`config.docker`), or
+ * when a Docker Engine answers and the image (`config.imageRef`, else {@link getImageRef})
+ * is present in it; else `process`. An engine without the image does not select docker:
+ * starting there would fail for want of an image the SDK cannot pull.
  *
  * @example
  * ```ts
  * import { chooseDriver } from "@app-building/sdk";
- * console.log(await chooseDriver(config)); // "process" on a laptop without Docker
+ * console.log(await chooseDriver(config)); // "process" on a laptop without Docker or without the image
  * ```
  */
 export async function chooseDriver(config: ContainerConfig): Promise<DriverName> {
   if (config.driver !== undefined) return config.driver;
   if (nonEmpty(config.flyToken) && nonEmpty(config.flyApp)) return "fly";
-  const { dockerEngineAnswers } = await import("./drivers/docker-cli.js");
-  if (await dockerEngineAnswers()) return "docker";
-  return "process";
+  if (config.docker !== undefined) return "docker";
+  const { dockerEngineAnswers, imageExists } = await import("./drivers/docker-cli.js");
+  if (!(await dockerEngineAnswers())) return "process";
+  const present = await imageExists(config.imageRef ?? getImageRef()).catch(() => false);
+  return present ? "docker" : "process";
 }
 
 function nonEmpty(value: string | undefined): value is string {

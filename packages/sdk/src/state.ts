@@ -53,7 +53,18 @@ export interface ContainerConfig {
   agent?: AgentKind;
   /** The model the agent uses. */
   model?: string;
-  /** Docker driver settings. */
+  /**
+   * How long a start waits for the container to get ready before it fails and cleans up
+   * (default `DEFAULT_READY_TIMEOUT_MS`, 120 s); `StartOptions.readyTimeoutMs` wins over it.
+   *
+   * @example
+   * ```ts
+   * import { startContainer } from "@app-building/sdk";
+   * await startContainer({ ...config, readyTimeoutMs: 300_000 }, repo); // a very large clone
+   * ```
+   */
+  readyTimeoutMs?: number;
+  /** Docker driver settings: when given (even `{}`), selects the `docker` driver unless `driver` or Fly credentials say otherwise. */
   docker?: DockerSettings;
   /** Fly driver settings. */
   fly?: FlySettings;

@@ -170,6 +170,51 @@ describe("the app-building CLI", () => {
     expect(status.code).toBe(5);
   });
 
+  /** Drives `app-building attach NAME` in a real terminal through `steps`. */
+  async function attachInTerminal(name: string, steps: ({ expect: string; timeout: number } | { send: string })[]) {
+    const spec = {
+      argv: [process.execPath, CLI, "attach", name],
+      cwd: project.root,
+      env: { ...env, NO_COLOR: "1" },
+      steps,
+      exitTimeout: 30,
+    };
+    const { stdout } = await exec("python3", [PTY, JSON.stringify(spec)]).catch((error: { stdout: string }) => ({
+      stdout: error.stdout,
+    }));
+    return JSON.parse(stdout) as { ok: boolean; exitCode: number | null; failedStep: unknown; transcript: string };
+  }
+
+  it("attach: Ctrl+C leaves the container running with its queue, Ctrl+] detaches it", async () => {
+    const state = await project.start({ agent: "command", envVars: { AGENT_COMMAND: env.AGENT_COMMAND! } });
+    const name = state.containerName;
+    const left = await attachInTerminal(name, [
+      { expect: `attached to ${name}: .*Ctrl\\+C or Ctrl\\+D leaves it running, Ctrl\\+\\] detaches`, timeout: 30 },
+      { send: "paint the fence\r" },
+      { expect: "working on: paint the fence", timeout: 30 },
+      { send: "\x03" },
+      { expect: `left ${name} running`, timeout: 30 },
+    ]);
+    expect(left, left.transcript).toMatchObject({ ok: true, exitCode: 0 });
+    // Still there, still working on the message, and not asked to detach.
+    const after = await cli("status", name, "--json");
+    expect(after.code, after.stderr).toBe(0);
+    expect(JSON.parse(after.stdout)).toMatchObject({
+      containerName: name,
+      state: "processing",
+      detachRequested: false,
+    });
+
+    const detached = await attachInTerminal(name, [
+      { expect: `attached to ${name}`, timeout: 30 },
+      { send: "\x1d" },
+      { expect: `detached from ${name}`, timeout: 30 },
+    ]);
+    expect(detached, detached.transcript).toMatchObject({ ok: true, exitCode: 0 });
+    const status = JSON.parse((await cli("status", name, "--json")).stdout) as Record<string, unknown>;
+    expect(status).toMatchObject({ containerName: name, detachRequested: true });
+  });
+
   it("is interactive in a terminal: Enter sends, ESC interrupts the turn, Ctrl+D detaches", async () => {
     const spec = {
       argv: [process.execPath, CLI, "run", "-i", "--agent", "command", "--driver", "process"],

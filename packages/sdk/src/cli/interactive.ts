@@ -7,16 +7,25 @@ const PROMPT = "> ";
 const ESC = "\x1b";
 const CTRL_C = "\x03";
 const CTRL_D = "\x04";
+const CTRL_RIGHT_BRACKET = "\x1d";
+
+/**
+ * What Ctrl+C and Ctrl+D do: in `run -i` they detach (the session started the container and
+ * owns it); in `attach` they only leave, and the container keeps running with its queue.
+ * Ctrl+] detaches in both.
+ */
+export type SessionKind = "run" | "attach";
 
 /**
  * The interactive session of `run -i` and `attach`: a prompt line at the bottom, the
  * agent's events printed live above it. Enter sends the line, ESC interrupts the current
- * turn, Ctrl+C or Ctrl+D detaches (the container finishes its queue, then exits) and
- * leaves. Resolves with the exit code.
+ * turn, Ctrl+] detaches (the container finishes its queue, then exits) and leaves; Ctrl+C
+ * or Ctrl+D detach too in `run -i`, and in `attach` leave the container running. Resolves
+ * with the exit code.
  */
 export async function interactiveSession(
   client: ContainerClient,
-  options: { fromOffset: number; initialPrompt?: string },
+  options: { fromOffset: number; initialPrompt?: string; kind?: SessionKind },
 ): Promise<number> {
   const stdin = process.stdin;
   const stdout = process.stdout;
@@ -44,7 +53,23 @@ export async function interactiveSession(
     );
   };
 
-  const leave = async () => {
+  const kind = options.kind ?? "run";
+  const keys =
+    kind === "attach"
+      ? "Enter sends, ESC interrupts, Ctrl+C or Ctrl+D leaves it running, Ctrl+] detaches (it finishes its queue, then exits)"
+      : "Enter sends, ESC interrupts, Ctrl+C or Ctrl+D detaches (it finishes its queue, then exits)";
+
+  /** Leaves the session; the container keeps running and keeps its queue. */
+  const leaveRunning = () => {
+    if (closing) return;
+    closing = true;
+    above(
+      `· left ${name} running; \`app-building attach ${name}\` to come back, \`app-building stop ${name}\` to stop it`,
+    );
+    finish(EXIT_CODES.ok);
+  };
+
+  const detach = async () => {
     if (closing) return;
     closing = true;
     above("· detaching: the container finishes its queue, then exits");
@@ -58,12 +83,23 @@ export async function interactiveSession(
     }
   };
 
+  /** True when `char` ends the session (and it was ended). */
+  const endingKey = (char: string): boolean => {
+    if (char === CTRL_RIGHT_BRACKET) {
+      void detach();
+      return true;
+    }
+    if (char === CTRL_C || char === CTRL_D) {
+      if (kind === "attach") leaveRunning();
+      else void detach();
+      return true;
+    }
+    return false;
+  };
+
   const onData = (chunk: string) => {
     if (closing) return;
-    if (chunk === CTRL_C || chunk === CTRL_D) {
-      void leave();
-      return;
-    }
+    if (endingKey(chunk)) return;
     if (chunk === ESC) {
       client.interrupt().then(
         () => above("· interrupt sent"),
@@ -81,8 +117,7 @@ export async function interactiveSession(
       } else if (char === "\x7f" || char === "\b") {
         line = line.slice(0, -1);
         redraw();
-      } else if (char === CTRL_C || char === CTRL_D) {
-        void leave();
+      } else if (endingKey(char)) {
         return;
       } else if (char >= " ") {
         line += char;
@@ -95,7 +130,7 @@ export async function interactiveSession(
   stdin.setEncoding("utf8");
   stdin.on("data", onData);
   stdin.resume();
-  above(`· attached to ${name}: Enter sends, ESC interrupts, Ctrl+D detaches`);
+  above(`· attached to ${name}: ${keys}`);
   if (options.initialPrompt !== undefined) send(options.initialPrompt);
 
   const streaming = (async () => {

@@ -30,8 +30,13 @@ program
   .command("run")
   .description("start a container; -p queues a prompt and detaches, -i opens an interactive session")
   .option("-p, --prompt <prompt>", "the prompt to send")
-  .option("-i, --interactive", "interactive: ESC interrupts, Ctrl+C/Ctrl+D detaches")
-  .addOption(new Option("--driver <driver>", "where to run it").choices(["process", "docker", "fly"]))
+  .option("-i, --interactive", "interactive: ESC interrupts, Ctrl+C/Ctrl+D (or Ctrl+]) detaches")
+  .addOption(
+    new Option(
+      "--driver <driver>",
+      "where to run it (default: fly with FLY_API_TOKEN and FLY_APP_NAME; docker with --network or when the image is present locally; else process)",
+    ).choices(["process", "docker", "fly"]),
+  )
   .option("--repo <url>", "repository to clone (default: an empty repository)")
   .option("--branch <branch>", "branch to clone")
   .option("--push-branch <branch>", "branch to push the work to")
@@ -43,12 +48,15 @@ program
     "--workspace <dir>",
     "work in this existing directory instead of a fresh one (process and docker drivers); a checkout keeps its branch",
   )
+  .option("--ready-timeout <seconds>", "how long the container may take to get ready (default 120)")
   .option("--json", "print the started container as JSON")
   .action(action(async (flags: RunFlags) => (await import("./commands/run.js")).run(cli, flags)));
 
 program
   .command("attach <name>")
-  .description("interactive session on a running container")
+  .description(
+    "interactive session on a running container: Enter sends, ESC interrupts, Ctrl+C/Ctrl+D leaves it running, Ctrl+] detaches it",
+  )
   .action(action(async (name: string) => (await import("./commands/attach.js")).attach(cli, name)));
 
 program

@@ -4,7 +4,7 @@ import { execa } from "execa";
 import { ConfigurationError, ContainerStartError } from "../errors.js";
 import { getImageRef } from "../image.js";
 import type { AgentState, ContainerConfig, RepoOptions } from "../state.js";
-import type { Driver, StartOptions } from "./driver.js";
+import { readyTimeoutFor, type Driver, type StartOptions } from "./driver.js";
 import { CONTAINER_LABEL, docker, dockerEngineAnswers, imageExists } from "./docker-cli.js";
 import { newContainerName, newContainerToken } from "./names.js";
 import { runtimeEnv } from "./runtime-env.js";
@@ -61,7 +61,15 @@ async function waitForReadyLine(name: string, timeoutMs: number): Promise<ReadyL
   const follower = execa("docker", ["logs", "-f", name], { reject: false, all: true, buffer: false });
   let seen = "";
   const found = new Promise<ReadyLine>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready after ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `not ready after ${timeoutMs} ms (give it longer with readyTimeoutMs, the CLI's --ready-timeout SECONDS)`,
+          ),
+        ),
+      timeoutMs,
+    );
     follower.all?.on("data", (chunk: Buffer) => {
       seen += chunk.toString("utf8");
       const ready = findReadyLine(seen);
@@ -115,6 +123,7 @@ export const dockerDriver: Driver = {
       );
     }
     const repo = existing?.repo ?? requested;
+    const timeoutMs = readyTimeoutFor(config, options);
     const image = config.imageRef ?? getImageRef();
     // The engine check and the image check are independent: run them side by side.
     const [engine, present] = await Promise.all([dockerEngineAnswers(), imageExists(image).catch(() => false)]);
@@ -155,8 +164,9 @@ export const dockerDriver: Driver = {
       throw new ContainerStartError(output === "" ? message : `${message}\n${output}`, { output, exitCode, cause });
     };
     let ready: ReadyLine;
+    options.onProgress?.("waiting for the runtime", { timeoutMs, elapsedMs: 0 });
     try {
-      ready = await waitForReadyLine(containerName, options.readyTimeoutMs ?? 60_000);
+      ready = await waitForReadyLine(containerName, timeoutMs);
     } catch (error) {
       return fail(`The container ${containerName} did not get ready: ${(error as Error).message}`, error);
     }

@@ -1,15 +1,49 @@
+import { ConfigurationError } from "../errors.js";
 import type { AgentState, ContainerConfig, RepoOptions } from "../state.js";
 
 /**
- * Progress while a container starts, for spinners and logs.
+ * How long every driver waits for a starting container to get ready when neither
+ * `StartOptions.readyTimeoutMs` nor `ContainerConfig.readyTimeoutMs` says: 120 s, room for
+ * the clone of a large repository or a Fly machine's cold start.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_READY_TIMEOUT_MS, startContainer } from "@app-building/sdk";
+ * await startContainer(config, repo, { readyTimeoutMs: 2 * DEFAULT_READY_TIMEOUT_MS });
+ * ```
+ */
+export const DEFAULT_READY_TIMEOUT_MS = 120_000;
+
+/**
+ * The readiness wait a {@link StartProgress} step belongs to: its whole budget, and how much
+ * of it had gone by when the step was reported (a wait in several steps shares one budget).
+ *
+ * @example
+ * ```ts
+ * import type { ReadinessWait } from "@app-building/sdk";
+ * const wait: ReadinessWait = { timeoutMs: 120_000, elapsedMs: 0 };
+ * ```
+ */
+export interface ReadinessWait {
+  /** The whole readiness budget. */
+  timeoutMs: number;
+  /** How much of it had gone by when the step began. */
+  elapsedMs: number;
+}
+
+/**
+ * Progress while a container starts, for spinners and logs. The step that waits for the
+ * container to get ready comes with its budget (`wait`), so a caller can show how long of
+ * it has gone by.
  *
  * @example
  * ```ts
  * import type { StartProgress } from "@app-building/sdk";
- * const onProgress: StartProgress = (step) => console.error(`... ${step}`);
+ * const onProgress: StartProgress = (step, wait) =>
+ *   console.error(`... ${step}${wait === undefined ? "" : ` (at most ${wait.timeoutMs / 1000} s)`}`);
  * ```
  */
-export type StartProgress = (step: string) => void;
+export type StartProgress = (step: string, wait?: ReadinessWait) => void;
 
 /**
  * Options every driver's `start` accepts.
@@ -21,7 +55,7 @@ export type StartProgress = (step: string) => void;
  * ```
  */
 export interface StartOptions {
-  /** Give up (and clean up) when the container is not ready after this long. */
+  /** Give up (and clean up) when the container is not ready after this long; wins over `ContainerConfig.readyTimeoutMs` (default {@link DEFAULT_READY_TIMEOUT_MS}). */
   readyTimeoutMs?: number;
   /** Called with a short description of each start step. */
   onProgress?: StartProgress;
@@ -44,4 +78,16 @@ export interface Driver {
   start(config: ContainerConfig, repo: RepoOptions, options: StartOptions): Promise<AgentState>;
   /** Removes whatever is left of a container after its runtime stopped (or to force it). */
   remove(config: ContainerConfig, state: AgentState): Promise<void>;
+}
+
+/** The readiness budget of one start: the start options', else the config's, else {@link DEFAULT_READY_TIMEOUT_MS}. */
+export function readyTimeoutFor(config: ContainerConfig, options: StartOptions): number {
+  const timeoutMs = options.readyTimeoutMs ?? config.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new ConfigurationError(
+      `readyTimeoutMs must be a number of milliseconds above 0 (got ${String(timeoutMs)}).`,
+      "invalid_config",
+    );
+  }
+  return timeoutMs;
 }

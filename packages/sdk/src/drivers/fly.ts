@@ -3,7 +3,7 @@ import { containerStatusSchema } from "@app-building/types";
 import { AppBuildingError, CapacityError, ConfigurationError, ContainerStartError } from "../errors.js";
 import { getImageRef } from "../image.js";
 import type { AgentState, ContainerConfig, RepoOptions } from "../state.js";
-import type { Driver, StartOptions } from "./driver.js";
+import { readyTimeoutFor, type Driver, type StartOptions } from "./driver.js";
 import { FlyMachinesApi, type FlyMachineInfo } from "./fly-api.js";
 import { newContainerName, newContainerToken } from "./names.js";
 import { runtimeEnv } from "./runtime-env.js";
@@ -66,6 +66,7 @@ export const flyDriver: Driver = {
   async start(config: ContainerConfig, repo: RepoOptions, options: StartOptions): Promise<AgentState> {
     await existingWorkspace(config, repo, "fly", ["process", "docker"]);
     const { app } = credentials(config);
+    const timeoutMs = readyTimeoutFor(config, options);
     const api = flyApiFor(config);
     const containerName = newContainerName();
     const token = newContainerToken();
@@ -108,20 +109,23 @@ export const flyDriver: Driver = {
         { cause: lastCapacity },
       );
     }
-    const timeoutMs = options.readyTimeoutMs ?? 120_000;
+    // One budget for the machine's start and the runtime's first answer.
+    const waitStarted = Date.now();
+    const deadline = waitStarted + timeoutMs;
     const destroyAndFail = async (message: string, cause?: unknown): Promise<never> => {
       await api.destroy(app, machine.id).catch(() => undefined);
       throw new ContainerStartError(`${message}; machine ${machine.id} was destroyed`, { cause });
     };
     try {
-      options.onProgress?.(`waiting for machine ${machine.id} to start`);
+      options.onProgress?.(`waiting for machine ${machine.id} to start`, { timeoutMs, elapsedMs: 0 });
       await api.waitFor(app, machine.id, "started", Math.ceil(timeoutMs / 1000));
     } catch (error) {
       if (error instanceof AppBuildingError) return destroyAndFail(`Machine ${machine.id} did not start`, error);
       throw error;
     }
-    options.onProgress?.("waiting for the runtime to answer");
-    if (!(await waitForHealthy(baseUrl, machine.id, timeoutMs))) {
+    const remainingMs = Math.max(0, deadline - Date.now());
+    options.onProgress?.("waiting for the runtime", { timeoutMs, elapsedMs: Date.now() - waitStarted });
+    if (!(await waitForHealthy(baseUrl, machine.id, remainingMs))) {
       return destroyAndFail(`The runtime on machine ${machine.id} did not answer within ${timeoutMs} ms`);
     }
     const status = await fetch(`${baseUrl}/status`, {

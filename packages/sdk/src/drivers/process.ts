@@ -8,7 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { ConfigurationError, ContainerStartError, TimeoutError } from "../errors.js";
 import type { AgentState, ContainerConfig, RepoOptions } from "../state.js";
-import type { Driver, StartOptions } from "./driver.js";
+import { readyTimeoutFor, type Driver, type StartOptions } from "./driver.js";
 import { newContainerName, newContainerToken } from "./names.js";
 import { fileTail } from "./output-tail.js";
 import { hostEnvironment, runtimeEnv } from "./runtime-env.js";
@@ -109,6 +109,7 @@ export async function terminateProcessGroup(pid: number, graceMs = 5_000): Promi
 export const processDriver: Driver = {
   async start(config: ContainerConfig, requested: RepoOptions, options: StartOptions): Promise<AgentState> {
     const entry = resolveRuntimeEntry();
+    const timeoutMs = readyTimeoutFor(config, options);
     const existing = await existingWorkspace(config, requested, "process", ["process", "docker"]);
     const repo = existing?.repo ?? requested;
     const containerName = newContainerName();
@@ -176,7 +177,7 @@ export const processDriver: Driver = {
     // this process). inotify wakes the wait as soon as the file changes; polling backs it up.
     let wake: () => void = () => undefined;
     const watcher = watchFile(stdoutPath, () => wake());
-    const timeoutMs = options.readyTimeoutMs ?? 30_000;
+    options.onProgress?.("waiting for the runtime", { timeoutMs, elapsedMs: 0 });
     const deadline = Date.now() + timeoutMs;
     let delay = 2;
     let readBytes = 0;
@@ -217,7 +218,10 @@ export const processDriver: Driver = {
         }
         if (options.signal?.aborted === true) return fail("Starting the container was cancelled");
         if (Date.now() >= deadline) {
-          return fail(`The runtime was not ready after ${timeoutMs} ms`, new TimeoutError("readiness timed out"));
+          return fail(
+            `The runtime was not ready after ${timeoutMs} ms: give it longer with readyTimeoutMs (the CLI's --ready-timeout SECONDS)`,
+            new TimeoutError("readiness timed out"),
+          );
         }
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, delay);

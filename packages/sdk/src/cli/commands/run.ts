@@ -3,7 +3,7 @@ import { startContainer } from "../../lifecycle.js";
 import { configFor, type CliEnvironment } from "../context.js";
 import { EXIT_CODES, UsageError } from "../exit-codes.js";
 import { formatProblems } from "../format.js";
-import { printJson, progress } from "../output.js";
+import { printJson, progress, startProgress } from "../output.js";
 
 export interface RunFlags {
   prompt?: string;
@@ -17,6 +17,7 @@ export interface RunFlags {
   env?: string[];
   network?: string;
   workspace?: string;
+  readyTimeout?: string;
   json?: boolean;
 }
 
@@ -26,6 +27,10 @@ export async function run(cli: CliEnvironment, flags: RunFlags): Promise<number>
     throw new UsageError("run needs -p PROMPT (one-shot) or -i (interactive)");
   }
   if (flags.interactive === true && !cli.isTTY) throw new UsageError("-i needs a terminal; use -p PROMPT for scripts");
+  const readyTimeoutS = flags.readyTimeout === undefined ? undefined : Number(flags.readyTimeout);
+  if (readyTimeoutS !== undefined && (!Number.isFinite(readyTimeoutS) || readyTimeoutS <= 0)) {
+    throw new UsageError(`--ready-timeout ${flags.readyTimeout ?? ""} is not a number of seconds above 0`);
+  }
   const oneShot = flags.interactive !== true;
   const config = configFor(cli, {
     ...flags,
@@ -39,7 +44,10 @@ export async function run(cli: CliEnvironment, flags: RunFlags): Promise<number>
     state = await startContainer(
       config,
       { repoUrl: flags.repo ?? "", cloneBranch: flags.branch ?? "", pushBranch: flags.pushBranch ?? "" },
-      { onProgress: (step) => spinner.step(step) },
+      {
+        onProgress: startProgress(spinner),
+        ...(readyTimeoutS === undefined ? {} : { readyTimeoutMs: readyTimeoutS * 1000 }),
+      },
     );
   } finally {
     spinner.done();
