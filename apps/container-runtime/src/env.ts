@@ -48,7 +48,7 @@ export const envSchema = z.object({
   INITIAL_PROMPT: optionalText,
   AGENT: agentKindSchema.default("claude"),
   AGENT_COMMAND: optionalText,
-  AGENT_PROMPT_MODE: z.enum(["arg", "stdin"]).default("arg"),
+  AGENT_PROMPT_MODE: z.enum(["auto", "arg", "stdin"]).default("auto"),
   CLAUDE_BIN: optionalText,
   CODEX_BIN: optionalText,
   MODEL: optionalText,
@@ -92,7 +92,7 @@ export interface Config {
   initialPrompt: string | undefined;
   agent: AgentKind;
   agentCommand: string | undefined;
-  agentPromptMode: "arg" | "stdin";
+  agentPromptMode: "auto" | "arg" | "stdin";
   claudeBin: string | undefined;
   codexBin: string | undefined;
   model: string | undefined;
