@@ -9,7 +9,7 @@ let registryFile: string | null = null;
 function saveRegistry(): void {
   if (registryFile === null) return;
   try {
-    writeFileSync(registryFile, JSON.stringify([...liveGroups]));
+    writeFileSync(registryFile, JSON.stringify([...liveGroups]), { mode: 0o600 });
   } catch {
     // best effort: the registry only helps clean up after a crash
   }
