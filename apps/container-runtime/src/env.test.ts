@@ -45,4 +45,18 @@ describe("loadConfig", () => {
     });
     expect(config.secrets.sort()).toEqual(["ghp-abcdef", "hunter22", "sk-ant-1234", "tok-123456", "whsec-xyz"]);
   });
+
+  it("refuses a whsec_ secret that is not base64, and takes any other string", () => {
+    expect(() => loadConfig({ WEBHOOK_SECRET: "whsec_not base64!" })).toThrow(
+      /WEBHOOK_SECRET: a whsec_ secret must be base64/,
+    );
+    expect(loadConfig({ WEBHOOK_SECRET: "a raw shared secret" }).webhook.secret).toBe("a raw shared secret");
+  });
+
+  it("reads the receiver's bearer token apart from the signing secret, and hides both from the agent", () => {
+    const config = loadConfig({ WEBHOOK_SECRET: "a raw shared secret", WEBHOOK_BEARER_TOKEN: "receiver-token-1" });
+    expect(config.webhook).toMatchObject({ secret: "a raw shared secret", bearerToken: "receiver-token-1" });
+    expect(config.agentEnv).not.toHaveProperty("WEBHOOK_BEARER_TOKEN");
+    expect(config.secrets).toContain("receiver-token-1");
+  });
 });

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { agentKindSchema, type AgentKind } from "@app-building/types";
 import { z } from "zod";
 import { secretValuesFromEnv } from "./redact.js";
+import { secretFormat } from "./webhooks/signing.js";
 
 const flag = z
   .enum(["1", "0", "true", "false", "yes", "no", ""])
@@ -30,7 +31,15 @@ export const envSchema = z.object({
   GIT_PUSH_ATTEMPTS: positiveInt(3),
   GIT_RETRY_BASE_MS: positiveInt(500),
   WEBHOOK_URL: optionalText.pipe(z.url().optional()),
-  WEBHOOK_SECRET: optionalText,
+  WEBHOOK_SECRET: optionalText.superRefine((value, ctx) => {
+    if (value === undefined) return;
+    try {
+      secretFormat(value);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: error instanceof Error ? error.message : String(error) });
+    }
+  }),
+  WEBHOOK_BEARER_TOKEN: optionalText,
   WEBHOOK_MAX_ATTEMPTS: positiveInt(12),
   WEBHOOK_RETRY_BASE_MS: positiveInt(500),
   WEBHOOK_RETRY_MAX_MS: positiveInt(60_000),
@@ -39,7 +48,7 @@ export const envSchema = z.object({
   INITIAL_PROMPT: optionalText,
   AGENT: agentKindSchema.default("claude"),
   AGENT_COMMAND: optionalText,
-  AGENT_PROMPT_MODE: z.enum(["arg", "stdin"]).default("arg"),
+  AGENT_PROMPT_MODE: z.enum(["auto", "arg", "stdin"]).default("auto"),
   CLAUDE_BIN: optionalText,
   CODEX_BIN: optionalText,
   MODEL: optionalText,
@@ -70,7 +79,10 @@ export interface Config {
   };
   webhook: {
     url: string | undefined;
+    /** The signing key; never sent anywhere. */
     secret: string | undefined;
+    /** Sent as `Authorization: Bearer` to the receiver when set. */
+    bearerToken: string | undefined;
     maxAttempts: number;
     retryBaseMs: number;
     retryMaxMs: number;
@@ -80,7 +92,7 @@ export interface Config {
   initialPrompt: string | undefined;
   agent: AgentKind;
   agentCommand: string | undefined;
-  agentPromptMode: "arg" | "stdin";
+  agentPromptMode: "auto" | "arg" | "stdin";
   claudeBin: string | undefined;
   codexBin: string | undefined;
   model: string | undefined;
@@ -101,7 +113,7 @@ export class EnvError extends Error {
 }
 
 /** Variables the agent process never sees: they belong to the runtime. */
-const RUNTIME_ONLY = ["CONTAINER_TOKEN", "GIT_TOKEN", "WEBHOOK_SECRET"];
+const RUNTIME_ONLY = ["CONTAINER_TOKEN", "GIT_TOKEN", "WEBHOOK_SECRET", "WEBHOOK_BEARER_TOKEN"];
 
 /**
  * Parses the environment into a {@link Config}, or throws an {@link EnvError} naming every
@@ -143,6 +155,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhook: {
       url: e.WEBHOOK_URL,
       secret: e.WEBHOOK_SECRET,
+      bearerToken: e.WEBHOOK_BEARER_TOKEN,
       maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
       retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
       retryMaxMs: e.WEBHOOK_RETRY_MAX_MS,

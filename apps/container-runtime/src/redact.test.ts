@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRedactor, REDACTED, secretValuesFromEnv } from "./redact.js";
+import { createRedactor, looksSecret, REDACTED, secretValuesFromEnv } from "./redact.js";
 
 describe("createRedactor", () => {
   const redactor = createRedactor(["sk-live-123456", "sk-live-123456-extended", "ab"]);
@@ -27,13 +27,101 @@ describe("createRedactor", () => {
     expect(quoted.text(JSON.stringify({ v: 'pa"ss\\word' }))).toBe(`{"v":"${REDACTED}"}`);
   });
 
+  it("catches a secret written with JSON \\u escapes, escaped slashes, or escaped twice", () => {
+    const slashed = createRedactor(["tok/Hq2Wd9/Xe4"]);
+    const uEscaped = [..."tok/Hq2Wd9/Xe4"].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
+    expect(slashed.text(`{"a":"${uEscaped}"}`)).toBe(`{"a":"${REDACTED}"}`);
+    expect(slashed.text(`{"a":"${uEscaped.toUpperCase().replaceAll("\\U", "\\u")}"}`)).toBe(`{"a":"${REDACTED}"}`);
+    expect(slashed.text('{"a":"tok\\/Hq2Wd9\\/Xe4"}')).toBe(`{"a":"${REDACTED}"}`);
+    expect(slashed.text(JSON.stringify(JSON.stringify({ v: "tok/Hq2Wd9/Xe4" })))).not.toContain("Hq2Wd9");
+    expect(slashed.text("x tok\\u002fHq2Wd9/Xe4 y")).toBe(`x ${REDACTED} y`);
+  });
+
+  it("catches a secret broken across two lines and keeps the lines", () => {
+    expect(redactor.text("first sk-live-\n123456 second")).toBe(`first ${REDACTED}\n${REDACTED} second`);
+    expect(redactor.text('{"text":"sk-live-\\n123456"}')).toBe(`{"text":"${REDACTED}"}`);
+  });
+
   it("passes everything through when there are no secrets", () => {
     const none = createRedactor([]);
     expect(none.text("anything")).toBe("anything");
   });
 });
 
+describe("a line redactor", () => {
+  const redactor = createRedactor(["sk-live-123456"]);
+  const run = (lines: string[]) => {
+    const stream = redactor.lines();
+    return [...lines.flatMap((line) => stream.push(line)), ...stream.end()];
+  };
+
+  it("lets ordinary lines out at once, redacted", () => {
+    const stream = redactor.lines();
+    expect(stream.push("hello")).toEqual(["hello"]);
+    expect(stream.push("key sk-live-123456 here")).toEqual([`key ${REDACTED} here`]);
+  });
+
+  it("holds a line that may end with the start of a secret and redacts both parts", () => {
+    const stream = redactor.lines();
+    expect(stream.push("token: sk-live")).toEqual([]);
+    expect(stream.push("-123456 and more")).toEqual([`token: ${REDACTED}`, `${REDACTED} and more`]);
+  });
+
+  it("flushes a held line at the end of the stream", () => {
+    expect(run(["ends with sk-li"])).toEqual(["ends with sk-li"]);
+    expect(run(["a sk-", "not it", "b"])).toEqual(["a sk-", "not it", "b"]);
+  });
+
+  it("never lets either part of a secret split at any point out", () => {
+    const secret = "sk-live-123456";
+    for (let at = 1; at < secret.length; at++) {
+      const out = run(["before", `x ${secret.slice(0, at)}`, `${secret.slice(at)} y`, "after"]);
+      expect(out).toEqual(["before", `x ${REDACTED}`, `${REDACTED} y`, "after"]);
+    }
+  });
+});
+
+describe("looksSecret", () => {
+  it("matches the credential words anywhere in a name", () => {
+    for (const name of [
+      "PASSWORD_DB",
+      "MY_TOKEN_2",
+      "DB_SECRET_KEY",
+      "CREDENTIAL",
+      "KEY",
+      "TOKEN",
+      "SECRET",
+      "PASSWORD",
+      "AUTH",
+      "GITHUBTOKEN",
+      "AWS_ACCESS_KEY_ID",
+      "GH_PAT",
+      "NPM_AUTH_VALUE",
+    ]) {
+      expect({ name, secret: looksSecret(name) }).toEqual({ name, secret: true });
+    }
+  });
+
+  it("leaves ordinary names alone", () => {
+    for (const name of [
+      "PATH",
+      "PWD",
+      "HOME",
+      "GIT_AUTHOR_NAME",
+      "KEYBOARD",
+      "SECRET_ENV_NAMES",
+      "AGENT_PROMPT_MODE",
+    ]) {
+      expect({ name, secret: looksSecret(name) }).toEqual({ name, secret: false });
+    }
+  });
+});
+
 describe("secretValuesFromEnv", () => {
+  it("skips values too ordinary to redact", () => {
+    expect(secretValuesFromEnv({ API_KEY: "true", SKIP_KEY: "no", DB_PASSWORD: "hunter22" })).toEqual(["hunter22"]);
+  });
+
   it("takes named vars and credential-looking vars, nothing else", () => {
     const env = {
       GIT_TOKEN: "ghp_abc",

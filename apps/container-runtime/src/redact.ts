@@ -4,35 +4,101 @@ export const REDACTED = "[REDACTED]";
 /** Secrets shorter than this are not redacted: replacing "1" or "ab" everywhere would garble text. */
 export const MIN_SECRET_LENGTH = 4;
 
+/**
+ * Redacts a stream of lines (an agent's stdout or stderr) where a secret may be split
+ * across two lines: a line whose end could be the start of a secret is held back until
+ * the next line shows whether it is, so neither part of the secret is ever let out.
+ */
+export interface LineRedactor {
+  /** Takes the next line (without its newline); returns the lines now safe to let out, redacted. */
+  push(line: string): string[];
+  /** The end of the stream: returns the held line, if any, redacted. */
+  end(): string[];
+}
+
 /** Replaces every secret value in a string, and in JSON values, with `[REDACTED]`. */
 export interface Redactor {
-  /** The string with every secret value replaced. */
+  /** The string with every secret value replaced, in any of the forms {@link createRedactor} lists. */
   text(input: string): string;
   /** A deep copy of a JSON value with secrets replaced in every string (keys included). */
   json<T>(value: T): T;
+  /** A new redactor for one stream of lines. */
+  lines(): LineRedactor;
 }
 
 function escapeRegExp(value: string): string {
   return value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+/** JSON's short escapes, which a serializer may use for these characters. */
+const SHORT_ESCAPES: Record<string, string> = {
+  '"': '"',
+  "/": "/",
+  "\n": "n",
+  "\r": "r",
+  "\t": "t",
+  "\b": "b",
+  "\f": "f",
+};
+
+/** `\u` + four hex digits of the code unit, either case, behind one or more backslashes (nested JSON). */
+function unicodeEscape(code: number): string {
+  const hex = [...code.toString(16).padStart(4, "0")].map((d) => (/[a-f]/.test(d) ? `[${d}${d.toUpperCase()}]` : d));
+  return `\\\\+u${hex.join("")}`;
+}
+
+/** Every way one character of a secret can appear in text: itself, or JSON-escaped (once or nested). */
+function charPattern(char: string): string {
+  if (char === "\\") return "\\\\+";
+  const forms = [escapeRegExp(char)];
+  const code = char.codePointAt(0) ?? 0;
+  if (code <= 0xffff) forms.push(unicodeEscape(code));
+  const short = SHORT_ESCAPES[char];
+  if (short !== undefined) forms.push(`\\\\+${escapeRegExp(short)}`);
+  return forms.length === 1 ? forms[0]! : `(?:${forms.join("|")})`;
+}
+
+/** A line break inside a secret: a real one (the agent wrapped its output) or a JSON-escaped one. */
+const BREAK = "(?:\\r?\\n|(?:\\\\+r)?\\\\+n)?";
+
+/** The pattern of one secret: its characters in any form, with a line break allowed between any two. */
+function secretPattern(secret: string): string {
+  return [...secret].map(charPattern).join(BREAK);
+}
+
+/** The pattern of every proper prefix of a secret (at least one character) at the end of a text. */
+function prefixPattern(secret: string): string {
+  const chars = [...secret].slice(0, -1).map(charPattern);
+  let pattern = "";
+  for (let index = chars.length - 1; index >= 0; index--) {
+    pattern = index === 0 ? `${chars[index]}${pattern}` : `(?:${BREAK}${chars[index]}${pattern})?`;
+  }
+  return pattern;
+}
+
 /**
- * Builds a redactor for the given secret values. Longer secrets are matched first, so a
- * secret that contains another is replaced whole.
+ * Builds a redactor for the given secret values. Each secret is caught plain, embedded in
+ * other text, JSON-escaped (`\u0041`-style escapes, escaped slashes, quotes and
+ * backslashes, nested escaping) and broken by a line break anywhere inside it. Longer
+ * secrets are matched first, so a secret that contains another is replaced whole. A
+ * secret broken across lines is replaced part by part, so the lines stay lines.
  */
 export function createRedactor(secrets: Iterable<string>): Redactor {
-  // a secret with quotes, backslashes or control characters also appears JSON-escaped in journaled JSON
-  const withEscaped = [...secrets].flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]);
-  const values = [...new Set(withEscaped.filter((s) => s.length >= MIN_SECRET_LENGTH))].sort(
+  const values = [...new Set([...secrets].filter((s) => s.length >= MIN_SECRET_LENGTH))].sort(
     (a, b) => b.length - a.length,
   );
   if (values.length === 0) {
-    return { text: (input) => input, json: (value) => value };
+    const lines = (): LineRedactor => ({ push: (line) => [line], end: () => [] });
+    return { text: (input) => input, json: (value) => value, lines };
   }
-  const pattern = new RegExp(values.map(escapeRegExp).join("|"), "g");
+  const pattern = new RegExp(values.map(secretPattern).join("|"), "g");
+  const heldTail = new RegExp(`(?:${values.map(prefixPattern).join("|")})$`);
+  // the longest text a secret's prefix can take: every character as a nested \u escape
+  const tailWindow = values[0]!.length * 12;
+  const replace = (match: string): string => (match.includes("\n") ? match.replace(/[^\r\n]+/g, REDACTED) : REDACTED);
   const text = (input: string): string => {
     pattern.lastIndex = 0;
-    return pattern.test(input) ? input.replace(pattern, REDACTED) : input;
+    return pattern.test(input) ? input.replace(pattern, replace) : input;
   };
   const json = <T>(value: T): T => {
     if (typeof value === "string") return text(value) as T;
@@ -44,18 +110,64 @@ export function createRedactor(secrets: Iterable<string>): Redactor {
     }
     return value;
   };
-  return { text, json };
+  const lines = (): LineRedactor => {
+    let held: string | null = null;
+    return {
+      push(line) {
+        const out: string[] = [];
+        let current: string;
+        if (held !== null && !held.includes("\n") && !line.includes("\n")) {
+          // the replacement keeps line breaks, so the one break left is where the lines meet
+          const joined = text(`${held}\n${line}`);
+          const at = joined.indexOf("\n");
+          out.push(joined.slice(0, at));
+          current = joined.slice(at + 1);
+        } else {
+          if (held !== null) out.push(held);
+          current = text(line);
+        }
+        held = null;
+        if (heldTail.test(current.slice(-tailWindow))) held = current;
+        else out.push(current);
+        return out;
+      },
+      end() {
+        const rest = held === null ? [] : [held];
+        held = null;
+        return rest;
+      },
+    };
+  };
+  return { text, json, lines };
+}
+
+/** Name parts that mark a credential wherever they appear in a variable's name (`DBPASSWORD`, `MY_TOKEN_2`). */
+const SECRET_WORDS = /TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|PRIVATE|APIKEY|ACCESSKEY/i;
+/** Short name parts that mark a credential only as a whole `_`-separated part (`DB_KEY`, `AUTH`, not `AUTHOR`). */
+const SECRET_PARTS = new Set(["KEY", "KEYS", "AUTH", "PAT", "PASS", "SALT", "SIGNATURE", "COOKIE"]);
+/** Variables that look like credentials by name but hold none. */
+const NOT_SECRETS = new Set(["PWD", "OLDPWD", "SECRET_ENV_NAMES", "AGENT_PROMPT_MODE"]);
+/** Values too ordinary to redact: replacing `true` everywhere would garble every JSON document. */
+const ORDINARY = /^(true|false|yes|no|on|off|null|none|undefined)$/i;
+
+/** Whether a variable's name says it holds a credential. */
+export function looksSecret(name: string): boolean {
+  if (NOT_SECRETS.has(name.toUpperCase())) return false;
+  if (SECRET_WORDS.test(name)) return true;
+  return name
+    .toUpperCase()
+    .split(/[_\-.]/)
+    .some((part) => SECRET_PARTS.has(part));
 }
 
 /**
  * The secret values to redact: the named env vars' values, plus the values of any var
- * whose name looks like a credential (`*_TOKEN`, `*_SECRET`, `*_KEY`, `*PASSWORD*`).
+ * whose name looks like a credential ({@link looksSecret}): `TOKEN`, `SECRET`, `PASSWORD`,
+ * `CREDENTIAL` anywhere in the name, `KEY`, `AUTH` or `PAT` as a part of it.
  */
 export function secretValuesFromEnv(env: Record<string, string | undefined>, names: readonly string[] = []): string[] {
-  const looksSecret = /(_TOKEN|_SECRET|_KEY|PASSWORD|_PAT)$|^(TOKEN|SECRET|PASSWORD)$/i;
-  const picked = Object.entries(env)
-    .filter(([name]) => names.includes(name) || looksSecret.test(name))
+  return Object.entries(env)
+    .filter(([name]) => names.includes(name) || looksSecret(name))
     .map(([, value]) => value)
-    .filter((value): value is string => typeof value === "string");
-  return picked;
+    .filter((value): value is string => typeof value === "string" && !ORDINARY.test(value.trim()));
 }

@@ -57,6 +57,7 @@ export function createServices(
     authorName: config.git.authorName,
     authorEmail: config.git.authorEmail,
     token: config.git.token,
+    redactor,
     pushAttempts: config.git.pushAttempts,
     retryBaseMs: config.git.retryBaseMs,
     log: (line) => journal.log("runtime", line),
@@ -64,7 +65,7 @@ export function createServices(
   const runtimeUrl = options.runtimeUrl;
   const agentEnv = (): Record<string, string> =>
     runtimeUrl === undefined ? config.agentEnv : { ...config.agentEnv, APP_BUILDING_RUNTIME_URL: runtimeUrl() };
-  const agent = options.agent ?? createAgent(config, agentEnv);
+  const agent = options.agent ?? createAgent(config, agentEnv, redactor);
   // Checked again at most every few seconds, so a login or a new credentials file shows
   // without a restart while /status stays cheap.
   const readiness = {
@@ -83,8 +84,9 @@ export function createServices(
     config,
     problems,
     journal,
-    messages: new MessageStore(db),
-    tasks: new TaskStore(db),
+    redactor,
+    messages: new MessageStore(db, redactor),
+    tasks: new TaskStore(db, redactor),
     state: new StateStore(db),
     notifier,
     agent,

@@ -78,6 +78,7 @@ describe("a detached container with an initial prompt", () => {
       HOME: tempDir("detached-home"),
       WEBHOOK_URL: `http://127.0.0.1:${port}/hooks`,
       WEBHOOK_SECRET: SECRET,
+      WEBHOOK_BEARER_TOKEN: "receiver-token-42",
       WEBHOOK_RETRY_BASE_MS: "100",
       WEBHOOK_RETRY_MAX_MS: "400",
       WEBHOOK_MAX_ATTEMPTS: "100",
@@ -103,7 +104,8 @@ describe("a detached container with an initial prompt", () => {
         "container.stopped",
       ]);
       expect(hooks.received.every((r) => r.verified)).toBe(true);
-      expect(hooks.received.every((r) => r.bearer === `Bearer ${SECRET}`)).toBe(true);
+      // the receiver's own token, never the signing secret
+      expect(hooks.received.every((r) => r.bearer === "Bearer receiver-token-42")).toBe(true);
       expect(new Set(hooks.received.map((r) => r.id)).size).toBe(hooks.received.length);
       const done = hooks.received.find((r) => r.payload.type === "message.done")!.payload;
       expect(done).toMatchObject({

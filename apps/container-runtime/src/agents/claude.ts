@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import type { Redactor } from "../redact.js";
 import { spawnGroup } from "./process.js";
 import type { AgentAdapter, Turn, TurnInput, TurnResult, TurnSink } from "./types.js";
 
@@ -46,6 +47,8 @@ interface ClaudeLine {
 export interface ClaudeAgentOptions {
   bin: string;
   env: () => Record<string, string>;
+  /** Redacts the agent's output before anything reads it. */
+  redactor?: Redactor;
   /** How long an interrupt may take to end the turn before the process group is signalled. */
   interruptGraceMs?: number;
 }
@@ -90,6 +93,7 @@ export function createClaudeAgent(options: ClaudeAgentOptions): AgentAdapter {
     const proc = spawnGroup(options.bin, args, {
       cwd: input.cwd,
       env: { ...claudeEnv(options.env()), AGENT_MESSAGE_ID: input.id },
+      ...(options.redactor === undefined ? {} : { redactor: options.redactor }),
       onStdout: (line) => {
         if (line.trim() === "") return;
         let parsed: ClaudeLine;

@@ -1,3 +1,4 @@
+import type { Redactor } from "../redact.js";
 import { spawnGroup } from "./process.js";
 import type { AgentAdapter, Turn, TurnInput, TurnResult, TurnSink } from "./types.js";
 
@@ -15,6 +16,8 @@ interface CodexLine {
 export interface CodexAgentOptions {
   bin: string;
   env: () => Record<string, string>;
+  /** Redacts the agent's output before anything reads it. */
+  redactor?: Redactor;
   /** How long after SIGINT the process group is terminated. */
   interruptGraceMs?: number;
 }
@@ -48,6 +51,7 @@ export function createCodexAgent(options: CodexAgentOptions): AgentAdapter {
       const proc = spawnGroup(options.bin, codexArgs(input), {
         cwd: input.cwd,
         env: { ...options.env(), AGENT_MESSAGE_ID: input.id },
+        ...(options.redactor === undefined ? {} : { redactor: options.redactor }),
         onStdout: (line) => {
           if (line.trim() === "") return;
           let parsed: CodexLine;

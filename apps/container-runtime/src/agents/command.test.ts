@@ -64,6 +64,32 @@ describe("the command agent", () => {
     expect(result).toMatchObject({ status: "done", result: "plain words", error: null });
   });
 
+  // The shell's own argv, as `ps -ef` shows it to every user, then what the line got as $1.
+  const SHOWS_ARGV = `tr '\\0' ' ' < /proc/$$/cmdline; echo; printf '[%s]' "$1"`;
+
+  it("by default gives a shell line the prompt as $1 through stdin, so no argv shows it", async () => {
+    const prompt = 'it\'s a "secret" plan\n\n';
+    const agent = createCommandAgent({ command: SHOWS_ARGV, promptMode: "auto", env });
+    const sink = recordingSink();
+    const result = await agent.start({ ...input, prompt }, sink).done;
+    expect(result.status).toBe("done");
+    const argv = (sink.events[0] as { text: string }).text;
+    expect(argv).not.toContain("secret");
+    expect(result.result).toBe(`${argv}\n[it's a "secret" plan\n\n]`);
+  });
+
+  it("still appends the prompt to a line that does not mention it, read from stdin", async () => {
+    const agent = createCommandAgent({ command: "echo reply:", promptMode: "auto", env });
+    expect((await agent.start(input, recordingSink()).done).result).toBe("reply: hello world");
+  });
+
+  it("puts the prompt in argv only when AGENT_PROMPT_MODE=arg asks for it", async () => {
+    const agent = createCommandAgent({ command: SHOWS_ARGV, promptMode: "arg", env });
+    const sink = recordingSink();
+    await agent.start(input, sink).done;
+    expect((sink.events[0] as { text: string }).text).toContain("hello world");
+  });
+
   it("gives the prompt on stdin when asked to", async () => {
     const agent = createCommandAgent({ command: '["cat"]', promptMode: "stdin", env });
     const result = await agent.start(input, recordingSink()).done;

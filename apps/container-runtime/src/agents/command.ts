@@ -1,4 +1,5 @@
 import type { AgentAdapter, Turn, TurnInput, TurnResult, TurnSink } from "./types.js";
+import type { Redactor } from "../redact.js";
 import { spawnGroup } from "./process.js";
 
 /** The longest result text kept from a command's plain output. */
@@ -23,13 +24,45 @@ export function parseAgentCommand(command: string): { file: string; args: string
   return { file: "/bin/sh", args: ["-c", usesArgs ? trimmed : `${trimmed} "$@"`, "agent"] };
 }
 
+/**
+ * How the prompt reaches a command agent:
+ * - `auto` (the default): on stdin. For a shell command line the runtime's shell reads it
+ *   from stdin into `$1` before the line runs, so `echo "$1"` and appended `"$@"` work as
+ *   before while no process gets the prompt in its argv (`ps` shows argv to every user).
+ *   A JSON argv gets it as its last argument, as documented for that form.
+ * - `arg`: as the last argument (`$1` of a shell line): visible in `ps`.
+ * - `stdin`: written to stdin, then stdin closes; `$1` stays empty.
+ */
+export type PromptMode = "auto" | "arg" | "stdin";
+
+/** Reads all of stdin into `$1` (trailing newlines kept), then runs the agent's line. */
+const PROMPT_FROM_STDIN = '__prompt=$(cat; printf x); set -- "${__prompt%x}"; unset __prompt; ';
+
+/** The argv of one turn, and whether the prompt goes on stdin. */
+export function commandInvocation(
+  command: string,
+  mode: PromptMode,
+  prompt: string,
+): { file: string; args: string[]; stdin: string } {
+  const { file, args } = parseAgentCommand(command);
+  const shellLine = !command.trim().startsWith("[");
+  if (mode === "stdin") return { file, args, stdin: prompt };
+  if (mode === "auto" && shellLine) {
+    const [flag, line, name] = args;
+    return { file, args: [flag ?? "-c", `${PROMPT_FROM_STDIN}${line ?? ""}`, name ?? "agent"], stdin: prompt };
+  }
+  return { file, args: [...args, prompt], stdin: "" };
+}
+
 /** Options of the generic command adapter. */
 export interface CommandAgentOptions {
   command: string;
-  /** `arg`: the prompt is the last argument; `stdin`: it is written to stdin, then stdin closes. */
-  promptMode: "arg" | "stdin";
+  /** How the prompt reaches the command (see {@link PromptMode}). */
+  promptMode: PromptMode;
   /** The agent's environment, read at each turn. */
   env: () => Record<string, string>;
+  /** Redacts the agent's output before anything reads it. */
+  redactor?: Redactor;
 }
 
 function isJsonObjectLine(line: string): boolean {
@@ -77,7 +110,7 @@ function readResultLine(line: string): ReportedResult | null {
  * `session_id` are kept as the turn's cost, turn count and session.
  */
 export function createCommandAgent(options: CommandAgentOptions): AgentAdapter {
-  const { file, args } = parseAgentCommand(options.command);
+  parseAgentCommand(options.command); // a bad AGENT_COMMAND fails here, not at the first turn
   return {
     kind: "command",
     start(input: TurnInput, sink: TurnSink): Turn {
@@ -86,9 +119,11 @@ export function createCommandAgent(options: CommandAgentOptions): AgentAdapter {
       let reported: ReportedResult = { result: null, costUsd: null, numTurns: null, sessionId: null };
       let interrupted = false;
       const stderrTail: string[] = [];
-      const proc = spawnGroup(file, options.promptMode === "arg" ? [...args, input.prompt] : args, {
+      const { file, args, stdin } = commandInvocation(options.command, options.promptMode, input.prompt);
+      const proc = spawnGroup(file, args, {
         cwd: input.cwd,
         env: { ...options.env(), AGENT_MESSAGE_ID: input.id },
+        ...(options.redactor === undefined ? {} : { redactor: options.redactor }),
         onStdout: (line) => {
           if (isJsonObjectLine(line)) {
             sink.agentJson(line);
@@ -110,11 +145,7 @@ export function createCommandAgent(options: CommandAgentOptions): AgentAdapter {
           if (stderrTail.length > 20) stderrTail.shift();
         },
       });
-      if (options.promptMode === "stdin") {
-        proc.child.stdin.end(input.prompt);
-      } else {
-        proc.child.stdin.end();
-      }
+      proc.child.stdin.end(stdin);
       const done = proc.exited.then(({ code, signal, spawnError }): TurnResult => {
         const base = {
           result: reported.result ?? (text === "" ? null : text.slice(0, MAX_RESULT)),

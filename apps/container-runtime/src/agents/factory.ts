@@ -1,4 +1,5 @@
 import type { Config } from "../env.js";
+import type { Redactor } from "../redact.js";
 import { createClaudeAgent, defaultClaudeBin } from "./claude.js";
 import { createCodexAgent } from "./codex.js";
 import { createCommandAgent } from "./command.js";
@@ -17,13 +18,18 @@ export function agentBin(config: Pick<Config, "agent" | "claudeBin" | "codexBin"
 }
 
 /** Picks the adapter `AGENT` names. */
-export function createAgent(config: Config, env: () => Record<string, string>): AgentAdapter {
+export function createAgent(config: Config, env: () => Record<string, string>, redactor: Redactor): AgentAdapter {
   switch (config.agent) {
     case "command":
-      return createCommandAgent({ command: config.agentCommand ?? "", promptMode: config.agentPromptMode, env });
+      return createCommandAgent({
+        command: config.agentCommand ?? "",
+        promptMode: config.agentPromptMode,
+        env,
+        redactor,
+      });
     case "claude":
-      return createClaudeAgent({ bin: agentBin(config) ?? defaultClaudeBin(), env });
+      return createClaudeAgent({ bin: agentBin(config) ?? defaultClaudeBin(), env, redactor });
     case "codex":
-      return createCodexAgent({ bin: agentBin(config) ?? "codex", env });
+      return createCodexAgent({ bin: agentBin(config) ?? "codex", env, redactor });
   }
 }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
+import type { Redactor } from "../redact.js";
 
 /** Every agent process group still alive, so the runtime can leave no orphan behind. */
 const liveGroups = new Set<number>();
@@ -8,7 +9,7 @@ let registryFile: string | null = null;
 function saveRegistry(): void {
   if (registryFile === null) return;
   try {
-    writeFileSync(registryFile, JSON.stringify([...liveGroups]));
+    writeFileSync(registryFile, JSON.stringify([...liveGroups]), { mode: 0o600 });
   } catch {
     // best effort: the registry only helps clean up after a crash
   }
@@ -64,8 +65,25 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** Calls `onLine` for each complete line of a stream, and for a last unterminated one at the end. */
-export function splitLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): Promise<void> {
+/**
+ * Calls `onLine` for each complete line of a stream, and for a last unterminated one at the
+ * end. With a redactor, lines are redacted first, a secret split across two lines included.
+ */
+export function splitLines(
+  stream: NodeJS.ReadableStream,
+  onRawLine: (line: string) => void,
+  redactor?: Redactor,
+): Promise<void> {
+  const redacting = redactor?.lines();
+  const onLine =
+    redacting === undefined
+      ? onRawLine
+      : (line: string) => {
+          for (const out of redacting.push(line)) onRawLine(out);
+        };
+  const finish = (): void => {
+    if (redacting !== undefined) for (const out of redacting.end()) onRawLine(out);
+  };
   return new Promise((resolve) => {
     let rest = "";
     stream.setEncoding("utf8");
@@ -89,9 +107,13 @@ export function splitLines(stream: NodeJS.ReadableStream, onLine: (line: string)
     });
     stream.on("end", () => {
       if (rest !== "") onLine(rest);
+      finish();
       resolve();
     });
-    stream.on("error", () => resolve());
+    stream.on("error", () => {
+      finish();
+      resolve();
+    });
   });
 }
 
@@ -118,6 +140,8 @@ export function spawnGroup(
     env: Record<string, string>;
     onStdout: (line: string) => void;
     onStderr: (line: string) => void;
+    /** Redacts every line before `onStdout`/`onStderr` see it. */
+    redactor?: Redactor;
   },
 ): GroupProcess {
   const child = spawn(command, args, {
@@ -134,8 +158,8 @@ export function spawnGroup(
   child.stdin.on("error", () => {
     // the agent closed its stdin; nothing to do
   });
-  const out = splitLines(child.stdout, options.onStdout);
-  const err = splitLines(child.stderr, options.onStderr);
+  const out = splitLines(child.stdout, options.onStdout, options.redactor);
+  const err = splitLines(child.stderr, options.onStderr, options.redactor);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; spawnError: Error | null }>(
     (resolve) => {
       let spawnError: Error | null = null;

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
+import type { Redactor } from "../redact.js";
 
 /** Options of a {@link GitWorkspace}. */
 export interface GitWorkspaceOptions {
@@ -14,6 +15,8 @@ export interface GitWorkspaceOptions {
   token: string | undefined;
   pushAttempts: number;
   retryBaseMs: number;
+  /** Redacts commit messages (a prompt's first line may carry a secret). */
+  redactor?: Redactor;
   /** Where the workspace reports what it does (a runtime log line). */
   log: (line: string) => void;
 }
@@ -140,7 +143,8 @@ export class GitWorkspace {
     await this.#git(["add", "-A"]);
     const status = await this.#git(["status", "--porcelain"]);
     if (status.stdout.trim() === "") return null;
-    await this.#git(["commit", "-q", "--no-verify", "-m", message]);
+    const redacted = this.#o.redactor?.text(message) ?? message;
+    await this.#git(["commit", "-q", "--no-verify", "-m", redacted]);
     await this.#refreshRevision();
     return this.#revision;
   }

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 
@@ -70,15 +70,31 @@ const MIGRATIONS: readonly string[] = [
   `,
 ];
 
+/** Only the runtime's user may read the journal: it holds prompts and the agent's work. */
+const DIR_MODE = 0o700;
+const FILE_MODE = 0o600;
+
+/** Sets `mode` on `path` if it exists (the -wal and -shm files come and go with SQLite). */
+function restrict(path: string, mode: number): void {
+  if (existsSync(path)) chmodSync(path, mode);
+}
+
 /**
  * Opens (creating if needed) the journal database in `dataDir` and brings its schema up
  * to date. WAL with `synchronous=NORMAL`: a committed transaction survives the process
- * being killed at any moment.
+ * being killed at any moment. The folder is 0700 and the database (with its -wal and -shm)
+ * 0600 whatever the umask: the file is created 0600 before SQLite opens it, and SQLite
+ * gives its -wal and -shm files the database's mode.
  */
 export function openDatabase(dataDir: string): Db {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, "runtime.sqlite"));
+  mkdirSync(dataDir, { recursive: true, mode: DIR_MODE });
+  chmodSync(dataDir, DIR_MODE);
+  const file = join(dataDir, "runtime.sqlite");
+  closeSync(openSync(file, "a", FILE_MODE));
+  chmodSync(file, FILE_MODE);
+  const db = new Database(file);
   db.pragma("journal_mode = WAL");
+  for (const suffix of ["-wal", "-shm"]) restrict(`${file}${suffix}`, FILE_MODE);
   db.pragma("synchronous = NORMAL");
   db.pragma("busy_timeout = 5000");
   const version = db.pragma("user_version", { simple: true }) as number;

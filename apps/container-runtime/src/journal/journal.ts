@@ -63,8 +63,10 @@ export class Journal {
 
   /** Records one log line. */
   log(stream: LogLine["stream"], line: string): number {
-    const cut = line.length > MAX_LOG_LINE ? `${line.slice(0, MAX_LOG_LINE)}… [cut]` : line;
-    return this.logs.append(nowIso(), stream, this.#redactor.text(cut));
+    // redacted before the cut, so the cut never splits a secret into parts that pass
+    const redacted = this.#redactor.text(line);
+    const cut = redacted.length > MAX_LOG_LINE ? `${redacted.slice(0, MAX_LOG_LINE)}… [cut]` : redacted;
+    return this.logs.append(nowIso(), stream, cut);
   }
 
   /** Commits everything recorded so far. */

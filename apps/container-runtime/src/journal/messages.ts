@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Message, MessageStatus } from "@app-building/types";
+import type { Redactor } from "../redact.js";
 import type { Db } from "./database.js";
 
 interface MessageRow {
@@ -36,13 +37,14 @@ export interface MessageOutcome {
   sessionId: string | null;
 }
 
-function toMessage(row: MessageRow): Message {
+/** A row as the API shows it: redacted again on the way out, for rows written before redaction at rest. */
+function toMessage(row: MessageRow, redactor: Redactor): Message {
   return {
     id: row.id,
     status: row.status,
-    prompt: row.prompt,
-    result: row.result,
-    error: row.error,
+    prompt: redactor.text(row.prompt),
+    result: row.result === null ? null : redactor.text(row.result),
+    error: row.error === null ? null : redactor.text(row.error),
     costUsd: row.cost_usd,
     durationMs: row.duration_ms,
     numTurns: row.num_turns,
@@ -53,9 +55,13 @@ function toMessage(row: MessageRow): Message {
   };
 }
 
-/** The durable message queue. */
+/**
+ * The durable message queue. Results and errors are redacted before they are stored; the
+ * prompt is kept as sent (the agent needs it) and redacted in every answer.
+ */
 export class MessageStore {
   readonly #db: Db;
+  readonly #redactor: Redactor;
   readonly #byId;
   readonly #byKey;
   readonly #insert;
@@ -66,8 +72,9 @@ export class MessageStore {
   /** Queued messages, counted in memory so `/status` costs no query. */
   #queued: number;
 
-  constructor(db: Db) {
+  constructor(db: Db, redactor: Redactor) {
     this.#db = db;
+    this.#redactor = redactor;
     this.#byId = db.prepare<[string], MessageRow>("SELECT * FROM messages WHERE id = ?");
     this.#byKey = db.prepare<[string], MessageRow>("SELECT * FROM messages WHERE idempotency_key = ?");
     this.#insert = db.prepare(
@@ -93,24 +100,24 @@ export class MessageStore {
     return this.#db.transaction(() => {
       if (idempotencyKey !== null) {
         const existing = this.#byKey.get(idempotencyKey);
-        if (existing !== undefined) return { message: toMessage(existing), created: false };
+        if (existing !== undefined) return { message: toMessage(existing, this.#redactor), created: false };
       }
       const id = `msg_${randomUUID()}`;
       this.#insert.run(id, idempotencyKey, prompt, model, new Date().toISOString());
       this.#queued++;
-      return { message: toMessage(this.#byId.get(id) as MessageRow), created: true };
+      return { message: toMessage(this.#byId.get(id) as MessageRow, this.#redactor), created: true };
     })();
   }
 
   /** The message first queued under an idempotency key, if any. */
   enqueueIfKnown(idempotencyKey: string): { message: Message | undefined; created: false } {
     const row = this.#byKey.get(idempotencyKey);
-    return { message: row === undefined ? undefined : toMessage(row), created: false };
+    return { message: row === undefined ? undefined : toMessage(row, this.#redactor), created: false };
   }
 
   get(id: string): Message | undefined {
     const row = this.#byId.get(id);
-    return row === undefined ? undefined : toMessage(row);
+    return row === undefined ? undefined : toMessage(row, this.#redactor);
   }
 
   /** The oldest queued message, if any. */
@@ -128,7 +135,14 @@ export class MessageStore {
   }
 
   finish(id: string, outcome: MessageOutcome): void {
-    this.#finish.run({ id, ...outcome, endedAt: new Date().toISOString() });
+    const redact = (text: string | null): string | null => (text === null ? null : this.#redactor.text(text));
+    this.#finish.run({
+      id,
+      ...outcome,
+      result: redact(outcome.result),
+      error: redact(outcome.error),
+      endedAt: new Date().toISOString(),
+    });
   }
 
   /** After a crash: messages that were running are marked `interrupted`; returns their ids. */

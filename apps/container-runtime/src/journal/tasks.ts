@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Task, TaskStatus } from "@app-building/types";
+import type { Redactor } from "../redact.js";
 import type { Db } from "./database.js";
 
 interface TaskRow {
@@ -14,28 +15,34 @@ interface TaskRow {
   ended_at: string | null;
 }
 
-function toTask(row: TaskRow): Task {
+/** A row as the API shows it: redacted again on the way out, for rows written before redaction at rest. */
+function toTask(row: TaskRow, redactor: Redactor): Task {
   return {
     id: row.id,
     status: row.status,
-    prompt: row.prompt,
+    prompt: redactor.text(row.prompt),
     attempts: row.attempts,
     maxAttempts: row.max_attempts,
-    result: row.result,
-    error: row.error,
+    result: row.result === null ? null : redactor.text(row.result),
+    error: row.error === null ? null : redactor.text(row.error),
     createdAt: row.created_at,
     endedAt: row.ended_at,
   };
 }
 
-/** The durable task queue: follow-up work the agent queues for itself. */
+/**
+ * The durable task queue: follow-up work the agent queues for itself. Results and errors
+ * are redacted before they are stored; prompts are redacted in every answer.
+ */
 export class TaskStore {
   readonly #db: Db;
+  readonly #redactor: Redactor;
   /** Unfinished tasks, counted in memory so `/status` costs no query. */
   #open: number;
 
-  constructor(db: Db) {
+  constructor(db: Db, redactor: Redactor) {
     this.#db = db;
+    this.#redactor = redactor;
     this.#open =
       db.prepare<[], { n: number }>("SELECT count(*) AS n FROM tasks WHERE status IN ('pending', 'processing')").get()
         ?.n ?? 0;
@@ -52,11 +59,14 @@ export class TaskStore {
 
   get(id: string): Task | undefined {
     const row = this.#db.prepare<[string], TaskRow>("SELECT * FROM tasks WHERE id = ?").get(id);
-    return row === undefined ? undefined : toTask(row);
+    return row === undefined ? undefined : toTask(row, this.#redactor);
   }
 
   list(): Task[] {
-    return this.#db.prepare<[], TaskRow>("SELECT * FROM tasks ORDER BY seq").all().map(toTask);
+    return this.#db
+      .prepare<[], TaskRow>("SELECT * FROM tasks ORDER BY seq")
+      .all()
+      .map((row) => toTask(row, this.#redactor));
   }
 
   /** The oldest pending task, if any. */
@@ -64,7 +74,7 @@ export class TaskStore {
     const row = this.#db
       .prepare<[], TaskRow>("SELECT * FROM tasks WHERE status = 'pending' ORDER BY seq LIMIT 1")
       .get();
-    return row === undefined ? undefined : toTask(row);
+    return row === undefined ? undefined : toTask(row, this.#redactor);
   }
 
   pendingCount(): number {
@@ -83,7 +93,7 @@ export class TaskStore {
     const ended = status === "pending" ? null : new Date().toISOString();
     this.#db
       .prepare("UPDATE tasks SET status = ?, result = ?, error = ?, ended_at = ? WHERE id = ?")
-      .run(status, outcome.result, outcome.error, ended, id);
+      .run(status, this.#redact(outcome.result), this.#redact(outcome.error), ended, id);
     if (status !== "pending") this.#open--;
     return this.get(id) as Task;
   }
@@ -94,9 +104,13 @@ export class TaskStore {
       .prepare(
         "UPDATE tasks SET status = 'failed', error = ?, ended_at = ? WHERE id = ? AND status IN ('pending', 'processing')",
       )
-      .run(error, new Date().toISOString(), id).changes;
+      .run(this.#redactor.text(error), new Date().toISOString(), id).changes;
     if (changed > 0) this.#open--;
     return this.get(id) as Task;
+  }
+
+  #redact(text: string | null): string | null {
+    return text === null ? null : this.#redactor.text(text);
   }
 
   /** After a crash: a task that was running goes back to pending (its attempt counts). */

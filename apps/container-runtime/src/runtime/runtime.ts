@@ -8,6 +8,7 @@ import {
 } from "@app-building/types";
 import type { AgentAdapter, TurnResult } from "../agents/types.js";
 import type { Config } from "../env.js";
+import type { Redactor } from "../redact.js";
 import { ContainerStoppingError } from "../errors.js";
 import type { GitWorkspace } from "../git/workspace.js";
 import type { Journal } from "../journal/journal.js";
@@ -34,6 +35,8 @@ export interface RuntimeDeps {
   /** What keeps the agent from working now (see `agentProblems`): logged at start-up, shown by `status()`. */
   problems: () => readonly string[];
   journal: Journal;
+  /** Redacts what leaves through commit messages (a prompt's first line may carry a secret). */
+  redactor: Redactor;
   messages: MessageStore;
   tasks: TaskStore;
   state: StateStore;
@@ -319,7 +322,10 @@ export class Runtime {
     this.#current = null;
     if (active.interruptRequested && outcome.status !== "done") outcome = { ...outcome, status: "interrupted" };
     this.#account(outcome);
-    const git = await this.#commitAndPush(message.id, `message ${message.id}: ${firstLine(message.prompt)}`);
+    const git = await this.#commitAndPush(
+      message.id,
+      `message ${message.id}: ${firstLine(this.#d.redactor.text(message.prompt))}`,
+    );
     messages.finish(message.id, outcome);
     this.#currentMessageId = null;
     notifier.both(`message.${outcome.status}`, `message.${outcome.status}`, message.id, {
@@ -346,7 +352,10 @@ export class Runtime {
     this.#current = null;
     this.#account(outcome);
     const markerSeen = outcome.status === "done" && (outcome.result ?? "").includes(TASK_DONE_MARKER);
-    const git = await this.#commitAndPush(task.id, `task ${task.id} (attempt ${attempt}): ${firstLine(task.prompt)}`);
+    const git = await this.#commitAndPush(
+      task.id,
+      `task ${task.id} (attempt ${attempt}): ${firstLine(this.#d.redactor.text(task.prompt))}`,
+    );
     const interrupted = active.interruptRequested;
     let ended = tasks.endAttempt(task.id, {
       done: markerSeen,

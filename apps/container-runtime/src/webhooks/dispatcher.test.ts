@@ -7,7 +7,7 @@ import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../journal/database.js";
 import { createRedactor } from "../redact.js";
-import { signerFor, WebhookDispatcher } from "./dispatcher.js";
+import { WebhookDispatcher } from "./dispatcher.js";
 import { Outbox } from "./outbox.js";
 
 /** A receiver that answers each request with the next status of `statuses` (then 204). */
@@ -25,13 +25,14 @@ async function receiver(statuses: number[]) {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, bodies, close: () => server.close() };
 }
 
-function setup(url: string, secret: string | undefined, maxAttempts: number) {
+function setup(url: string, secret: string | undefined, maxAttempts: number, bearerToken?: string) {
   const db = openDatabase(mkdtempSync(join(tmpdir(), "outbox-")));
   const outbox = new Outbox(db, createRedactor(["redact-me-please"]), "box");
   const logs: string[] = [];
   const dispatcher = new WebhookDispatcher(outbox, {
     url,
     secret,
+    bearerToken,
     maxAttempts,
     retryBaseMs: 5,
     retryMaxMs: 20,
@@ -87,9 +88,54 @@ describe("the webhook dispatcher", () => {
     expect(logs[0]).toMatch(/given up after 1 attempt/);
   });
 
-  it("signs with raw key bytes when the secret is not a whsec_ secret", () => {
-    const signer = signerFor("plain shared secret");
-    const signature = signer.sign("msg_1", new Date(0), "{}");
-    expect(signature).toMatch(/^v1,/);
+  it("never sends the signing secret, and sends a bearer token only when one is set", async () => {
+    const hooks = await receiver([]);
+    const secret = `whsec_${Buffer.from("another key of thirty-two bytes!").toString("base64")}`;
+    const plain = setup(hooks.url, secret, 3);
+    plain.outbox.add("container.idle", {});
+    plain.dispatcher.start();
+    expect(await plain.dispatcher.drain(5000)).toBe(0);
+    plain.dispatcher.stop();
+    const bearer = setup(hooks.url, secret, 3, "receiver-token-123");
+    bearer.outbox.add("container.idle", {});
+    bearer.dispatcher.start();
+    expect(await bearer.dispatcher.drain(5000)).toBe(0);
+    bearer.dispatcher.stop();
+    hooks.close();
+    expect(hooks.bodies).toHaveLength(2);
+    for (const { headers } of hooks.bodies)
+      expect(JSON.stringify(headers)).not.toContain(secret.slice("whsec_".length));
+    expect(hooks.bodies[0]?.headers.authorization).toBeUndefined();
+    expect(hooks.bodies[1]?.headers.authorization).toBe("Bearer receiver-token-123");
   });
+
+  // The verifier of docs/container-api.md, as a receiver would copy it.
+  function verifierFor(secret: string): Webhook {
+    try {
+      return new Webhook(secret); // whsec_<base64>, or base64 without the prefix
+    } catch {
+      return new Webhook(secret, { format: "raw" }); // any other string: its UTF-8 bytes
+    }
+  }
+
+  const secrets = {
+    "a whsec_ secret": `whsec_${Buffer.from("0123456789abcdef0123456789abcdef").toString("base64")}`,
+    "a base64 secret without the prefix": Buffer.from("fedcba9876543210fedcba9876543210").toString("base64"),
+    "a raw string secret": "correct horse battery staple!",
+  };
+  for (const [what, secret] of Object.entries(secrets)) {
+    it(`signs with ${what} so the documented verifier accepts the real delivery`, async () => {
+      const hooks = await receiver([]);
+      const { outbox, dispatcher } = setup(hooks.url, secret, 3);
+      outbox.add("message.done", { n: 1 });
+      dispatcher.start();
+      expect(await dispatcher.drain(5000)).toBe(0);
+      dispatcher.stop();
+      hooks.close();
+      const [delivery] = hooks.bodies;
+      expect(delivery?.headers["webhook-signature"]).toMatch(/^v1,/);
+      expect(() => verifierFor(secret).verify(delivery?.body ?? "", delivery?.headers ?? {})).not.toThrow();
+      expect(() => verifierFor(`${secret}x`).verify(delivery?.body ?? "", delivery?.headers ?? {})).toThrow();
+    });
+  }
 });

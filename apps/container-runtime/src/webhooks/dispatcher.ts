@@ -1,11 +1,14 @@
-import { Webhook } from "standardwebhooks";
+import type { Webhook } from "standardwebhooks";
 import type { Outbox, OutboxItem } from "./outbox.js";
+import { signerFor } from "./signing.js";
 
 /** Options of a {@link WebhookDispatcher}. */
 export interface DispatcherOptions {
   url: string;
-  /** `whsec_<base64>` (Standard Webhooks) or any other string, used as raw key bytes. */
+  /** The signing key (see `secretFormat` for how it is read); it never leaves the container. */
   secret: string | undefined;
+  /** Sent as `Authorization: Bearer <token>` when set, for receivers that want one; never the secret. */
+  bearerToken: string | undefined;
   maxAttempts: number;
   retryBaseMs: number;
   retryMaxMs: number;
@@ -13,14 +16,10 @@ export interface DispatcherOptions {
   log: (line: string) => void;
 }
 
-/** Builds the Standard Webhooks signer for a secret: `whsec_` secrets are base64, others raw bytes. */
-export function signerFor(secret: string): Webhook {
-  return secret.startsWith("whsec_") ? new Webhook(secret) : new Webhook(secret, { format: "raw" });
-}
-
 /**
  * Delivers the outbox in order, one webhook at a time: signed per Standard Webhooks (plus
- * `Authorization: Bearer <secret>` for simple receivers), retried with exponential backoff
+ * `Authorization: Bearer <WEBHOOK_BEARER_TOKEN>` when one is set: the signing secret itself
+ * is never sent), retried with exponential backoff
  * while the receiver is unreachable or answers 5xx/429, given up (and logged) after
  * `maxAttempts` or on another 4xx.
  */
@@ -108,16 +107,11 @@ export class WebhookDispatcher {
       "content-type": "application/json",
       "user-agent": "app-building-runtime",
     };
-    if (this.#signer !== null && this.#o.secret !== undefined) {
-      const timestamp = new Date();
-      headers["webhook-id"] = item.id;
-      headers["webhook-timestamp"] = String(Math.floor(timestamp.getTime() / 1000));
-      headers["webhook-signature"] = this.#signer.sign(item.id, timestamp, item.body);
-      headers.authorization = `Bearer ${this.#o.secret}`;
-    } else {
-      headers["webhook-id"] = item.id;
-      headers["webhook-timestamp"] = String(Math.floor(Date.now() / 1000));
-    }
+    const timestamp = new Date();
+    headers["webhook-id"] = item.id;
+    headers["webhook-timestamp"] = String(Math.floor(timestamp.getTime() / 1000));
+    if (this.#signer !== null) headers["webhook-signature"] = this.#signer.sign(item.id, timestamp, item.body);
+    if (this.#o.bearerToken !== undefined) headers.authorization = `Bearer ${this.#o.bearerToken}`;
     try {
       const response = await fetch(this.#o.url, {
         method: "POST",
