@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { gitCounter } from "./helpers/git-counter.js";
 import { bareRepo, filesOnBranch, git, subjects } from "./helpers/git.js";
 import { startRuntime, tempDir, waitForEvent, waitForMessage, type EventItem } from "./helpers/runtime-process.js";
 
@@ -106,10 +107,48 @@ describe("pushing to a remote that cannot be reached", () => {
   });
 });
 
-describe("a push branch someone else moved", () => {
-  it("is fetched and merged before the push, so both sides' work lands", async () => {
+describe("pushing a message's commit", () => {
+  it("takes one round trip to the remote when the push fast-forwards: one push, no ls-remote or fetch", async () => {
     const bare = bareRepo();
+    const workspace = tempDir("ff-ws");
+    const counter = gitCounter();
     const rt = await startRuntime({
+      PATH: counter.path,
+      AGENT: "command",
+      AGENT_COMMAND: AGENT,
+      REPO_URL: bare,
+      PUSH_BRANCH: "agent/ff",
+      DATA_DIR: tempDir("ff-data"),
+      WORKSPACE_DIR: workspace,
+      HOME: tempDir("ff-home"),
+    });
+    try {
+      for (const prompt of ["new branch", "fast forward", "another fast forward"]) {
+        const before = counter.remoteCommands().length;
+        const sent = await rt.api<{ id: string }>("/message", { body: { prompt } });
+        expect(await waitForMessage(rt, sent.body.id)).toMatchObject({ status: "done" });
+        expect(counter.remoteCommands().slice(before)).toEqual(["push"]);
+      }
+      expect(filesOnBranch(bare, "agent/ff")).toEqual([
+        "README.md",
+        "another-fast-forward.txt",
+        "fast-forward.txt",
+        "new-branch.txt",
+      ]);
+      expect(git(bare, "rev-parse", "agent/ff")).toBe(git(workspace, "rev-parse", "HEAD"));
+      expect(git(workspace, "rev-parse", "origin/agent/ff")).toBe(git(workspace, "rev-parse", "HEAD"));
+    } finally {
+      await rt.kill();
+    }
+  });
+});
+
+describe("a push branch someone else moved", () => {
+  it("is fetched and merged once the remote refuses the push, then pushed again, so both sides' work lands", async () => {
+    const bare = bareRepo();
+    const counter = gitCounter();
+    const rt = await startRuntime({
+      PATH: counter.path,
       AGENT: "command",
       AGENT_COMMAND: AGENT,
       REPO_URL: bare,
@@ -128,8 +167,10 @@ describe("a push branch someone else moved", () => {
       git(human, "commit", "-q", "-m", "a person's change");
       git(human, "push", "-q", "origin", "agent/shared");
 
+      const before = counter.remoteCommands().length;
       const two = await rt.api<{ id: string }>("/message", { body: { prompt: "agent two" } });
       expect(await waitForMessage(rt, two.body.id)).toMatchObject({ status: "done" });
+      expect(counter.remoteCommands().slice(before)).toEqual(["push", "fetch", "push"]);
       expect(filesOnBranch(bare, "agent/shared")).toEqual(["README.md", "agent-one.txt", "agent-two.txt", "human.txt"]);
       expect((await rt.api<{ pendingPush: boolean }>("/status")).body.pendingPush).toBe(false);
     } finally {

@@ -1,9 +1,10 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { filesOnBranch, git, seedBareRepo } from "@app-building/testkit";
 import { describe, expect, it } from "vitest";
 import { GitWorkspace, type GitWorkspaceOptions } from "./workspace.js";
 
@@ -78,4 +79,53 @@ describe("GitWorkspace", () => {
     }
     expect(() => readFileSync(join(o.dir, ".git", "config"), "utf8")).toThrow();
   });
+
+  it("merges the remote branch when it refuses the push, and pushes both sides' work", async () => {
+    const bare = seedBareRepo(temp("git-remote"));
+    const o = options({ repoUrl: bare });
+    const ws = new GitWorkspace(o);
+    await ws.prepare();
+    writeFileSync(join(o.dir, "agent.txt"), "agent\n");
+    await ws.commitAll("agent's change");
+    expect(await ws.push()).toMatchObject({ pushed: true, attempts: 1 });
+
+    pushAsSomeoneElse(bare, "human.txt", "a person's change\n");
+    writeFileSync(join(o.dir, "agent-2.txt"), "agent again\n");
+    await ws.commitAll("agent's second change");
+    const outcome = await ws.push();
+    expect(outcome).toMatchObject({ pushed: true, attempts: 1, error: null });
+    expect(filesOnBranch(bare, "agent/test")).toEqual(["README.md", "agent-2.txt", "agent.txt", "human.txt"]);
+    expect(outcome.revision).toBe(git(bare, "rev-parse", "agent/test"));
+    expect(ws.revision).toBe(outcome.revision);
+  });
+
+  it("reports a push whose merge conflicts as failed, keeping the agent's commit and no merge in progress", async () => {
+    const bare = seedBareRepo(temp("git-remote"));
+    const o = options({ repoUrl: bare, pushAttempts: 2 });
+    const ws = new GitWorkspace(o);
+    await ws.prepare();
+    writeFileSync(join(o.dir, "notes.txt"), "agent\n");
+    await ws.commitAll("agent's notes");
+    await ws.push();
+
+    pushAsSomeoneElse(bare, "notes.txt", "a person\n");
+    writeFileSync(join(o.dir, "notes.txt"), "agent, again\n");
+    const revision = await ws.commitAll("agent's notes again");
+    const outcome = await ws.push();
+    expect(outcome).toMatchObject({ pushed: false, attempts: 2, revision });
+    expect(outcome.error).toMatch(/conflicts with the agent's commits/);
+    expect(git(o.dir, "rev-parse", "HEAD")).toBe(revision);
+    expect(existsSync(join(o.dir, ".git", "MERGE_HEAD"))).toBe(false);
+    expect(git(bare, "show", "agent/test:notes.txt")).toBe("a person");
+  });
 });
+
+/** Another writer moves the push branch: clones it, commits one file, pushes. */
+function pushAsSomeoneElse(bare: string, file: string, content: string): void {
+  const other = temp("git-other");
+  git(other, "clone", "-q", "--branch", "agent/test", bare, ".");
+  writeFileSync(join(other, file), content);
+  git(other, "add", file);
+  git(other, "commit", "-q", "-m", `someone else's ${file}`);
+  git(other, "push", "-q", "origin", "agent/test");
+}

@@ -45,7 +45,8 @@ const CREDENTIAL_HELPER = '!f() { echo "username=x-access-token"; echo "password
 
 /**
  * The agent's git checkout: clone or init, work on the push branch, commit after each
- * message or task, then fetch + merge + push with bounded retries. A push that keeps
+ * message or task, then push with bounded retries (fetch + merge only when the remote
+ * refuses a push that does not fast-forward). A push that keeps
  * failing leaves every commit in place and is retried at the next commit and at stop.
  */
 export class GitWorkspace {
@@ -73,7 +74,7 @@ export class GitWorkspace {
   async #git(
     args: readonly string[],
     options: { reject?: boolean } = {},
-  ): Promise<{ stdout: string; exitCode: number }> {
+  ): Promise<{ stdout: string; stderr: string; exitCode: number }> {
     const env: Record<string, string> = { GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "/bin/false" };
     const config = ["-c", `user.name=${this.#o.authorName}`, "-c", `user.email=${this.#o.authorEmail}`];
     if (this.#o.token !== undefined) {
@@ -89,7 +90,7 @@ export class GitWorkspace {
     if (result.exitCode !== 0 && options.reject !== false) {
       throw new GitError(args, result.exitCode, result.stderr);
     }
-    return { stdout: result.stdout, exitCode: result.exitCode ?? 1 };
+    return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode ?? 1 };
   }
 
   async #refreshRevision(): Promise<void> {
@@ -141,10 +142,14 @@ export class GitWorkspace {
   /** Commits everything in the workspace; returns the new revision, or null when nothing changed. */
   async commitAll(message: string): Promise<string | null> {
     await this.#git(["add", "-A"]);
-    const status = await this.#git(["status", "--porcelain"]);
-    if (status.stdout.trim() === "") return null;
     const redacted = this.#o.redactor?.text(message) ?? message;
-    await this.#git(["commit", "-q", "--no-verify", "-m", redacted]);
+    const commit = await this.#git(["commit", "-q", "--no-verify", "-m", redacted], { reject: false });
+    if (commit.exitCode !== 0) {
+      // Asked only when the commit failed, so a message that changed files costs no extra command.
+      const status = await this.#git(["status", "--porcelain"]);
+      if (status.stdout.trim() === "") return null;
+      throw new GitError(["commit"], commit.exitCode, commit.stderr || commit.stdout);
+    }
     await this.#refreshRevision();
     return this.#revision;
   }
@@ -160,7 +165,11 @@ export class GitWorkspace {
     return ahead.exitCode !== 0 || Number(ahead.stdout.trim()) > 0;
   }
 
-  /** Fetch, merge and push, retried with backoff; never throws and never drops a commit. */
+  /**
+   * Pushes `HEAD`; refused because the remote branch moved, fetches and merges it and pushes
+   * again. One round trip to the remote when the push fast-forwards. Retried with backoff;
+   * never throws and never drops a commit.
+   */
   async push(): Promise<PushOutcome> {
     const { pushBranch, pushAttempts, retryBaseMs } = this.#o;
     if (!this.hasRemote)
@@ -168,19 +177,12 @@ export class GitWorkspace {
     let lastError = "";
     for (let attempt = 1; attempt <= pushAttempts; attempt++) {
       try {
-        if (await this.#remoteBranchExists()) {
-          await this.#git(["fetch", "-q", "origin", `+${pushBranch}:refs/remotes/origin/${pushBranch}`]);
-          const merge = await this.#git(["merge", "-q", "--no-edit", `origin/${pushBranch}`], { reject: false });
-          if (merge.exitCode !== 0) {
-            await this.#git(["merge", "--abort"], { reject: false });
-            throw new Error(
-              `merging origin/${pushBranch} conflicts with the agent's commits; resolve it in the workspace`,
-            );
+        if (!(await this.#pushHead())) {
+          await this.#fetchAndMerge();
+          if (!(await this.#pushHead())) {
+            throw new Error(`the remote refused the push to ${pushBranch} again: it moved while the merge ran`);
           }
         }
-        await this.#git(["push", "-q", "origin", `HEAD:refs/heads/${pushBranch}`]);
-        await this.#git(["update-ref", `refs/remotes/origin/${pushBranch}`, "HEAD"], { reject: false });
-        await this.#refreshRevision();
         this.#o.log(`pushed ${this.#revision ?? ""} to ${pushBranch}`);
         return { pushed: true, attempts: attempt, revision: this.#revision, error: null };
       } catch (error) {
@@ -192,4 +194,44 @@ export class GitWorkspace {
     await this.#refreshRevision();
     return { pushed: false, attempts: pushAttempts, revision: this.#revision, error: lastError };
   }
+
+  /**
+   * Pushes `HEAD` to the push branch: true when it landed, false when the remote refused it
+   * because its branch has commits `HEAD` lacks; any other failure throws.
+   */
+  async #pushHead(): Promise<boolean> {
+    const { pushBranch } = this.#o;
+    const result = await this.#git(["push", "--porcelain", "origin", `HEAD:refs/heads/${pushBranch}`], {
+      reject: false,
+    });
+    if (result.exitCode !== 0) {
+      if (refusedAsNotFastForward(result.stdout)) return false;
+      throw new GitError(["push"], result.exitCode, result.stderr || result.stdout);
+    }
+    await this.#git(["update-ref", `refs/remotes/origin/${pushBranch}`, "HEAD"], { reject: false });
+    return true;
+  }
+
+  /** Fetches the push branch and merges it into `HEAD`; a conflict aborts the merge and throws. */
+  async #fetchAndMerge(): Promise<void> {
+    const { pushBranch } = this.#o;
+    await this.#git(["fetch", "-q", "origin", `+${pushBranch}:refs/remotes/origin/${pushBranch}`]);
+    const merge = await this.#git(["merge", "-q", "--no-edit", `origin/${pushBranch}`], { reject: false });
+    if (merge.exitCode !== 0) {
+      await this.#git(["merge", "--abort"], { reject: false });
+      throw new Error(`merging origin/${pushBranch} conflicts with the agent's commits; resolve it in the workspace`);
+    }
+    await this.#refreshRevision();
+  }
+}
+
+/**
+ * Whether `git push --porcelain` output says the remote refused the ref only because it
+ * does not fast-forward (`[rejected] (fetch first)` or `(non-fast-forward)`), which a fetch
+ * and merge fixes; a hook's `[remote rejected]` or an unreachable remote is not that.
+ */
+function refusedAsNotFastForward(porcelain: string): boolean {
+  return porcelain
+    .split("\n")
+    .some((line) => line.startsWith("!\t") && /\t\[rejected\] \((fetch first|non-fast-forward)\)$/.test(line));
 }
