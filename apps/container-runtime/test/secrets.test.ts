@@ -1,15 +1,13 @@
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import Database from "better-sqlite3";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bareRepo, git } from "./helpers/git.js";
-import { MAIN, tempDir, TOKEN, waitForEvent, waitForMessage, type RuntimeProcess } from "./helpers/runtime-process.js";
+import { startRuntime, tempDir, waitForEvent, waitForMessage, type RuntimeProcess } from "./helpers/runtime-process.js";
 
 // Names the old rule missed (the secret word sits in the middle of the name).
 const DB_PASSWORD = "pw-Zq8vN3rT5yL1kM7c";
@@ -66,50 +64,8 @@ async function webhookReceiver(): Promise<{ url: string; deliveries: Delivery[];
 }
 
 /** The runtime as a child of `sh -c 'umask 022 && exec node main.js'`, the way a default login shell starts it. */
-async function startUnderUmask022(env: Record<string, string>): Promise<RuntimeProcess> {
-  const child = spawn("/bin/sh", ["-c", 'umask 022 && exec "$0" "$1"', process.execPath, MAIN], {
-    env: {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
-      HOME: process.env.HOME ?? tmpdir(),
-      PORT: "0",
-      HOST: "127.0.0.1",
-      CONTAINER_NAME: "secrets-agent",
-      CONTAINER_TOKEN: TOKEN,
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  child.stderr.setEncoding("utf8");
-  child.stderr.on("data", (chunk: string) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  const port = await new Promise<number>((resolve, reject) => {
-    createInterface({ input: child.stdout }).once("line", (line) =>
-      resolve((JSON.parse(line) as { port: number }).port),
-    );
-    void exited.then((code) => reject(new Error(`runtime exited (${code}): ${stderr}`)));
-  });
-  const url = `http://127.0.0.1:${port}`;
-  return {
-    child,
-    url,
-    port,
-    stderr: () => stderr,
-    exited,
-    api: async <T>(path: string, init: { method?: string; body?: unknown } = {}) => {
-      const response = await fetch(url + path, {
-        method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-        headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
-        body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      });
-      const text = await response.text();
-      return { status: response.status, body: (text === "" ? null : JSON.parse(text)) as T, headers: response.headers };
-    },
-    kill: async (signal: NodeJS.Signals = "SIGKILL") => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      await exited;
-    },
-  };
+function startRuntimeUnderUmask022(env: Record<string, string>): Promise<RuntimeProcess> {
+  return startRuntime({ CONTAINER_NAME: "secrets-agent", ...env }, { umask: "022" });
 }
 
 function filesUnder(dir: string): string[] {
@@ -140,7 +96,7 @@ describe("secrets the agent prints never leave or rest in the runtime", () => {
 
   beforeAll(async () => {
     hooks = await webhookReceiver();
-    rt = await startUnderUmask022({
+    rt = await startRuntimeUnderUmask022({
       AGENT: "command",
       AGENT_COMMAND: JSON.stringify([process.execPath, "-e", AGENT]),
       DATA_DIR: dataDir,
@@ -225,7 +181,7 @@ describe("secrets the agent prints never leave or rest in the runtime", () => {
 describe("a prompt that carries a secret", () => {
   it("is committed with its first line redacted", async () => {
     const workspace = tempDir("secrets-commit-ws");
-    const rt = await startUnderUmask022({
+    const rt = await startRuntimeUnderUmask022({
       AGENT: "command",
       AGENT_COMMAND: "echo done > out.txt # the prompt ($1) stays out of the file",
       DATA_DIR: tempDir("secrets-commit-data"),

@@ -36,9 +36,20 @@ process.on("exit", () => {
   for (const child of live) child.kill("SIGKILL");
 });
 
-/** Starts the runtime with the given env on top of a minimal one, and waits for its ready line. */
-export async function startRuntime(env: Record<string, string>): Promise<RuntimeProcess> {
-  const child = spawn(process.execPath, [MAIN], {
+/**
+ * Starts the runtime with the given env on top of a minimal one, and waits for its ready line.
+ * With `umask`, it runs as a child of `sh -c 'umask <mask> && exec node main.js'`, the way a
+ * login shell with that umask starts it.
+ */
+export async function startRuntime(
+  env: Record<string, string>,
+  options: { umask?: string } = {},
+): Promise<RuntimeProcess> {
+  const [file, args] =
+    options.umask === undefined
+      ? [process.execPath, [MAIN]]
+      : ["/bin/sh", ["-c", `umask ${options.umask} && exec "$0" "$1"`, process.execPath, MAIN]];
+  const child = spawn(file, args, {
     env: {
       PATH: process.env.PATH ?? "/usr/bin:/bin",
       HOME: process.env.HOME ?? tmpdir(),
