@@ -27,8 +27,22 @@ export type DriverName = "process" | "docker" | "fly";
  * ```
  */
 export interface ContainerConfig {
-  /** The project the containers are started for; local drivers keep their data under `<projectRoot>/.app-building/`. */
+  /** The project the containers are started for (the docker driver looks for `docker/build-runtime-image.sh` in it). */
   projectRoot?: string;
+  /**
+   * The per-user folder the local drivers keep their container folders in
+   * (`<stateDir>/containers/<name>/`: data, output and a fresh workspace); default
+   * `defaultStateDir()` (`$XDG_STATE_HOME/app-building`, else
+   * `~/.local/state/app-building`). Keep it out of any workspace an agent commits.
+   *
+   * @example
+   * ```ts
+   * import { FileContainerRegistry, defaultRegistryPath, startContainer } from "@app-building/sdk";
+   * const stateDir = "/srv/agents/state";
+   * await startContainer({ envVars: {}, stateDir, registry: new FileContainerRegistry(defaultRegistryPath(stateDir)) }, repo);
+   * ```
+   */
+  stateDir?: string;
   /** Environment passed to the runtime (API keys, `GIT_TOKEN`, ...). */
   envVars: Record<string, string>;
   /** Where started and stopped containers are recorded. */

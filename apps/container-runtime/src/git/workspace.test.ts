@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -129,3 +129,48 @@ function pushAsSomeoneElse(bare: string, file: string, content: string): void {
   git(other, "commit", "-q", "-m", `someone else's ${file}`);
   git(other, "push", "-q", "origin", "agent/test");
 }
+
+describe("GitWorkspace's commits", () => {
+  it("hold the agent's files and none of the runtime's own: data folder, output, registries, journals, nested checkouts", async () => {
+    const dir = temp("git-own");
+    const dataDir = join(dir, "state", "data");
+    const o = options({ dir, ownPaths: [dataDir, join(dir, "runtime.out")] });
+    const ws = new GitWorkspace(o);
+    await ws.prepare();
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(join(dataDir, "journal.bin"), "journal");
+    writeFileSync(join(dir, "runtime.out"), '{"ready":true}\n');
+    writeFileSync(join(dir, ".container-registry.jsonl"), '{"token":"secret"}\n');
+    writeFileSync(join(dir, "runtime.sqlite-wal"), "wal");
+    mkdirSync(join(dir, "sub"));
+    writeFileSync(join(dir, "sub", "runtime.sqlite"), "db");
+    const other = join(dir, ".app-building", "containers", "c1", "workspace");
+    mkdirSync(other, { recursive: true });
+    writeFileSync(join(other, "x.txt"), "x");
+    const nested = join(dir, "vendor", "lib");
+    mkdirSync(nested, { recursive: true });
+    execFileSync("git", ["init", "-q", nested]);
+    execFileSync("git", ["-c", "user.name=a", "-c", "user.email=a@b.c", "commit", "-q", "--allow-empty", "-m", "x"], {
+      cwd: nested,
+    });
+    writeFileSync(join(dir, "README.md"), "the agent's work\n");
+
+    const revision = await ws.commitAll("message m1");
+
+    expect(revision).toMatch(/^[0-9a-f]{40}$/);
+    const files = execFileSync("git", ["show", "--name-only", "--format=", "HEAD"], { cwd: dir, encoding: "utf8" });
+    expect(files.trim().split("\n")).toEqual(["README.md"]);
+    expect(o.lines.join("\n")).toContain("left the nested git repositories out of the commit: vendor/lib");
+  });
+
+  it("commit nothing when only the runtime's own files changed", async () => {
+    const dir = temp("git-own-only");
+    const o = options({ dir, ownPaths: [join(dir, "data")] });
+    const ws = new GitWorkspace(o);
+    await ws.prepare();
+    mkdirSync(join(dir, "data"));
+    writeFileSync(join(dir, "data", "runtime.sqlite"), "db");
+    writeFileSync(join(dir, ".container-registry.jsonl"), "{}\n");
+    expect(await ws.commitAll("message m2")).toBeNull();
+  });
+});

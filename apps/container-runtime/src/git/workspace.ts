@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import type { Redactor } from "../redact.js";
+import { commitPathspec, embeddedRepositories } from "./own-files.js";
 
 /** Options of a {@link GitWorkspace}. */
 export interface GitWorkspaceOptions {
@@ -19,6 +20,11 @@ export interface GitWorkspaceOptions {
   redactor?: Redactor;
   /** Where the workspace reports what it does (a runtime log line). */
   log: (line: string) => void;
+  /**
+   * The runtime's own files and folders (absolute paths: its data folder, its output
+   * files): never committed, even when they lie inside the workspace.
+   */
+  ownPaths?: readonly string[];
 }
 
 /** What a push attempt ended with. */
@@ -75,7 +81,8 @@ export class GitWorkspace {
     args: readonly string[],
     options: { reject?: boolean } = {},
   ): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-    const env: Record<string, string> = { GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "/bin/false" };
+    // LC_ALL=C: git's messages are read (a refused push, an embedded repository), so they must not be translated.
+    const env: Record<string, string> = { GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "/bin/false", LC_ALL: "C" };
     const config = ["-c", `user.name=${this.#o.authorName}`, "-c", `user.email=${this.#o.authorEmail}`];
     if (this.#o.token !== undefined) {
       env.GIT_TOKEN = this.#o.token;
@@ -139,15 +146,26 @@ export class GitWorkspace {
     this.#o.log(`workspace ready on branch ${pushBranch} at ${this.#revision ?? "(no commits yet)"}`);
   }
 
-  /** Commits everything in the workspace; returns the new revision, or null when nothing changed. */
+  /**
+   * Commits everything in the workspace but the runtime's own files (its data folder and
+   * output, registries and journals by name, nested git repositories); returns the new
+   * revision, or null when nothing changed.
+   */
   async commitAll(message: string): Promise<string | null> {
-    await this.#git(["add", "-A"]);
+    const added = await this.#git(["add", "-A", "--", ...commitPathspec(this.#o.dir, this.#o.ownPaths ?? [])]);
+    const nested = embeddedRepositories(added.stderr);
+    if (nested.length > 0) {
+      // A nested checkout (another container's workspace, a clone) would land as a gitlink with no content.
+      await this.#git(["rm", "-r", "-q", "-f", "--cached", "--ignore-unmatch", "--", ...nested]);
+      this.#o.log(`left the nested git repositories out of the commit: ${nested.join(", ")}`);
+    }
     const redacted = this.#o.redactor?.text(message) ?? message;
     const commit = await this.#git(["commit", "-q", "--no-verify", "-m", redacted], { reject: false });
     if (commit.exitCode !== 0) {
       // Asked only when the commit failed, so a message that changed files costs no extra command.
-      const status = await this.#git(["status", "--porcelain"]);
-      if (status.stdout.trim() === "") return null;
+      // Nothing staged means nothing to commit (the runtime's own files may still show as untracked).
+      const staged = await this.#git(["diff", "--cached", "--quiet"], { reject: false });
+      if (staged.exitCode === 0) return null;
       throw new GitError(["commit"], commit.exitCode, commit.stderr || commit.stdout);
     }
     await this.#refreshRevision();

@@ -2,7 +2,6 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync, watch, type FSWatcher } from "node:fs";
 import { mkdir, open, rm, type FileHandle } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
@@ -15,6 +14,7 @@ import { hostEnvironment, runtimeEnv } from "./runtime-env.js";
 import { findReadyLine } from "./ready-line.js";
 import { existingWorkspace } from "./workspace-dir.js";
 import { isProcessAlive } from "../pid.js";
+import { containersDir, ensurePrivateDir } from "../paths/state-dir.js";
 
 /**
  * Where the container runtime's entry point is: the copy shipped in this package's
@@ -46,13 +46,9 @@ export function resolveRuntimeEntry(): string {
 const PRIVATE_FOLDER = 0o700;
 const PRIVATE_FILE = 0o600;
 
-/** Where the process driver keeps one container's data, workspace and output. */
+/** Where the process driver keeps one container's data, workspace and output: `<stateDir>/containers/<name>`. */
 export function processContainerDir(config: ContainerConfig, containerName: string): string {
-  const root =
-    config.projectRoot !== undefined
-      ? join(config.projectRoot, ".app-building", "containers")
-      : join(tmpdir(), "app-building", "containers");
-  return join(root, containerName);
+  return join(containersDir(config.stateDir), containerName);
 }
 
 /** True when `pid` is still a Node process running a runtime entry point (pids get reused). */
@@ -125,6 +121,7 @@ export const processDriver: Driver = {
     let err: FileHandle;
     try {
       // Private to the user whatever the umask: the journal and the output may hold what the agent saw.
+      ensurePrivateDir(dirname(dir));
       await mkdir(dataDir, { recursive: true, mode: PRIVATE_FOLDER });
       if (existing === null) await mkdir(workspaceDir, { recursive: true, mode: PRIVATE_FOLDER });
       out = await open(stdoutPath, "a", PRIVATE_FILE);
