@@ -3,6 +3,8 @@ import { AppBuildingError, ConfigurationError, ContainerGoneError } from "./erro
 import type { Driver, StartOptions } from "./drivers/driver.js";
 import { getImageRef } from "./image.js";
 import type { AgentState, ContainerConfig, DriverName, RepoOptions } from "./state.js";
+import type { ContainerOutcome } from "./stopped/outcome.js";
+import { lastMessageOf } from "./stopped/remote.js";
 
 /**
  * Options of {@link startContainer}.
@@ -128,6 +130,16 @@ export interface StopResult {
   alreadyGone: boolean;
 }
 
+const NO_OUTCOME: ContainerOutcome = {
+  revision: null,
+  pushBranch: null,
+  pushed: null,
+  pushError: null,
+  lastMessage: null,
+  totalCostUsd: null,
+  stoppedCleanly: null,
+};
+
 /** How long a stop waits, after the runtime is gone, for the events it sent last. */
 const FINAL_EVENTS_MS = 10_000;
 
@@ -200,11 +212,15 @@ export async function stopContainer(
     alreadyGone: false,
   };
   const timeoutMs = options.timeoutMs ?? 120_000;
+  // What the registry keeps of it; all that is left of a Fly container once its machine is destroyed.
+  const outcome: ContainerOutcome = { ...NO_OUTCOME };
   try {
     const status = await client.status();
     result.revision = status.revision;
     result.pushBranch = status.pushBranch;
+    outcome.totalCostUsd = status.totalCostUsd;
     const tail = await client.eventsTail();
+    if (state.driver === "fly") outcome.lastMessage = await lastMessageOf(client, tail).catch(() => null);
     const controller = new AbortController();
     const watching = (async () => {
       try {
@@ -255,7 +271,15 @@ export async function stopContainer(
   // A Docker container whose push failed holds the only copy of its commits: it is left stopped, not removed.
   const keep = result.pushed === false && state.driver === "docker" && state.workspaceDir === undefined;
   if (!keep) await driver.remove(config, state);
-  await config.registry.markStopped(state.containerName);
+  const stoppedCleanly = result.alreadyGone ? null : result.pushError?.includes("did not finish its stop") !== true;
+  await config.registry.markStopped(state.containerName, {
+    ...outcome,
+    revision: result.revision,
+    pushBranch: result.pushBranch,
+    pushed: result.pushed,
+    pushError: result.pushError,
+    stoppedCleanly,
+  });
   return result;
 }
 

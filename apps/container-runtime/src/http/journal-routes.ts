@@ -33,7 +33,8 @@ function resumeOffset(c: Context, queryOffset: number | undefined): number {
  * up to `wait` seconds when nothing is there yet), or, with `Accept: text/event-stream`, an
  * SSE stream whose `id:` is each item's offset, resumable with `Last-Event-ID`. Once the
  * runtime is exiting (`followers.closing`), a long-poll answers at once and a stream ends
- * as soon as it has sent everything, so followers get the last items before the exit.
+ * as soon as it has sent everything, with a last `event: end` (data `{"nextOffset":N}`),
+ * so followers get the last items before the exit and know there is nothing more.
  */
 export function journalHandler(log: ReadableLog, followers?: Followers) {
   return async (c: Context): Promise<Response> => {
@@ -98,8 +99,11 @@ async function follow(
       await out.write(chunk);
       continue;
     }
-    // Caught up while the runtime exits: end the stream, so the follower has it all.
-    if (followers?.closing.aborted === true) return;
+    // Caught up while the runtime exits: say so and end the stream, so the follower knows it has it all.
+    if (followers?.closing.aborted === true) {
+      await out.write(`event: end\ndata: {"nextOffset":${offset}}\n\n`);
+      return;
+    }
     const before = log.committedOffset;
     await log.waitFor(offset, HEARTBEAT_MS, waitSignal);
     if (!waitSignal.aborted && log.committedOffset === before) await out.write(": heartbeat\n\n");

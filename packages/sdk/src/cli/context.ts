@@ -1,4 +1,5 @@
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
+import { defaultRegistryPath, defaultStateDir } from "../paths/state-dir.js";
 import { FileContainerRegistry } from "../registry/file-registry.js";
 import type { ContainerConfig, DriverName } from "../state.js";
 import { UsageError } from "./exit-codes.js";
@@ -20,7 +21,11 @@ const FORWARDED = [
 /** What the CLI reads from its environment, once. */
 export interface CliEnvironment {
   cwd: string;
+  /** The per-user state folder (`APP_BUILDING_STATE_DIR`, else the XDG state dir): registry and container folders. */
+  stateDir: string;
   registryPath: string;
+  /** Whether `APP_BUILDING_REGISTRY` named the registry (then no older registry is moved into it). */
+  registryChosen: boolean;
   flyToken: string | undefined;
   flyApp: string | undefined;
   flyApiBaseUrl: string | undefined;
@@ -39,9 +44,13 @@ export function readCliEnvironment(env: NodeJS.ProcessEnv = process.env): CliEnv
     if (value !== undefined && value !== "") forwarded[name] = value;
   }
   const blank = (value: string | undefined) => (value === undefined || value.trim() === "" ? undefined : value);
+  const stateDir = defaultStateDir(env);
+  const chosen = blank(env.APP_BUILDING_REGISTRY);
   return {
     cwd,
-    registryPath: blank(env.APP_BUILDING_REGISTRY) ?? join(cwd, ".container-registry.jsonl"),
+    stateDir,
+    registryPath: chosen === undefined ? defaultRegistryPath(stateDir) : resolve(cwd, chosen),
+    registryChosen: chosen !== undefined,
     flyToken: blank(env.FLY_API_TOKEN),
     flyApp: blank(env.FLY_APP_NAME),
     flyApiBaseUrl: blank(env.FLY_API_BASE_URL),
@@ -79,6 +88,7 @@ export function configFor(
   }
   const config: ContainerConfig = {
     projectRoot: cli.cwd,
+    stateDir: cli.stateDir,
     envVars,
     registry: new FileContainerRegistry(cli.registryPath),
     flyToken: cli.flyToken,

@@ -16,6 +16,7 @@ function collect(value: string, previous: string[] = []): string[] {
 /** Runs one command: commands load lazily, so `app-building ls` never loads the interactive session. */
 function action<A extends unknown[]>(load: (...args: A) => Promise<number>) {
   return async (...args: A) => {
+    await (await import("./legacy.js")).moveLegacyState(cli);
     process.exitCode = await load(...args);
   };
 }
@@ -114,6 +115,18 @@ program
   .option("--json", "print JSON")
   .action(
     action(async (flags: { all?: boolean; json?: boolean }) => (await import("./commands/ls.js")).ls(cli, flags)),
+  );
+
+program
+  .command("prune")
+  .description("remove what stopped containers left (folders, exited Docker containers, registry entries)")
+  .option("--dry-run", "print what would be removed, remove nothing")
+  .option("--include-unpushed", "also remove containers whose last push failed (their commits are lost)")
+  .option("--json", "print JSON")
+  .action(
+    action(async (flags: { dryRun?: boolean; includeUnpushed?: boolean; json?: boolean }) =>
+      (await import("./commands/prune.js")).prune(cli, flags),
+    ),
   );
 
 const machines = program.command("fly").description("Fly.io helpers (FLY_API_TOKEN, FLY_APP_NAME)").command("machines");

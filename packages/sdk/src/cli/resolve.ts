@@ -1,9 +1,9 @@
-import type { ContainerRegistry } from "../registry/registry.js";
+import type { ContainerRegistry, RegistryEntry } from "../registry/registry.js";
 import { ConfigurationError } from "../errors.js";
 import type { AgentState } from "../state.js";
 
-/** The registry entry of a container named on the command line, or an error that says how to find one. */
-export async function resolveContainer(registry: ContainerRegistry, name: string): Promise<AgentState> {
+/** The registry entry of a container named on the command line (stopped mark included), or an error that says how to find one. */
+export async function findContainer(registry: ContainerRegistry, name: string): Promise<RegistryEntry> {
   const entry = await registry.find(name);
   if (entry === null) {
     throw new ConfigurationError(
@@ -11,6 +11,11 @@ export async function resolveContainer(registry: ContainerRegistry, name: string
       "unknown_container",
     );
   }
-  const { stoppedAt: _stoppedAt, ...state } = entry;
+  return entry;
+}
+
+/** The state of a container named on the command line, or an error that says how to find one. */
+export async function resolveContainer(registry: ContainerRegistry, name: string): Promise<AgentState> {
+  const { stoppedAt: _stoppedAt, outcome: _outcome, ...state } = await findContainer(registry, name);
   return state;
 }

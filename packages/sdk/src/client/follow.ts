@@ -33,6 +33,12 @@ export interface StreamOptions {
    * {@link ContainerGoneError} (default 30 s).
    */
   reconnectTimeoutMs?: number;
+  /**
+   * Asked after a failed reconnect: `true` ends the stream at once instead of retrying
+   * until `reconnectTimeoutMs` (the CLI passes a check that the container's process has
+   * exited, then reads the rest from its journal).
+   */
+  gone?: () => Promise<boolean>;
 }
 
 /** What a followed log needs to know about its items. */
@@ -56,7 +62,8 @@ function aborted(signal: AbortSignal | undefined): boolean {
 
 /**
  * Iterates a container's offset log (events or logs) from `offset`: pages of JSON when not
- * following, SSE when following. After a disconnect it reconnects from the offset after
+ * following, SSE when following; a followed log ends when the runtime ends its stream as
+ * it exits (`event: end`). After a disconnect it reconnects from the offset after
  * the last item it yielded, so nothing is skipped and nothing is yielded twice.
  */
 export async function* followLog<T extends { offset: number }>(
@@ -94,6 +101,7 @@ export async function* followLog<T extends { offset: number }>(
     const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
     const label = `GET ${source.url}`;
     let sawLast = false;
+    let sawEnd = false;
     let failure: AppBuildingError | null = null;
     try {
       const headers: Record<string, string> = { ...source.headers, accept: "text/event-stream" };
@@ -119,6 +127,9 @@ export async function* followLog<T extends { offset: number }>(
             clearTimeout(idle);
             idle = setTimeout(() => controller.abort(), idleMs);
             for (const message of parser.push(decoder.decode(chunk as Uint8Array, { stream: true }))) {
+              // The runtime ends the stream this way when it exits: everything was sent.
+              if (message.event === "end") sawEnd = true;
+              if (message.event !== undefined) continue;
               const item = source.parse(JSON.parse(message.data));
               if (item.offset < next) continue;
               next = item.offset + 1;
@@ -141,7 +152,8 @@ export async function* followLog<T extends { offset: number }>(
     } finally {
       controller.abort();
     }
-    if (sawLast || (closing && failure instanceof ContainerGoneError)) return;
+    if (sawLast || sawEnd || (closing && failure instanceof ContainerGoneError)) return;
+    if (options.gone !== undefined && failure !== null && (await options.gone().catch(() => false))) return;
     failingSince ??= Date.now();
     if (Date.now() - failingSince > reconnectTimeoutMs) {
       throw new ContainerGoneError(

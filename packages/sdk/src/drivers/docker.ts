@@ -10,6 +10,7 @@ import { newContainerName, newContainerToken } from "./names.js";
 import { runtimeEnv } from "./runtime-env.js";
 import { findReadyLine, type ReadyLine } from "./ready-line.js";
 import { existingWorkspace } from "./workspace-dir.js";
+import { copyDockerJournal } from "./docker-journal.js";
 
 /** The port the runtime listens on inside a bridged container. */
 const INTERNAL_PORT = 3000;
@@ -193,7 +194,9 @@ export const dockerDriver: Driver = {
     };
   },
 
-  async remove(_config: ContainerConfig, state: AgentState): Promise<void> {
+  async remove(config: ContainerConfig, state: AgentState): Promise<void> {
+    // Its journal is copied out first, so that the stopped container stays readable (status, logs, events).
+    await copyDockerJournal(state, config.stateDir).catch(() => null);
     const result = await docker(["rm", "-f", state.dockerContainerId ?? state.containerName], { timeout: 60_000 });
     if (result.exitCode !== 0 && !/No such container/i.test(String(result.all ?? ""))) {
       throw new ContainerStartError(`docker rm -f ${state.containerName} failed`, {

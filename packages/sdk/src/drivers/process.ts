@@ -52,7 +52,7 @@ export function processContainerDir(config: ContainerConfig, containerName: stri
 }
 
 /** True when `pid` is still a Node process running a runtime entry point (pids get reused). */
-function isRuntimeProcess(pid: number): boolean {
+export function isRuntimeProcess(pid: number): boolean {
   if (!isProcessAlive(pid)) return false;
   try {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");

@@ -6,7 +6,7 @@ import { isAbsolute, join, resolve } from "node:path";
 const PRIVATE_FOLDER = 0o700;
 
 /** The environment variables {@link defaultStateDir} reads. */
-type StateEnv = Partial<Record<"APP_BUILDING_STATE_DIR" | "XDG_STATE_HOME" | "HOME", string | undefined>>;
+type StateEnv = Record<string, string | undefined>;
 
 /**
  * Where the SDK and the CLI keep their per-user state (the registry, the process and

@@ -3,6 +3,8 @@ import { mkdirSync } from "node:fs";
 import { open, readFile, rename, stat, unlink, type FileHandle } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { AgentState } from "../state.js";
+import type { ContainerOutcome } from "../stopped/outcome.js";
+import { defaultRegistryPath } from "../paths/state-dir.js";
 import { withFileLock } from "./lock.js";
 import { probeAlive } from "./probe.js";
 import type { ContainerRegistry, RegistryEntry } from "./registry.js";
@@ -71,7 +73,7 @@ interface FileIdentity {
  * @example
  * ```ts
  * import { FileContainerRegistry } from "@app-building/sdk";
- * const registry = new FileContainerRegistry("/path/to/.container-registry.jsonl");
+ * const registry = new FileContainerRegistry(); // ~/.local/state/app-building/registry.jsonl
  * const recent = await registry.getRecent(10);
  * ```
  */
@@ -87,7 +89,8 @@ export class FileContainerRegistry implements ContainerRegistry {
   private readOffset = 0;
   private scans = 0;
 
-  constructor(path: string, options: FileContainerRegistryOptions = {}) {
+  /** @param path the registry file; default {@link defaultRegistryPath} (`<state dir>/registry.jsonl`, outside any project). */
+  constructor(path: string = defaultRegistryPath(), options: FileContainerRegistryOptions = {}) {
     this.path = resolve(path);
     this.lockPath = `${this.path}.lock`;
     this.options = options;
@@ -98,15 +101,32 @@ export class FileContainerRegistry implements ContainerRegistry {
     await this.append(JSON.stringify(entry));
   }
 
-  async markStopped(name?: string): Promise<void> {
+  /** Records an entry as it is, stopped mark included (what moving an older registry's entries needs). */
+  async logEntry(entry: RegistryEntry): Promise<void> {
+    await this.append(JSON.stringify(entry));
+  }
+
+  async markStopped(name?: string, outcome?: ContainerOutcome): Promise<void> {
     await this.locked(async () => {
       await this.refresh();
       const target =
         name ?? [...this.index.entries.values()].reverse().find((e) => e.stoppedAt === null)?.containerName;
       if (target === undefined) return;
       const current = this.index.entries.get(target);
-      if (current === undefined || current.stoppedAt !== null) return;
-      await this.appendLocked(JSON.stringify({ op: "stopped", containerName: target, at: new Date().toISOString() }));
+      if (current === undefined || (current.stoppedAt !== null && outcome === undefined)) return;
+      const line = { op: "stopped", containerName: target, at: current.stoppedAt ?? new Date().toISOString(), outcome };
+      await this.appendLocked(JSON.stringify(line));
+    });
+  }
+
+  /** Forgets containers (what `app-building prune` does with stopped ones it cleaned up). */
+  async remove(names: readonly string[]): Promise<void> {
+    if (names.length === 0) return;
+    await this.locked(async () => {
+      await this.refresh();
+      const known = names.filter((name) => this.index.entries.has(name));
+      if (known.length === 0) return;
+      await this.appendLocked(known.map((name) => JSON.stringify({ op: "removed", containerName: name })).join("\n"));
     });
   }
 

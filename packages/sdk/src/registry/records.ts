@@ -19,7 +19,7 @@ function isEntry(value: Record<string, unknown>): boolean {
 /**
  * Applies one line of the registry file to the index. Lines are either a whole entry
  * (what `log` writes, and what a compacted file holds) or an update
- * `{op: "stopped" | "cleared", containerName}`. Returns what was wrong with a line that
+ * `{op: "stopped" | "cleared" | "removed", containerName}`. Returns what was wrong with a line that
  * cannot be applied, or `null`. With `only`, lines about other containers are ignored.
  */
 export function applyLine(index: RegistryIndex, line: string, only?: string): string | null {
@@ -33,12 +33,19 @@ export function applyLine(index: RegistryIndex, line: string, only?: string): st
   const record = value as Record<string, unknown>;
   index.lines += 1;
   if (only !== undefined && record.containerName !== only) return null;
+  if (record.op === "removed") {
+    if (typeof record.containerName === "string") index.entries.delete(record.containerName);
+    return null;
+  }
   if (record.op === "stopped" || record.op === "cleared") {
     if (typeof record.containerName !== "string") return `an "${record.op}" line without a containerName`;
     const entry = index.entries.get(record.containerName);
     if (entry === undefined) return null;
     entry.stoppedAt =
       record.op === "stopped" ? (typeof record.at === "string" ? record.at : new Date(0).toISOString()) : null;
+    if (record.op === "stopped" && record.outcome !== null && typeof record.outcome === "object") {
+      entry.outcome = record.outcome as RegistryEntry["outcome"];
+    }
     return null;
   }
   if (record.op !== undefined) return `unknown op ${JSON.stringify(record.op)}`;

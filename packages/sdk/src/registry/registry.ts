@@ -1,4 +1,5 @@
 import type { AgentState } from "../state.js";
+import type { ContainerOutcome } from "../stopped/outcome.js";
 
 /**
  * One container as the registry knows it: its {@link AgentState} plus when it stopped
@@ -13,6 +14,8 @@ import type { AgentState } from "../state.js";
 export interface RegistryEntry extends AgentState {
   /** When the container was seen or marked stopped (ISO 8601), or `null`. */
   stoppedAt: string | null;
+  /** What it left when the SDK stopped it (revision, push outcome, last message); what a Fly container's reads fall back on. */
+  outcome?: ContainerOutcome;
 }
 
 /**
@@ -30,8 +33,8 @@ export interface RegistryEntry extends AgentState {
 export interface ContainerRegistry {
   /** Records a started container (a container logged again under the same name replaces the old entry). */
   log(state: AgentState): Promise<void>;
-  /** Marks a container stopped; without a name, the most recently started one that is not stopped. */
-  markStopped(name?: string): Promise<void>;
+  /** Marks a container stopped (keeping its `outcome` when given); without a name, the most recently started one that is not stopped. */
+  markStopped(name?: string, outcome?: ContainerOutcome): Promise<void>;
   /** Clears the stopped mark of a container that answers again. */
   clearStopped(name: string): Promise<void>;
   /** The most recently started containers, newest first (`limit` defaults to 20). */
