@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "./env.js";
 
@@ -10,6 +11,14 @@ describe("loadConfig", () => {
     expect(config.workspaceDir).toBe("/workspace");
     expect(config.detached).toBe(false);
     expect(config.git.repoUrl).toBeUndefined();
+  });
+
+  it("counts its data folder, its output and the SDK's state folder as its own files, never to commit", () => {
+    const config = loadConfig({ CONTAINER_TOKEN: "tok-123456", DATA_DIR: "/c/data", STATE_DIR: "/home/me/.local/state/app-building" });
+    expect(config.ownPaths).toEqual(
+      expect.arrayContaining(["/c/data", "/home/me/.local/state/app-building", resolve("runtime.out")]),
+    );
+    expect(loadConfig({ CONTAINER_TOKEN: "tok-123456" }).ownPaths).not.toContain(undefined);
   });
 
   it("names the bad variable in its error", () => {

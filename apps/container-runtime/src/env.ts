@@ -55,6 +55,8 @@ export const envSchema = z.object({
   TURN_TIMEOUT_MS: positiveInt(60 * 60_000),
   DATA_DIR: z.string().min(1).default("/data"),
   WORKSPACE_DIR: z.string().min(1).default("/workspace"),
+  /** The SDK's per-user state folder (its registry, other containers' folders): never committed, even inside the workspace. */
+  STATE_DIR: optionalText,
   SECRET_ENV_NAMES: optionalText,
   TASK_MAX_ATTEMPTS: positiveInt(3),
   MAX_BODY_BYTES: positiveInt(1_048_576),
@@ -99,6 +101,8 @@ export interface Config {
   turnTimeoutMs: number;
   dataDir: string;
   workspaceDir: string;
+  /** The runtime's own files and folders (its data folder, its output, the SDK's state folder): never committed. */
+  ownPaths: string[];
   taskMaxAttempts: number;
   maxBodyBytes: number;
   /** Secret values replaced by `[REDACTED]` in events, logs and webhooks. */
@@ -172,6 +176,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     turnTimeoutMs: e.TURN_TIMEOUT_MS,
     dataDir: resolve(e.DATA_DIR),
     workspaceDir: resolve(e.WORKSPACE_DIR),
+    // The SDK's process driver writes the runtime's output beside it, in the folder it starts it in.
+    ownPaths: [
+      resolve(e.DATA_DIR),
+      resolve("runtime.out"),
+      resolve("runtime.err"),
+      ...(e.STATE_DIR === undefined ? [] : [resolve(e.STATE_DIR)]),
+    ],
     taskMaxAttempts: e.TASK_MAX_ATTEMPTS,
     maxBodyBytes: e.MAX_BODY_BYTES,
     secrets: secretValuesFromEnv(env, secretNames),

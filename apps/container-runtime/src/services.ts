@@ -61,8 +61,7 @@ export function createServices(
     pushAttempts: config.git.pushAttempts,
     retryBaseMs: config.git.retryBaseMs,
     log: (line) => journal.log("runtime", line),
-    // The journal and the output the SDK's process driver writes beside it (in the runtime's folder) are never the agent's work.
-    ownPaths: [config.dataDir, join(process.cwd(), "runtime.out"), join(process.cwd(), "runtime.err")],
+    ownPaths: config.ownPaths,
   });
   const runtimeUrl = options.runtimeUrl;
   const agentEnv = (): Record<string, string> =>

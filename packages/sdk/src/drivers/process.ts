@@ -138,6 +138,8 @@ export const processDriver: Driver = {
       HOST: "127.0.0.1",
       DATA_DIR: dataDir,
       WORKSPACE_DIR: workspaceDir,
+      // Never committed, even when the state folder lies inside the workspace.
+      STATE_DIR: dirname(dirname(dir)),
     };
     const child = spawn(process.execPath, [entry], {
       cwd: dir,
