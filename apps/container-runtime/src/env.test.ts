@@ -14,7 +14,11 @@ describe("loadConfig", () => {
   });
 
   it("counts its data folder, its output and the SDK's state folder as its own files, never to commit", () => {
-    const config = loadConfig({ CONTAINER_TOKEN: "tok-123456", DATA_DIR: "/c/data", STATE_DIR: "/home/me/.local/state/app-building" });
+    const config = loadConfig({
+      CONTAINER_TOKEN: "tok-123456",
+      DATA_DIR: "/c/data",
+      STATE_DIR: "/home/me/.local/state/app-building",
+    });
     expect(config.ownPaths).toEqual(
       expect.arrayContaining(["/c/data", "/home/me/.local/state/app-building", resolve("runtime.out")]),
     );

@@ -55,10 +55,5 @@ export { EXIT_CODES } from "./cli/exit-codes.js";
 export { defaultRegistryPath, defaultStateDir } from "./paths/state-dir.js";
 export { ContainerJournal } from "./stopped/journal.js";
 export type { ContainerOutcome, StoppedContainer } from "./stopped/outcome.js";
-export {
-  isContainerGone,
-  openStoppedJournal,
-  readStoppedContainer,
-  type StoppedReadOptions,
-} from "./stopped/read.js";
+export { isContainerGone, openStoppedJournal, readStoppedContainer, type StoppedReadOptions } from "./stopped/read.js";
 export { pruneContainers, type PruneOptions, type PruneReport } from "./prune.js";

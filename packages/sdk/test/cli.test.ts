@@ -28,7 +28,11 @@ describe("the app-building CLI", () => {
     // A real agent command: says what it works on, then works for a minute (unless interrupted).
     await writeFile(agent, '#!/bin/sh\necho "working on: $1"\nexec sleep 60\n');
     await chmod(agent, 0o755);
-    env = { AGENT_COMMAND: agent, APP_BUILDING_REGISTRY: join(project.root, ".container-registry.jsonl") };
+    env = {
+      AGENT_COMMAND: agent,
+      APP_BUILDING_REGISTRY: join(project.root, ".container-registry.jsonl"),
+      APP_BUILDING_STATE_DIR: join(project.root, "state"),
+    };
   });
   afterEach(async () => {
     for (const entry of await project.config.registry.getRecent(100))
@@ -166,8 +170,10 @@ describe("the app-building CLI", () => {
     expect(JSON.parse(stopped.stdout)).toMatchObject({ containerName: state.containerName });
     const listed = JSON.parse((await cli("ls", "--all", "--json")).stdout) as { stoppedAt: string | null }[];
     expect(listed[0]!.stoppedAt).not.toBeNull();
-    const status = await cli("status", state.containerName);
-    expect(status.code).toBe(5);
+    // What it left stays readable: its journal says it stopped.
+    const status = await cli("status", state.containerName, "--json");
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ state: "stopped", source: "journal", stoppedCleanly: true });
   });
 
   /** Drives `app-building attach NAME` in a real terminal through `steps`. */

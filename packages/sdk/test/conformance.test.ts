@@ -81,6 +81,7 @@ for (const driver of DRIVERS) {
       setup = await driver.setup(sdk, scratch);
       config = {
         projectRoot: scratch,
+        stateDir: join(scratch, "state"),
         envVars: { ...model.env(), ...setup.env },
         registry: new sdk.FileContainerRegistry(join(scratch, ".container-registry.jsonl")),
         agent: "claude",

@@ -70,6 +70,7 @@ describe("the default driver, with a real Docker Engine answering", () => {
         ...process.env,
         AGENT_COMMAND: agent,
         APP_BUILDING_REGISTRY: join(project.root, ".container-registry.jsonl"),
+        APP_BUILDING_STATE_DIR: join(project.root, "state"),
         CONTAINER_IMAGE_REF: missingImage(),
       },
     }).catch((error: { code: number; stdout: string; stderr: string }) => error);

@@ -27,7 +27,7 @@ const old = new sdk.FileContainerRegistry(oldFile);
 await old.log(entryFor("b"));
 await old.markStopped("b");
 await old.compact();
-const config = { projectRoot: join(root, "project"), envVars: { AGENT_COMMAND: "echo" }, agent: "command", driver: "process", registry: fresh };
+const config = { envVars: { AGENT_COMMAND: "echo" }, agent: "command", driver: "process", registry: fresh };
 const state = await sdk.startContainer(config, { repoUrl: "", cloneBranch: "", pushBranch: "" });
 await sdk.stopContainer(config, state);
 process.stdout.write(JSON.stringify({ dataDir: state.dataDir, workspaceDir: state.workspaceDir }));
@@ -49,7 +49,8 @@ describe("files the SDK writes", () => {
   it("keeps the registry and every container folder private (0600 files, 0700 folders) under umask 022", async () => {
     const { stdout } = await run("/bin/sh", [
       "-c",
-      'umask 022 && exec "$0" --input-type=module -e "$1" "$2" "$3"',
+      // No stateDir in the config: the process driver uses the XDG state folder.
+      `umask 022 && XDG_STATE_HOME=${join(root, "xdg")} exec "$0" --input-type=module -e "$1" "$2" "$3"`,
       process.execPath,
       SCRIPT,
       requireBuiltSdk(),
@@ -61,8 +62,8 @@ describe("files the SDK writes", () => {
       registryFolder: await mode(join(root, "state", "deep")),
       registryParent: await mode(join(root, "state")),
       compactedOld: await mode(join(root, "old.jsonl")),
-      appBuilding: await mode(join(root, "project", ".app-building")),
-      containers: await mode(join(root, "project", ".app-building", "containers")),
+      appBuilding: await mode(join(root, "xdg", "app-building")),
+      containers: await mode(join(root, "xdg", "app-building", "containers")),
       container: await mode(join(dataDir, "..")),
       data: await mode(dataDir),
       workspace: await mode(workspaceDir),

@@ -56,7 +56,7 @@ describe("the process driver", () => {
   it("removes the container folder it made when the start fails", async () => {
     const failure = project.start({ agent: "command", envVars: { AGENT_COMMAND: "" } });
     await expect(failure).rejects.toThrow(/AGENT_COMMAND/);
-    const containers = join(project.root, ".app-building", "containers");
+    const containers = join(project.root, "state", "containers");
     expect(existsSync(containers) ? await readdir(containers) : []).toEqual([]);
   });
 

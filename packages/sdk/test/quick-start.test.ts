@@ -43,6 +43,7 @@ describe("the README quick start", () => {
         `const config = ${JSON.stringify({
           driver: "process",
           projectRoot: project.root,
+          stateDir: join(project.root, "state"),
           agent: "command",
           envVars: { AGENT_COMMAND: "echo this agent cannot work >&2; exit 3" },
         }).replace(/\}$/, `, registry: new FileContainerRegistry(${JSON.stringify(registry)}) };`)}`,

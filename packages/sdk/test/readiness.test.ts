@@ -66,7 +66,11 @@ describe("the readiness budget of a starting container", () => {
   async function cli(...args: string[]) {
     return exec(process.execPath, [CLI, ...args], {
       cwd: project.root,
-      env: { ...process.env, APP_BUILDING_REGISTRY: join(project.root, ".container-registry.jsonl") },
+      env: {
+        ...process.env,
+        APP_BUILDING_REGISTRY: join(project.root, ".container-registry.jsonl"),
+        APP_BUILDING_STATE_DIR: join(project.root, "state"),
+      },
     }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (error: { code: number; stdout: string; stderr: string }) => error,
@@ -93,6 +97,7 @@ describe("the readiness budget of a starting container", () => {
       cwd: project.root,
       env: {
         APP_BUILDING_REGISTRY: join(project.root, ".container-registry.jsonl"),
+        APP_BUILDING_STATE_DIR: join(project.root, "state"),
         AGENT_COMMAND: "echo",
         NO_COLOR: "1",
       },

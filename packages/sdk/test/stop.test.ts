@@ -37,7 +37,12 @@ describe("stopping a container whose work must be pushed", () => {
     try {
       const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], {
         cwd: project.root,
-        env: { ...process.env, APP_BUILDING_REGISTRY: join(project.root, ".container-registry.jsonl"), NO_COLOR: "1" },
+        env: {
+          ...process.env,
+          APP_BUILDING_REGISTRY: join(project.root, ".container-registry.jsonl"),
+          APP_BUILDING_STATE_DIR: join(project.root, "state"),
+          NO_COLOR: "1",
+        },
       });
       return { code: 0, stdout, stderr };
     } catch (error) {

@@ -81,7 +81,21 @@ describe("the CLI from the packed package", () => {
     const { bare, checkout, stateHome } = await setting("workspace");
     const env = { XDG_STATE_HOME: stateHome, AGENT_COMMAND: WRITE_A_NOTE };
     const run = await cli(
-      ["run", "-p", "write a note", "--driver", "process", "--agent", "command", "--workspace", ".", "--repo", bare, "--push-branch", "agent/work"],
+      [
+        "run",
+        "-p",
+        "write a note",
+        "--driver",
+        "process",
+        "--agent",
+        "command",
+        "--workspace",
+        ".",
+        "--repo",
+        bare,
+        "--push-branch",
+        "agent/work",
+      ],
       { cwd: checkout, env },
     );
     expect(run.code, run.stderr).toBe(0);
@@ -96,14 +110,30 @@ describe("the CLI from the packed package", () => {
     expect(stat).toMatch(/^agent-note\.txt \| 1 \+\n 1 file changed/);
     expect(git(checkout, "status", "--porcelain", "--untracked-files=all", "--ignored")).toBe("");
     // Its registry and the container's folder are in the user's state folder instead.
-    expect(readdirSync(join(stateHome, "app-building"))).toEqual(expect.arrayContaining(["containers", "registry.jsonl"]));
+    expect(readdirSync(join(stateHome, "app-building"))).toEqual(
+      expect.arrayContaining(["containers", "registry.jsonl"]),
+    );
   });
 
   it("commits none of its state even when the state folder is inside the workspace", async () => {
     const { bare, checkout } = await setting("state-inside");
     const env = { APP_BUILDING_STATE_DIR: join(checkout, "agent-state"), AGENT_COMMAND: WRITE_A_NOTE };
     const run = await cli(
-      ["run", "-p", "write a note", "--driver", "process", "--agent", "command", "--workspace", ".", "--repo", bare, "--push-branch", "agent/work"],
+      [
+        "run",
+        "-p",
+        "write a note",
+        "--driver",
+        "process",
+        "--agent",
+        "command",
+        "--workspace",
+        ".",
+        "--repo",
+        bare,
+        "--push-branch",
+        "agent/work",
+      ],
       { cwd: checkout, env },
     );
     expect(run.code, run.stderr).toBe(0);
@@ -121,7 +151,21 @@ describe("the CLI from the packed package", () => {
       AGENT_COMMAND: `while [ ! -e ${gate} ]; do sleep 0.05; done; echo "answer to: $1" > "answer-$$.txt"; echo "answer to: $1"`,
     };
     const run = await cli(
-      ["run", "-p", "first", "--driver", "process", "--agent", "command", "--repo", bare, "--branch", "main", "--push-branch", "agent/detached"],
+      [
+        "run",
+        "-p",
+        "first",
+        "--driver",
+        "process",
+        "--agent",
+        "command",
+        "--repo",
+        bare,
+        "--branch",
+        "main",
+        "--push-branch",
+        "agent/detached",
+      ],
       { cwd: dir, env },
     );
     expect(run.code, run.stderr).toBe(0);
@@ -156,7 +200,10 @@ describe("the CLI from the packed package", () => {
     expect(status.stdout).toContain(`${name}  stopped`);
     expect(status.stdout).toContain(`revision ${revision}  pushed to agent/detached`);
     expect(status.stdout).toMatch(/last message msg_\S+ done: answer to: second/);
-    const json = JSON.parse((await cli(["status", name, "--json"], { cwd: dir, env })).stdout) as Record<string, unknown>;
+    const json = JSON.parse((await cli(["status", name, "--json"], { cwd: dir, env })).stdout) as Record<
+      string,
+      unknown
+    >;
     expect(json).toMatchObject({ state: "stopped", source: "journal", revision, pushed: true, stoppedCleanly: true });
     expect(json.lastMessage).toMatchObject({ status: "done", result: "answer to: second" });
 
@@ -191,7 +238,9 @@ describe("the CLI from the packed package", () => {
     expect(pruned.code, pruned.stderr).toBe(0);
     expect(pruned.stdout).toBe(`removed ${join(containers, finished)}\nforgot ${finished}\n`);
     expect(readdirSync(containers)).toEqual([running]);
-    const listed = JSON.parse((await cli(["ls", "--all", "--json"], { cwd: dir, env })).stdout) as { containerName: string }[];
+    const listed = JSON.parse((await cli(["ls", "--all", "--json"], { cwd: dir, env })).stdout) as {
+      containerName: string;
+    }[];
     expect(listed.map((entry) => entry.containerName)).toEqual([running]);
 
     writeFileSync(gate, "");
@@ -220,8 +269,12 @@ describe("the CLI from the packed package", () => {
     const env = { XDG_STATE_HOME: stateHome };
     const listed = await cli(["ls", "--all", "--json"], { cwd: dir, env });
     expect(listed.code, listed.stderr).toBe(0);
-    expect(listed.stderr).toContain(`moved the container registry (1 container(s)) from ${join(dir, ".container-registry.jsonl")}`);
-    expect((JSON.parse(listed.stdout) as { containerName: string }[]).map((e) => e.containerName)).toEqual([old.containerName]);
+    expect(listed.stderr).toContain(
+      `moved the container registry (1 container(s)) from ${join(dir, ".container-registry.jsonl")}`,
+    );
+    expect((JSON.parse(listed.stdout) as { containerName: string }[]).map((e) => e.containerName)).toEqual([
+      old.containerName,
+    ]);
     expect(existsSync(join(dir, ".container-registry.jsonl"))).toBe(false);
   });
 });

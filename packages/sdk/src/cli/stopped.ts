@@ -31,7 +31,9 @@ export function formatStopped(s: StoppedContainer): string {
   if (s.totalCostUsd !== null) lines.push(`  cost $${s.totalCostUsd.toFixed(4)}`);
   const m = s.lastMessage;
   if (m !== null) {
-    lines.push(`  last message ${m.id} ${m.status}${m.status === "done" ? `: ${m.result ?? ""}` : m.error === null ? "" : `: ${m.error}`}`);
+    lines.push(
+      `  last message ${m.id} ${m.status}${m.status === "done" ? `: ${m.result ?? ""}` : m.error === null ? "" : `: ${m.error}`}`,
+    );
   } else if (s.source === "none") {
     lines.push("  nothing is left to read (its folder was removed, or a Fly machine exited on its own)");
   }

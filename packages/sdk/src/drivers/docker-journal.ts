@@ -20,17 +20,23 @@ export function dockerJournalDir(stateDir: string | undefined, containerName: st
 export async function copyDockerJournal(state: AgentState, stateDir: string | undefined): Promise<string | null> {
   const target = dockerJournalDir(stateDir, state.containerName);
   ensurePrivateDir(join(target, ".."));
-  const copied = await docker(["cp", `${state.dockerContainerId ?? state.containerName}:${CONTAINER_DATA_DIR}/.`, target], {
-    timeout: 60_000,
-  });
+  const copied = await docker(
+    ["cp", `${state.dockerContainerId ?? state.containerName}:${CONTAINER_DATA_DIR}/.`, target],
+    {
+      timeout: 60_000,
+    },
+  );
   if (copied.exitCode !== 0) return existsSync(join(target, "runtime.sqlite")) ? target : null;
   return target;
 }
 
 /** Whether a docker container is still running (`false` once it exited or was removed). */
 export async function dockerContainerRunning(state: AgentState): Promise<boolean> {
-  const inspect = await docker(["inspect", "--format", "{{.State.Running}}", state.dockerContainerId ?? state.containerName], {
-    timeout: 15_000,
-  });
+  const inspect = await docker(
+    ["inspect", "--format", "{{.State.Running}}", state.dockerContainerId ?? state.containerName],
+    {
+      timeout: 15_000,
+    },
+  );
   return inspect.exitCode === 0 && inspect.stdout.trim() === "true";
 }

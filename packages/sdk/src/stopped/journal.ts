@@ -148,9 +148,10 @@ export class ContainerJournal {
   /** The newest runtime log line that starts with `prefix`, or `null`. */
   lastRuntimeLine(prefix: string): string | null {
     const row = this.#db
-      .prepare<[number, string], { line: string }>(
-        "SELECT line FROM logs WHERE stream = 'runtime' AND substr(line, 1, ?) = ? ORDER BY offset DESC LIMIT 1",
-      )
+      .prepare<
+        [number, string],
+        { line: string }
+      >("SELECT line FROM logs WHERE stream = 'runtime' AND substr(line, 1, ?) = ? ORDER BY offset DESC LIMIT 1")
       .get(prefix.length, prefix);
     return row?.line ?? null;
   }

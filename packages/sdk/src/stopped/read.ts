@@ -75,7 +75,9 @@ export async function openStoppedJournal(
   else if (entry.driver === "docker") {
     const { copyDockerJournal, dockerJournalDir } = await import("../drivers/docker-journal.js");
     const kept = dockerJournalDir(options.stateDir, entry.containerName);
-    dataDir = existsSync(join(kept, "runtime.sqlite")) ? kept : await copyDockerJournal(entry, options.stateDir).catch(() => null);
+    dataDir = existsSync(join(kept, "runtime.sqlite"))
+      ? kept
+      : await copyDockerJournal(entry, options.stateDir).catch(() => null);
   }
   if (dataDir === null || !existsSync(join(dataDir, "runtime.sqlite"))) return null;
   return ContainerJournal.open(dataDir);

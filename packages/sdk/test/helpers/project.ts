@@ -27,6 +27,7 @@ export async function createProject(base: Partial<Sdk.ContainerConfig> = {}): Pr
   const root = await mkdtemp(join(tmpdir(), "sdk-project-"));
   const config: Sdk.ContainerConfig = {
     projectRoot: root,
+    stateDir: join(root, "state"),
     envVars: {},
     registry: new sdk.FileContainerRegistry(join(root, ".container-registry.jsonl")),
     driver: "process",

@@ -18,7 +18,8 @@ export async function prune(
   }
   const verb = flags.dryRun === true ? "would remove" : "removed";
   for (const path of report.removed) process.stdout.write(`${verb} ${path}\n`);
-  for (const name of report.forgotten) process.stdout.write(`${flags.dryRun === true ? "would forget" : "forgot"} ${name}\n`);
+  for (const name of report.forgotten)
+    process.stdout.write(`${flags.dryRun === true ? "would forget" : "forgot"} ${name}\n`);
   for (const { containerName, reason } of report.kept) process.stdout.write(`kept ${containerName}: ${reason}\n`);
   if (report.removed.length === 0 && report.forgotten.length === 0) process.stdout.write("nothing to prune\n");
   return EXIT_CODES.ok;

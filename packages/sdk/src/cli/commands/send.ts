@@ -55,7 +55,8 @@ export async function send(
     });
   } catch (error) {
     // A detached container exits once its queue is done: the answer is in the journal it left.
-    const left = error instanceof ContainerGoneError && (await hasExited(config, entry)) ? await journalMessage() : null;
+    const left =
+      error instanceof ContainerGoneError && (await hasExited(config, entry)) ? await journalMessage() : null;
     if (left === null) throw error;
     message = left;
   } finally {

@@ -68,7 +68,11 @@ function printEvent(event: JournalEvent): void {
   if (text !== null) process.stdout.write(`  ${text.replace(/\n/g, "\n  ")}\n`);
 }
 
-async function printLive(states: RegistryEntry[], one: boolean, flags: { tail?: boolean; json?: boolean }): Promise<number> {
+async function printLive(
+  states: RegistryEntry[],
+  one: boolean,
+  flags: { tail?: boolean; json?: boolean },
+): Promise<number> {
   const results = [];
   for (const state of states) {
     const client = createClient(state);

@@ -58,7 +58,9 @@ export async function stream(
   // Stopped: whatever the live stream did not print comes from the journal it left.
   const journal = await openStoppedJournal(entry, { stateDir: config.stateDir });
   if (journal === null) {
-    process.stderr.write(`${name} has stopped and left no journal to read (app-building status ${name} says what is known)\n`);
+    process.stderr.write(
+      `${name} has stopped and left no journal to read (app-building status ${name} says what is known)\n`,
+    );
     return EXIT_CODES.ok;
   }
   try {
