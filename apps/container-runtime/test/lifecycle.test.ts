@@ -10,12 +10,20 @@ import {
   type RuntimeProcess,
 } from "./helpers/runtime-process.js";
 
-/** Follows `/events` over SSE from offset 0 until the runtime ends the stream (or drops it); returns every event. */
-async function followSse(rt: RuntimeProcess, connected: () => void): Promise<EventItem[]> {
+/** What an SSE follower got: every event, and whether the runtime ended the stream saying it had sent everything. */
+interface Followed {
+  events: EventItem[];
+  /** The `event: end` block's `nextOffset`, or `null` when the stream was cut without it. */
+  endedAt: number | null;
+}
+
+/** Follows `/events` over SSE from offset 0 until the runtime ends the stream (or drops it). */
+async function followSse(rt: RuntimeProcess, connected: () => void): Promise<Followed> {
   const response = await fetch(`${rt.url}/events?offset=0`, {
     headers: { authorization: `Bearer ${TOKEN}`, accept: "text/event-stream" },
   });
   const events: EventItem[] = [];
+  let endedAt: number | null = null;
   let buffered = "";
   const decoder = new TextDecoder();
   try {
@@ -26,14 +34,17 @@ async function followSse(rt: RuntimeProcess, connected: () => void): Promise<Eve
       while ((end = buffered.indexOf("\n\n")) >= 0) {
         const block = buffered.slice(0, end);
         buffered = buffered.slice(end + 2);
-        const data = block.split("\n").find((line) => line.startsWith("data: "));
-        if (data !== undefined) events.push(JSON.parse(data.slice(6)) as EventItem);
+        const lines = block.split("\n");
+        const data = lines.find((line) => line.startsWith("data: "));
+        if (data === undefined) continue;
+        if (lines.includes("event: end")) endedAt = (JSON.parse(data.slice(6)) as { nextOffset: number }).nextOffset;
+        else events.push(JSON.parse(data.slice(6)) as EventItem);
       }
     }
   } catch {
     // the connection was cut: what arrived before is what the follower got
   }
-  return events;
+  return { events, endedAt };
 }
 
 /** Follows `/events` with long-polls until the runtime stops answering; returns every event. */
@@ -124,8 +135,11 @@ describe("followers at stop", () => {
       await waitForEvent(rt, (e) => e.messageId === sent.body.id && e.kind === "agent");
       expect((await rt.api("/stop", { method: "POST" })).status).toBe(202);
       expect(await rt.exited).toBe(0);
+      const followed = await sse;
+      // The stream's last word says it sent everything: the follower need not try again.
+      expect(followed.endedAt).toBe(followed.events.length);
       for (const [how, events] of [
-        ["SSE", await sse],
+        ["SSE", followed.events],
         ["long-poll", await longPoll],
       ] as const) {
         expect(

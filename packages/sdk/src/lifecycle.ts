@@ -4,7 +4,7 @@ import type { Driver, StartOptions } from "./drivers/driver.js";
 import { getImageRef } from "./image.js";
 import type { AgentState, ContainerConfig, DriverName, RepoOptions } from "./state.js";
 import type { ContainerOutcome } from "./stopped/outcome.js";
-import { lastMessageOf } from "./stopped/remote.js";
+import { recentOutcome } from "./stopped/remote.js";
 
 /**
  * Options of {@link startContainer}.
@@ -220,7 +220,7 @@ export async function stopContainer(
     result.pushBranch = status.pushBranch;
     outcome.totalCostUsd = status.totalCostUsd;
     const tail = await client.eventsTail();
-    if (state.driver === "fly") outcome.lastMessage = await lastMessageOf(client, tail).catch(() => null);
+    if (state.driver === "fly") Object.assign(outcome, await recentOutcome(client, tail).catch(() => ({})));
     const controller = new AbortController();
     const watching = (async () => {
       try {
@@ -276,8 +276,9 @@ export async function stopContainer(
     ...outcome,
     revision: result.revision,
     pushBranch: result.pushBranch,
-    pushed: result.pushed,
-    pushError: result.pushError,
+    // Nothing to push at stop: the last push before it (a message's own) tells.
+    pushed: result.pushed ?? outcome.pushed,
+    pushError: result.pushed === null ? outcome.pushError : result.pushError,
     stoppedCleanly,
   });
   return result;

@@ -38,7 +38,13 @@ describe("the fly driver against a local Fly Machines API stand-in", () => {
     expect((await client.waitForMessage(id, { timeoutMs: 30_000 })).result).toContain("over fly");
     await project.sdk.stopRemoteContainer(project.config, state, { timeoutMs: 30_000 });
     expect(fly.machines.get(state.flyMachineId!)?.state).toBe("destroyed");
-    expect((await project.config.registry.find(state.containerName))?.stoppedAt).not.toBeNull();
+    const entry = (await project.config.registry.find(state.containerName))!;
+    expect(entry.stoppedAt).not.toBeNull();
+    // Its journal went with the machine: what the registry kept at stop is what stays readable.
+    const stopped = await project.sdk.readStoppedContainer(entry);
+    expect(stopped).toMatchObject({ state: "stopped", source: "registry", driver: "fly", stoppedCleanly: true });
+    expect(stopped.lastMessage).toMatchObject({ id, status: "done" });
+    expect(stopped.lastMessage?.result).toContain("over fly");
   });
 
   it("tries the next region when one has no capacity", async () => {

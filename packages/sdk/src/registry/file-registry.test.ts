@@ -136,4 +136,27 @@ describe("FileContainerRegistry", () => {
     await registry.log(state("b"));
     expect((await registry.find("b"))?.containerName).toBe("b");
   });
+
+  it("keeps what a stopped container left (its outcome), also after compaction, and forgets removed containers", async () => {
+    const registry = new FileContainerRegistry(file);
+    await registry.log(state("kept"));
+    await registry.log(state("gone"));
+    const outcome = {
+      revision: "a".repeat(40),
+      pushBranch: "agent/x",
+      pushed: false,
+      pushError: "rejected",
+      lastMessage: null,
+      totalCostUsd: 0.5,
+      stoppedCleanly: true,
+    };
+    await registry.markStopped("kept", outcome);
+    await registry.remove(["gone", "never-known"]);
+    expect(await new FileContainerRegistry(file).find("kept")).toMatchObject({ outcome });
+    expect(await new FileContainerRegistry(file).find("gone")).toBeNull();
+    await registry.compact();
+    const fresh = new FileContainerRegistry(file);
+    expect((await fresh.getRecent()).map((e) => e.containerName)).toEqual(["kept"]);
+    expect((await fresh.getRecent())[0]).toMatchObject({ outcome, stoppedAt: expect.any(String) as string });
+  });
 });
