@@ -67,7 +67,7 @@ function start(args: string[], options: { cwd: string; env: Record<string, strin
 const cli = (args: string[], options: { cwd: string; env: Record<string, string> }) => start(args, options).done;
 
 /** A fresh state folder, a bare remote and a clone of it: what one test works with. */
-async function setting(name: string) {
+function setting(name: string) {
   const dir = join(root, name);
   const bare = seedBareRepo(dir);
   git(dir, "clone", "-q", bare, "checkout");
@@ -78,7 +78,7 @@ const WRITE_A_NOTE = 'printf "%s\\n" "$1" > agent-note.txt; echo "wrote the note
 
 describe("the CLI from the packed package", () => {
   it("runs in a checkout committing only the agent's files, and leaves none of its own state in the checkout", async () => {
-    const { bare, checkout, stateHome } = await setting("workspace");
+    const { bare, checkout, stateHome } = setting("workspace");
     const env = { XDG_STATE_HOME: stateHome, AGENT_COMMAND: WRITE_A_NOTE };
     const run = await cli(
       [
@@ -116,7 +116,7 @@ describe("the CLI from the packed package", () => {
   });
 
   it("commits none of its state even when the state folder is inside the workspace", async () => {
-    const { bare, checkout } = await setting("state-inside");
+    const { bare, checkout } = setting("state-inside");
     const env = { APP_BUILDING_STATE_DIR: join(checkout, "agent-state"), AGENT_COMMAND: WRITE_A_NOTE };
     const run = await cli(
       [
@@ -144,7 +144,7 @@ describe("the CLI from the packed package", () => {
   });
 
   it("reads a detached run after it exited: status, logs, events, and a send --wait whose message ran", async () => {
-    const { dir, bare, stateHome } = await setting("detached");
+    const { dir, bare, stateHome } = setting("detached");
     const gate = join(dir, "gate");
     const env = {
       XDG_STATE_HOME: stateHome,
@@ -214,7 +214,7 @@ describe("the CLI from the packed package", () => {
   });
 
   it("prunes what stopped containers left and nothing of running ones; a failed start leaves nothing", async () => {
-    const { dir, stateHome } = await setting("prune");
+    const { dir, stateHome } = setting("prune");
     const gate = join(dir, "gate");
     const env = { XDG_STATE_HOME: stateHome, AGENT_COMMAND: `while [ ! -e ${gate} ]; do sleep 0.05; done; echo done` };
     const containers = join(stateHome, "app-building", "containers");
@@ -255,7 +255,7 @@ describe("the CLI from the packed package", () => {
   });
 
   it("moves a registry an older CLI left in the current directory into the state folder", async () => {
-    const { dir, stateHome } = await setting("legacy");
+    const { dir, stateHome } = setting("legacy");
     const old = {
       type: "local",
       driver: "process",
