@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -254,7 +254,7 @@ describe("the CLI from the packed package", () => {
     expect(readdirSync(containers)).toEqual([running]);
   });
 
-  it("moves a registry an older CLI left in the current directory into the state folder", async () => {
+  it("still reads a registry an older CLI left in the current directory, leaving it where it is", async () => {
     const { dir, stateHome } = setting("legacy");
     const old = {
       type: "local",
@@ -266,15 +266,17 @@ describe("the CLI from the packed package", () => {
       stoppedAt: "2026-01-01T01:00:00.000Z",
     };
     writeFileSync(join(dir, ".container-registry.jsonl"), `${JSON.stringify(old)}\n`);
-    const env = { XDG_STATE_HOME: stateHome };
+    const env = { XDG_STATE_HOME: stateHome, AGENT_COMMAND: "echo fine" };
+    const run = await cli(["run", "-p", "go", "--driver", "process", "--agent", "command"], { cwd: dir, env });
+    expect(run.code, run.stderr).toBe(0);
     const listed = await cli(["ls", "--all", "--json"], { cwd: dir, env });
     expect(listed.code, listed.stderr).toBe(0);
-    expect(listed.stderr).toContain(
-      `moved the container registry (1 container(s)) from ${join(dir, ".container-registry.jsonl")}`,
-    );
     expect((JSON.parse(listed.stdout) as { containerName: string }[]).map((e) => e.containerName)).toEqual([
+      run.stdout.trim(),
       old.containerName,
     ]);
-    expect(existsSync(join(dir, ".container-registry.jsonl"))).toBe(false);
+    // The new container is recorded in the state folder; the old file is only read.
+    expect(readFileSync(join(stateHome, "app-building", "registry.jsonl"), "utf8")).toContain(run.stdout.trim());
+    expect(readFileSync(join(dir, ".container-registry.jsonl"), "utf8")).not.toContain(run.stdout.trim());
   });
 });

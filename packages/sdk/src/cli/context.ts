@@ -1,8 +1,8 @@
 import { resolve } from "node:path";
 import { defaultRegistryPath, defaultStateDir } from "../paths/state-dir.js";
-import { FileContainerRegistry } from "../registry/file-registry.js";
 import type { ContainerConfig, DriverName } from "../state.js";
 import { UsageError } from "./exit-codes.js";
+import { cliRegistry } from "./registry.js";
 
 /** Environment variables passed on to the runtime when set (no driver passes on the rest of the CLI's environment). */
 const FORWARDED = [
@@ -24,7 +24,7 @@ export interface CliEnvironment {
   /** The per-user state folder (`APP_BUILDING_STATE_DIR`, else the XDG state dir): registry and container folders. */
   stateDir: string;
   registryPath: string;
-  /** Whether `APP_BUILDING_REGISTRY` named the registry (then no older registry is moved into it). */
+  /** Whether `APP_BUILDING_REGISTRY` named the registry (then an older `./.container-registry.jsonl` is not read). */
   registryChosen: boolean;
   flyToken: string | undefined;
   flyApp: string | undefined;
@@ -90,7 +90,7 @@ export function configFor(
     projectRoot: cli.cwd,
     stateDir: cli.stateDir,
     envVars,
-    registry: new FileContainerRegistry(cli.registryPath),
+    registry: cliRegistry(cli.registryPath, cli.cwd, cli.registryChosen),
     flyToken: cli.flyToken,
     flyApp: cli.flyApp,
     imageRef: cli.imageRef,

@@ -16,7 +16,6 @@ function collect(value: string, previous: string[] = []): string[] {
 /** Runs one command: commands load lazily, so `app-building ls` never loads the interactive session. */
 function action<A extends unknown[]>(load: (...args: A) => Promise<number>) {
   return async (...args: A) => {
-    await (await import("./legacy.js")).moveLegacyState(cli);
     process.exitCode = await load(...args);
   };
 }

@@ -101,11 +101,6 @@ export class FileContainerRegistry implements ContainerRegistry {
     await this.append(JSON.stringify(entry));
   }
 
-  /** Records an entry as it is, stopped mark included (what moving an older registry's entries needs). */
-  async logEntry(entry: RegistryEntry): Promise<void> {
-    await this.append(JSON.stringify(entry));
-  }
-
   async markStopped(name?: string, outcome?: ContainerOutcome): Promise<void> {
     await this.locked(async () => {
       await this.refresh();
