@@ -78,6 +78,7 @@ describe("the published package", () => {
       `import { FileContainerRegistry, createClient, startContainer, stopContainer } from "@app-building/sdk";
 const config = {
   projectRoot: process.cwd(),
+  stateDir: "state",
   envVars: { AGENT_COMMAND: "echo installed:" },
   agent: "command",
   driver: "process",
