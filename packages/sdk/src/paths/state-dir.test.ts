@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { defaultRegistryPath, defaultStateDir } from "./state-dir.js";
+import { resolve } from "node:path";
+import { containersDir, defaultRegistryPath, defaultStateDir } from "./state-dir.js";
 
 describe("defaultStateDir", () => {
   it("is APP_BUILDING_STATE_DIR when set, else under XDG_STATE_HOME, else under ~/.local/state", () => {
@@ -21,5 +22,10 @@ describe("defaultStateDir", () => {
     expect(defaultRegistryPath("/home/me/.local/state/app-building")).toBe(
       "/home/me/.local/state/app-building/registry.jsonl",
     );
+  });
+
+  it("keeps container folders at an absolute path, so the runtime started in one finds its data", () => {
+    expect(containersDir("state")).toBe(resolve("state", "containers"));
+    expect(containersDir("/srv/agents")).toBe("/srv/agents/containers");
   });
 });

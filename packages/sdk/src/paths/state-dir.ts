@@ -45,9 +45,9 @@ export function defaultRegistryPath(stateDir: string = defaultStateDir()): strin
   return join(stateDir, "registry.jsonl");
 }
 
-/** Where the local drivers keep their container folders: `<stateDir>/containers`. */
+/** Where the local drivers keep their container folders: `<stateDir>/containers`, as an absolute path (a relative `stateDir` is resolved against the current directory). */
 export function containersDir(stateDir: string | undefined): string {
-  return join(stateDir ?? defaultStateDir(), "containers");
+  return resolve(stateDir ?? defaultStateDir(), "containers");
 }
 
 /**
