@@ -214,6 +214,7 @@ export async function stopContainer(
   const timeoutMs = options.timeoutMs ?? 120_000;
   // What the registry keeps of it; all that is left of a Fly container once its machine is destroyed.
   const outcome: ContainerOutcome = { ...NO_OUTCOME };
+  let timedOut = false;
   try {
     const status = await client.status();
     result.revision = status.revision;
@@ -258,6 +259,7 @@ export async function stopContainer(
   } catch (error) {
     if (!(error instanceof ContainerGoneError)) {
       if (!(error instanceof AppBuildingError) || error.code !== "timeout") throw error;
+      timedOut = true;
       if (result.pushed !== true) {
         result.pushed = false;
         result.pushError = `the container did not finish its stop (commit and push) within ${timeoutMs} ms, so it was removed before it could say whether its work was pushed`;
@@ -271,7 +273,6 @@ export async function stopContainer(
   // A Docker container whose push failed holds the only copy of its commits: it is left stopped, not removed.
   const keep = result.pushed === false && state.driver === "docker" && state.workspaceDir === undefined;
   if (!keep) await driver.remove(config, state);
-  const stoppedCleanly = result.alreadyGone ? null : result.pushError?.includes("did not finish its stop") !== true;
   await config.registry.markStopped(state.containerName, {
     ...outcome,
     revision: result.revision,
@@ -279,7 +280,7 @@ export async function stopContainer(
     // Nothing to push at stop: the last push before it (a message's own) tells.
     pushed: result.pushed ?? outcome.pushed,
     pushError: result.pushed === null ? outcome.pushError : result.pushError,
-    stoppedCleanly,
+    stoppedCleanly: result.alreadyGone ? null : !timedOut,
   });
   return result;
 }
