@@ -44,6 +44,32 @@ describe("the docker driver under a real Docker Engine", () => {
     expect(await inspect(state.containerName, "{{json .Args}}")).not.toContain(state.token);
     await project.sdk.stopContainer(project.config, state, { timeoutMs: 30_000 });
     await expect(inspect(state.containerName, "{{.Id}}")).rejects.toThrow(/No such/);
+    // Removed, and still readable from the journal copied out of it.
+    const entry = (await project.config.registry.find(state.containerName))!;
+    expect(await project.sdk.readStoppedContainer(entry, { stateDir: project.config.stateDir })).toMatchObject({
+      state: "stopped",
+      source: "journal",
+      stoppedCleanly: true,
+    });
+  });
+
+  it("stays readable after it exited: its journal is copied out of the container before it is removed", async () => {
+    const state = await project.start({ detached: true, initialPrompt: "once" });
+    // Detached: it runs the prompt, then exits on its own; the exited container still holds its journal.
+    await exec("docker", ["wait", state.containerName]);
+    const entry = (await project.config.registry.find(state.containerName))!;
+    expect(await project.sdk.isContainerGone(entry)).toBe(true);
+    const stopped = await project.sdk.readStoppedContainer(entry, { stateDir: project.config.stateDir });
+    expect(stopped).toMatchObject({ state: "stopped", source: "journal", stoppedCleanly: true });
+    expect(stopped.lastMessage).toMatchObject({ status: "done", result: "reply: once" });
+    // Removed now, its copied journal still answers.
+    await exec("docker", ["rm", "-f", state.containerName]);
+    const journal = (await project.sdk.openStoppedJournal(entry, { stateDir: project.config.stateDir }))!;
+    try {
+      expect([...journal.events()].at(-1)).toMatchObject({ kind: "container.state", data: { state: "stopped" } });
+    } finally {
+      journal.close();
+    }
   });
 
   it("fails with the runtime's own words when it dies while starting, and leaves no container behind", async () => {
