@@ -213,6 +213,31 @@ describe("the CLI from the packed package", () => {
     expect(late.stderr).toContain("done: answer to: second");
   });
 
+  it("ends a followed log of a runtime killed outright, with what its journal holds, and says it did not finish its stop", async () => {
+    const { dir, stateHome } = setting("killed");
+    const gate = join(dir, "gate");
+    const env = {
+      XDG_STATE_HOME: stateHome,
+      AGENT_COMMAND: `echo "working on $1"; while [ ! -e ${gate} ]; do sleep 0.05; done`,
+    };
+    const run = await cli(["run", "-p", "forever", "--driver", "process", "--agent", "command"], { cwd: dir, env });
+    expect(run.code, run.stderr).toBe(0);
+    const name = run.stdout.trim();
+    const logs = start(["logs", name, "-f"], { cwd: dir, env });
+    const [entry] = JSON.parse((await cli(["ls", "--json"], { cwd: dir, env })).stdout) as { pid: number }[];
+    // No stop, no end of stream: the runtime and its agent are gone at once.
+    process.kill(-entry!.pid, "SIGKILL");
+
+    const followed = await logs.done;
+    expect(followed.code, followed.stderr).toBe(0);
+    expect(followed.stdout).toBe((await cli(["logs", name], { cwd: dir, env })).stdout);
+    const status = await cli(["status", name], { cwd: dir, env });
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain(`${name}  stopped  (process)  (it did not finish its stop)`);
+    // The agent had its own process group: let it end too.
+    writeFileSync(gate, "");
+  });
+
   it("prunes what stopped containers left and nothing of running ones; a failed start leaves nothing", async () => {
     const { dir, stateHome } = setting("prune");
     const gate = join(dir, "gate");
