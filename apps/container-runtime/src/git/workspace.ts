@@ -9,6 +9,8 @@ export interface GitWorkspaceOptions {
   repoUrl: string | undefined;
   cloneBranch: string | undefined;
   pushBranch: string;
+  /** False: the agent works on the checkout, but nothing is ever committed (so nothing is pushed). Default true. */
+  commit?: boolean;
   authorName: string;
   authorEmail: string;
   /** Given to git through a credential helper that reads it from the environment: never in a URL, a config file or a log. */
@@ -105,6 +107,26 @@ export class GitWorkspace {
     return result.exitCode === 0;
   }
 
+  /**
+   * The branch to clone from `CLONE_BRANCH`: a comma-separated list is tried in order and
+   * the first branch the remote has wins (one `ls-remote` for the whole list); a single
+   * name is used as it is, with no extra round trip.
+   */
+  async #firstExistingBranch(repoUrl: string, cloneBranch: string): Promise<string> {
+    const candidates = cloneBranch
+      .split(",")
+      .map((name) => name.trim())
+      .filter((name) => name !== "");
+    if (candidates.length <= 1) return candidates[0] ?? cloneBranch;
+    const heads = await this.#git(["ls-remote", "--heads", "--", repoUrl, ...candidates]);
+    const present = new Set(heads.stdout.split("\n").map((line) => line.split("\t")[1]?.trim()));
+    const found = candidates.find((name) => present.has(`refs/heads/${name}`));
+    if (found === undefined) {
+      throw new Error(`none of the branches ${candidates.join(", ")} (CLONE_BRANCH) exists on the remote`);
+    }
+    return found;
+  }
+
   /** Clones (or inits) the workspace and checks out the push branch, creating it if missing. */
   async prepare(): Promise<void> {
     const { dir, repoUrl, cloneBranch, pushBranch } = this.#o;
@@ -116,8 +138,9 @@ export class GitWorkspace {
         );
       }
       if (repoUrl !== undefined) {
-        this.#o.log(`cloning into ${dir}${cloneBranch === undefined ? "" : ` (branch ${cloneBranch})`}`);
-        const branch = cloneBranch === undefined ? [] : ["--branch", cloneBranch];
+        const chosen = cloneBranch === undefined ? undefined : await this.#firstExistingBranch(repoUrl, cloneBranch);
+        this.#o.log(`cloning into ${dir}${chosen === undefined ? "" : ` (branch ${chosen})`}`);
+        const branch = chosen === undefined ? [] : ["--branch", chosen];
         await this.#git(["clone", ...branch, "--", repoUrl, dir]);
       } else {
         await this.#git(["init", "-q", "-b", pushBranch, dir]);
@@ -139,8 +162,9 @@ export class GitWorkspace {
     this.#o.log(`workspace ready on branch ${pushBranch} at ${this.#revision ?? "(no commits yet)"}`);
   }
 
-  /** Commits everything in the workspace; returns the new revision, or null when nothing changed. */
+  /** Commits everything in the workspace; returns the new revision, or null when nothing changed (or commits are off). */
   async commitAll(message: string): Promise<string | null> {
+    if (this.#o.commit === false) return null;
     await this.#git(["add", "-A"]);
     const redacted = this.#o.redactor?.text(message) ?? message;
     const commit = await this.#git(["commit", "-q", "--no-verify", "-m", redacted], { reject: false });

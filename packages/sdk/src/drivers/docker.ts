@@ -134,17 +134,19 @@ export const dockerDriver: Driver = {
       );
     }
     await ensureImage(config, image, present, options);
-    const containerName = newContainerName();
+    const containerName = newContainerName(config.namePrefix);
     const token = newContainerToken();
     const host = config.docker?.network === "host";
     const env: Record<string, string> = {
       ...runtimeEnv({ config, repo, containerName, token }),
-      ...(host ? { PORT: "0", HOST: "127.0.0.1" } : { PORT: String(INTERNAL_PORT), HOST: "0.0.0.0" }),
+      ...(host
+        ? { PORT: String(config.localPort ?? 0), HOST: "127.0.0.1" }
+        : { PORT: String(INTERNAL_PORT), HOST: "0.0.0.0" }),
       ...(existing === null ? {} : { WORKSPACE_DIR: CONTAINER_WORKSPACE }),
     };
     // Values travel in the CLI's environment (`-e NAME`), never on its command line.
     const args = ["run", "-d", "--name", containerName, "--label", `${CONTAINER_LABEL}=${containerName}`];
-    args.push(...(host ? ["--network", "host"] : ["-p", `127.0.0.1::${INTERNAL_PORT}`]));
+    args.push(...(host ? ["--network", "host"] : ["-p", `127.0.0.1:${config.localPort ?? ""}:${INTERNAL_PORT}`]));
     if (existing !== null) args.push("--mount", `type=bind,source=${existing.dir},target=${CONTAINER_WORKSPACE}`);
     for (const key of Object.keys(env)) args.push("-e", key);
     args.push(image);
@@ -185,6 +187,7 @@ export const dockerDriver: Driver = {
       driver: "docker",
       containerName,
       baseUrl: `http://127.0.0.1:${port}`,
+      port,
       token,
       startedAt: new Date().toISOString(),
       pushBranch: repo.pushBranch === "" ? undefined : repo.pushBranch,
