@@ -15,9 +15,9 @@ export {
   errorFromResponse,
   type FailedResponse,
 } from "./errors.js";
-export { httpOptsFor, type HttpOptions } from "./http/options.js";
+export { containerHttpOptions, httpOptsFor, type HttpOptions } from "./http/options.js";
 export { httpGet, httpPost } from "./http/request.js";
-export type { ContainerRegistry, RegistryEntry } from "./registry/registry.js";
+export type { ContainerRegistry, MaybePromise, RegistryEntry } from "./registry/registry.js";
 export {
   FileContainerRegistry,
   type FileContainerRegistryOptions,
@@ -52,3 +52,16 @@ export {
 export { DEFAULT_READY_TIMEOUT_MS } from "./drivers/driver.js";
 export type { Driver, ReadinessWait, StartOptions, StartProgress } from "./drivers/driver.js";
 export { EXIT_CODES } from "./cli/exit-codes.js";
+export { buildImage } from "./drivers/build-image.js";
+export { connect, type ConnectOptions } from "./seed/connect.js";
+export { loadDotEnv } from "./seed/dotenv.js";
+export { spawnTestContainer, type TestContainerOptions } from "./seed/test-container.js";
+export type {
+  ContainerStatus,
+  EventData,
+  EventKind,
+  JournalEvent,
+  LogLine,
+  Message,
+  MessageStatus,
+} from "@app-building/types";

@@ -1,5 +1,6 @@
 import { join, resolve } from "node:path";
 import { FileContainerRegistry } from "../registry/file-registry.js";
+import { defaultRegistryPath } from "../registry/default-location.js";
 import type { ContainerConfig, DriverName } from "../state.js";
 import { UsageError } from "./exit-codes.js";
 
@@ -41,7 +42,7 @@ export function readCliEnvironment(env: NodeJS.ProcessEnv = process.env): CliEnv
   const blank = (value: string | undefined) => (value === undefined || value.trim() === "" ? undefined : value);
   return {
     cwd,
-    registryPath: blank(env.APP_BUILDING_REGISTRY) ?? join(cwd, ".container-registry.jsonl"),
+    registryPath: defaultRegistryPath(env, cwd),
     flyToken: blank(env.FLY_API_TOKEN),
     flyApp: blank(env.FLY_APP_NAME),
     flyApiBaseUrl: blank(env.FLY_API_BASE_URL),

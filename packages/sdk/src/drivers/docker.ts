@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { execa } from "execa";
 import { ConfigurationError, ContainerStartError } from "../errors.js";
 import { getImageRef } from "../image.js";
 import type { AgentState, ContainerConfig, RepoOptions } from "../state.js";
+import { buildScriptFor } from "./build-image.js";
 import { readyTimeoutFor, type Driver, type StartOptions } from "./driver.js";
 import { CONTAINER_LABEL, docker, dockerEngineAnswers, imageExists } from "./docker-cli.js";
 import { newContainerName, newContainerToken } from "./names.js";
@@ -30,9 +30,7 @@ async function ensureImage(
     );
   }
   if (build === "never" || (build === "missing" && present)) return;
-  const script =
-    config.docker?.buildScript ??
-    (config.projectRoot !== undefined ? join(config.projectRoot, "docker", "build-runtime-image.sh") : undefined);
+  const script = buildScriptFor(config);
   if (script === undefined || !existsSync(script)) {
     throw new ConfigurationError(
       `The image ${image} is not in the local Docker Engine and there is no build script to make it` +
