@@ -38,7 +38,10 @@ describe("the runtime environment a config makes", () => {
   it("maps the seed's agentCommand onto an agent", () => {
     expect(envOf({ agentCommand: "codex" })).toMatchObject({ AGENT: "codex" });
     expect(envOf({ agentCommand: "claude" }).AGENT_COMMAND).toBeUndefined();
-    expect(envOf({ agentCommand: "gemini --yolo" })).toMatchObject({ AGENT: "command", AGENT_COMMAND: "gemini --yolo" });
+    expect(envOf({ agentCommand: "gemini --yolo" })).toMatchObject({
+      AGENT: "command",
+      AGENT_COMMAND: "gemini --yolo",
+    });
     expect(envOf({ agent: "claude", model: "opus" })).toMatchObject({ AGENT: "claude", MODEL: "opus" });
     expect(envOf({})).not.toHaveProperty("AGENT");
   });

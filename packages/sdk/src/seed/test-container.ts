@@ -75,7 +75,9 @@ export async function spawnTestContainer(config: ContainerConfig, options: TestC
 function run(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { cwd, env, stdio: "inherit" });
-    child.once("error", (error) => reject(new ContainerStartError(`Could not run ${file}: ${error.message}`, { cause: error })));
+    child.once("error", (error) =>
+      reject(new ContainerStartError(`Could not run ${file}: ${error.message}`, { cause: error })),
+    );
     child.once("close", (code, signal) => {
       if (code === 0) resolve();
       else
