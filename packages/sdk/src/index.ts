@@ -64,4 +64,4 @@ export type {
   LogLine,
   Message,
   MessageStatus,
-} from "@app-building/types";
+} from "./contracts.js";
