@@ -245,7 +245,6 @@ export const journalEventSchema = z.object({
   data: z.unknown(),
 });
 
-
 /**
  * One log line of the agent process or the runtime.
  *
@@ -546,7 +545,7 @@ export type EventData<K extends EventKind> = z.infer<(typeof eventDataSchemas)[K
 const eventEnvelope = journalEventSchema.omit({ kind: true, data: true });
 
 function eventOfKind<K extends EventKind>(kind: K) {
-  return eventEnvelope.extend({ kind: z.literal(kind), data: eventDataSchemas[kind] as (typeof eventDataSchemas)[K] });
+  return eventEnvelope.extend({ kind: z.literal(kind), data: eventDataSchemas[kind] });
 }
 
 /**
