@@ -41,7 +41,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-describe("the seed's config fields on the process driver", () => {
+// Real runtimes start here: a generous bound for a loaded machine (a hang guard, not a measurement).
+describe("the seed's config fields on the process driver", { timeout: 60_000 }, () => {
   let root: string;
   let registry: MemoryRegistry;
   let config: ContainerConfig;
