@@ -3,7 +3,7 @@
 // branch priority list without pushBranch (never commit), containerHttpOptions, and a
 // second container started without a repo (startContainer(config, null)).
 // Usage: node seed-1.51.js <projectRoot> <repoUrl> <localPort>
-import { appendFileSync, readFileSync } from "node:fs";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
@@ -40,9 +40,7 @@ class JsonlRegistry implements ContainerRegistry {
     const entry = [...entries].reverse().find((e) => (name === undefined ? !e.stoppedAt : e.containerName === name));
     if (entry === undefined) return;
     change(entry);
-    const text = entries.map((e) => JSON.stringify(e)).join("\n") + "\n";
-    appendFileSync(this.file, "", { flag: "w" });
-    appendFileSync(this.file, text);
+    writeFileSync(this.file, entries.map((e) => JSON.stringify(e)).join("\n") + "\n");
   }
   log(state: AgentState): void {
     appendFileSync(this.file, JSON.stringify({ ...state, startedAt: new Date().toISOString() }) + "\n");
