@@ -1,4 +1,4 @@
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { FileContainerRegistry } from "../registry/file-registry.js";
 import { defaultRegistryPath } from "../registry/default-location.js";
 import type { ContainerConfig, DriverName } from "../state.js";
