@@ -16,9 +16,9 @@ describe("typed event data", () => {
     });
     expect(done.kind === "message.done" && done.data.costUsd).toBe(0.01);
     expect(done.data).toMatchObject({ extra: 1 });
-    expect(journalEventOfKindSchema.safeParse({ ...envelope, kind: "message.done", data: { status: "done" } }).success).toBe(
-      false,
-    );
+    expect(
+      journalEventOfKindSchema.safeParse({ ...envelope, kind: "message.done", data: { status: "done" } }).success,
+    ).toBe(false);
     expect(
       journalEventOfKindSchema.safeParse({ ...envelope, kind: "container.state", data: { state: "sleeping" } }).success,
     ).toBe(false);
