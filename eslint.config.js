@@ -16,6 +16,8 @@ export default tseslint.config(
       "**/.vitest-artifacts/**",
       "**/.app-building/**",
       ".claude/**",
+      // Programs written against the seed's package name, compiled in a scratch project by their test.
+      "packages/sdk/test/seed-programs/**",
     ],
   },
   js.configs.recommended,

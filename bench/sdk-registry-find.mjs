@@ -24,6 +24,7 @@ function entry(i) {
     driver: i % 3 === 0 ? "fly" : "process",
     containerName: `app-building-${i.toString(36)}-${(i * 7919).toString(16)}`,
     baseUrl: `http://127.0.0.1:${10_000 + (i % 50_000)}`,
+    port: 10_000 + (i % 50_000),
     token: `${i}`.padStart(43, "x"),
     startedAt: new Date(1_700_000_000_000 + i * 1000).toISOString(),
     pushBranch: `agent/${i}`,

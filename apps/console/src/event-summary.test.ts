@@ -30,7 +30,10 @@ describe("summarizeEvent", () => {
     expect(
       summarizeEvent({ ...base, kind: "git.committed", data: { revision: "0123456789abcdef", message: "m1" } }).summary,
     ).toBe("0123456789ab m1");
-    expect(summarizeEvent({ ...base, kind: "message.error", data: { error: "boom" } }).summary).toBe("m1 boom");
+    expect(
+      summarizeEvent({ ...base, kind: "message.error", data: { messageId: "m1", status: "error", error: "boom" } })
+        .summary,
+    ).toBe("m1 boom");
   });
 
   it("keeps a summary to one short line", () => {

@@ -25,6 +25,7 @@ export const envSchema = z.object({
   REPO_URL: optionalText,
   CLONE_BRANCH: optionalText,
   PUSH_BRANCH: optionalText,
+  NO_COMMIT: flag,
   GIT_AUTHOR_NAME: z.string().min(1).default("app-building agent"),
   GIT_AUTHOR_EMAIL: z.string().min(1).default("agent@app-building.local"),
   GIT_TOKEN: optionalText,
@@ -73,6 +74,8 @@ export interface Config {
     repoUrl: string | undefined;
     cloneBranch: string | undefined;
     pushBranch: string | undefined;
+    /** False (`NO_COMMIT=1`): the agent works on the checkout, but nothing is committed or pushed. */
+    commit: boolean;
     authorName: string;
     authorEmail: string;
     token: string | undefined;
@@ -150,6 +153,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       repoUrl: e.REPO_URL,
       cloneBranch: e.CLONE_BRANCH,
       pushBranch: e.PUSH_BRANCH,
+      commit: !e.NO_COMMIT,
       authorName: e.GIT_AUTHOR_NAME,
       authorEmail: e.GIT_AUTHOR_EMAIL,
       token: e.GIT_TOKEN,

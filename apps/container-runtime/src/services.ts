@@ -54,6 +54,7 @@ export function createServices(
     repoUrl: config.git.repoUrl,
     cloneBranch: config.git.cloneBranch,
     pushBranch: config.git.pushBranch ?? `agent/${config.containerName}`,
+    commit: config.git.commit,
     authorName: config.git.authorName,
     authorEmail: config.git.authorEmail,
     token: config.git.token,

@@ -15,9 +15,9 @@ export {
   errorFromResponse,
   type FailedResponse,
 } from "./errors.js";
-export { httpOptsFor, type HttpOptions } from "./http/options.js";
+export { containerHttpOptions, httpOptsFor, type HttpOptions } from "./http/options.js";
 export { httpGet, httpPost } from "./http/request.js";
-export type { ContainerRegistry, RegistryEntry } from "./registry/registry.js";
+export type { ContainerRegistry, MaybePromise, RegistryEntry } from "./registry/registry.js";
 export {
   FileContainerRegistry,
   type FileContainerRegistryOptions,
@@ -57,3 +57,16 @@ export { ContainerJournal } from "./stopped/journal.js";
 export type { ContainerOutcome, StoppedContainer } from "./stopped/outcome.js";
 export { isContainerGone, openStoppedJournal, readStoppedContainer, type StoppedReadOptions } from "./stopped/read.js";
 export { pruneContainers, type PruneOptions, type PruneReport } from "./prune.js";
+export { buildImage } from "./drivers/build-image.js";
+export { connect, type ConnectOptions } from "./seed/connect.js";
+export { loadDotEnv } from "./seed/dotenv.js";
+export { spawnTestContainer, type TestContainerOptions } from "./seed/test-container.js";
+export type {
+  ContainerStatus,
+  EventData,
+  EventKind,
+  JournalEvent,
+  LogLine,
+  Message,
+  MessageStatus,
+} from "./contracts.js";

@@ -61,27 +61,33 @@ function nonEmpty(value: string | undefined): value is string {
   return value !== undefined && value.trim() !== "";
 }
 
+/** What a start without a repository works on: a fresh folder, never committed. */
+const NO_REPO: RepoOptions = { repoUrl: "", cloneBranch: "" };
+
 /**
  * Starts an agent container with the driver {@link chooseDriver} selects, waits until its
  * API answers, records it in `config.registry`, and returns its {@link AgentState}.
+ * `repo` `null` (as in the seed) starts it without a repository: the agent works in a
+ * fresh folder and nothing is committed or pushed; so does a `repo` without `pushBranch`,
+ * on a clone of `repoUrl`.
  *
  * @example
  * ```ts
  * import { FileContainerRegistry, createClient, startContainer } from "@app-building/sdk";
  * const state = await startContainer(
  *   { envVars: {}, registry: new FileContainerRegistry(".container-registry.jsonl") },
- *   { repoUrl: "", cloneBranch: "main", pushBranch: "agent/work" },
+ *   { repoUrl: "https://github.com/acme/app.git", cloneBranch: "feature-x,main", pushBranch: "agent/work" },
  * );
  * await createClient(state).sendMessage("Add a README");
  * ```
  */
 export async function startContainer(
   config: ContainerConfig,
-  repo: RepoOptions,
+  repo: RepoOptions | null,
   options: StartContainerOptions = {},
 ): Promise<AgentState> {
   const driver = await loadDriver(await chooseDriver(config));
-  const state = await driver.start(config, repo, options);
+  const state = await driver.start(config, repo ?? NO_REPO, options);
   await config.registry.log(state);
   return state;
 }
@@ -98,7 +104,7 @@ export async function startContainer(
  */
 export async function startRemoteContainer(
   config: ContainerConfig,
-  repo: RepoOptions,
+  repo: RepoOptions | null,
   options: StartContainerOptions = {},
 ): Promise<AgentState> {
   return startContainer({ ...config, driver: "fly" }, repo, options);

@@ -43,8 +43,20 @@ export interface ContainerConfig {
    * ```
    */
   stateDir?: string;
-  /** Environment passed to the runtime (API keys, `GIT_TOKEN`, ...). */
-  envVars: Record<string, string>;
+  /** Environment passed to the runtime and the agent (API keys, `GIT_TOKEN`, ...); `{}` when absent. */
+  envVars?: Record<string, string>;
+  /**
+   * Extra environment for the agent (the seed's `env`): added to `envVars`, passed through
+   * to the agent process; the variables the SDK sets (`CONTAINER_NAME`, `REPO_URL`,
+   * `PUSH_BRANCH`, `AGENT`, ...) always win over it.
+   *
+   * @example
+   * ```ts
+   * import { startContainer } from "@app-building/sdk";
+   * const state = await startContainer({ ...config, env: { DATABASE_URL: "postgres://localhost/app" } }, repo);
+   * ```
+   */
+  env?: Record<string, string>;
   /** Where started and stopped containers are recorded. */
   registry: ContainerRegistry;
   /** Fly.io API token: with `flyApp`, selects the `fly` driver unless `driver` says otherwise. */
@@ -65,8 +77,44 @@ export interface ContainerConfig {
   driver?: DriverName;
   /** The agent CLI the runtime runs (`claude` by default). */
   agent?: AgentKind;
-  /** The model the agent uses. */
+  /** The model the agent uses (the runtime's `MODEL`); a message's own `model` wins over it. */
   model?: string;
+  /**
+   * The agent command (the seed's `agentCommand`): `"claude"` or `"codex"` select that
+   * agent; any other command line runs as the `command` agent (the prompt as its last
+   * argument). `agent`, when also set, wins over the choice of agent.
+   *
+   * @example
+   * ```ts
+   * import { startContainer } from "@app-building/sdk";
+   * const state = await startContainer({ ...config, agentCommand: "./scripts/my-agent.sh" }, repo);
+   * ```
+   */
+  agentCommand?: string;
+  /**
+   * The start of every container name (default `"app-building"`): names are
+   * `<namePrefix>-<10 hex digits>`.
+   *
+   * @example
+   * ```ts
+   * import { startContainer } from "@app-building/sdk";
+   * const state = await startContainer({ ...config, namePrefix: "review-bot" }, repo);
+   * console.log(state.containerName); // "review-bot-3f2a9c01d4"
+   * ```
+   */
+  namePrefix?: string;
+  /**
+   * The port on 127.0.0.1 the container API listens on (process driver) or is published
+   * on (docker driver); default: one the system picks. Ignored by the fly driver.
+   *
+   * @example
+   * ```ts
+   * import { startContainer } from "@app-building/sdk";
+   * const state = await startContainer({ ...config, localPort: 3100 }, repo);
+   * console.log(state.baseUrl); // "http://127.0.0.1:3100"
+   * ```
+   */
+  localPort?: number;
   /**
    * How long a start waits for the container to get ready before it fails and cleans up
    * (default `DEFAULT_READY_TIMEOUT_MS`, 120 s); `StartOptions.readyTimeoutMs` wins over it.
@@ -167,10 +215,17 @@ export interface FlySettings {
 export interface RepoOptions {
   /** The repository URL (or a local path); empty to work in a fresh repository. */
   repoUrl: string;
-  /** The branch to clone. */
+  /**
+   * Branch to clone. May be a comma-separated priority list (`"feature-x,main"`): the
+   * first that exists on the remote is cloned, the others are fallbacks.
+   */
   cloneBranch: string;
-  /** The branch commits are pushed to. */
-  pushBranch: string;
+  /**
+   * The branch commits are pushed to. Absent: the agent works on the clone but nothing is
+   * ever committed or pushed. Empty: `agent/<container name>` (or, with `workspaceDir`,
+   * the checkout's current branch).
+   */
+  pushBranch?: string;
 }
 
 /**
@@ -194,6 +249,8 @@ export interface AgentState {
   containerName: string;
   /** Base URL of the container API, without a trailing slash. */
   baseUrl: string;
+  /** The port of `baseUrl` (the host port for process and docker containers, 443 for fly). */
+  port: number;
   /** The bearer token of the container API (fresh for every start). */
   token: string;
   /** When it was started (ISO 8601). */

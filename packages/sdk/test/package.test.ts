@@ -1,22 +1,13 @@
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pack, pnpm } from "./helpers/pack.js";
 import { repoRoot, sdkRoot } from "./helpers/paths.js";
 
 const exec = promisify(execFile);
-const pnpm = existsSync(join(repoRoot, ".tools", "bin", "pnpm")) ? join(repoRoot, ".tools", "bin", "pnpm") : "pnpm";
-
-async function pack(dir: string, into: string): Promise<string> {
-  const before = new Set(await readdir(into));
-  await exec(pnpm, ["pack", "--pack-destination", into], { cwd: dir });
-  const tarball = (await readdir(into)).find((name) => name.endsWith(".tgz") && !before.has(name));
-  if (tarball === undefined) throw new Error(`pnpm pack made no tarball in ${into}`);
-  return join(into, tarball);
-}
 
 describe("the published package", () => {
   let work: string;

@@ -228,8 +228,9 @@ export const eventKindSchema = z.enum([
 export type EventKind = z.infer<typeof eventKindSchema>;
 
 /**
- * One journal event. `offset` is dense and starts at 0: the next read starts at
- * `nextOffset`.
+ * One journal event as the wire carries it, `data` unchecked (streams carry tens of
+ * thousands a second). `offset` is dense and starts at 0: the next read starts at
+ * `nextOffset`. {@link journalEventOfKindSchema} checks `data` too.
  *
  * @example
  * ```ts
@@ -243,15 +244,6 @@ export const journalEventSchema = z.object({
   kind: eventKindSchema,
   data: z.unknown(),
 });
-/**
- * One journal event.
- *
- * @example
- * ```ts
- * const event: JournalEvent = journalEventSchema.parse(JSON.parse(sseData));
- * ```
- */
-export type JournalEvent = z.infer<typeof journalEventSchema>;
 
 /**
  * One log line of the agent process or the runtime.
@@ -476,3 +468,113 @@ export const journalQuerySchema = z
  * ```
  */
 export type JournalQuery = z.infer<typeof journalQuerySchema>;
+
+const gitOutcome = {
+  revision: z.string().nullable().optional(),
+  pushed: z.boolean().nullable().optional(),
+};
+
+/**
+ * The `data` of each event kind. Objects are loose: a newer runtime may add fields.
+ *
+ * @example
+ * ```ts
+ * const done = eventDataSchemas["message.done"].parse(event.data);
+ * console.log(done.costUsd);
+ * ```
+ */
+export const eventDataSchemas = {
+  /** The agent's own JSON object (Claude Code stream-json, Codex JSONL, or `{type: "text", text}` for a command agent). */
+  agent: z.record(z.string(), z.unknown()),
+  "message.started": z.looseObject({ messageId: z.string() }),
+  "message.done": messageEndData(),
+  "message.error": messageEndData(),
+  "message.interrupted": messageEndData(),
+  "task.queued": z.looseObject({ taskId: z.string(), prompt: z.string(), maxAttempts: z.number().int() }),
+  "task.started": z.looseObject({ taskId: z.string(), attempt: z.number().int(), maxAttempts: z.number().int() }),
+  "task.done": taskEndData(),
+  "task.failed": taskEndData(),
+  "git.committed": z.looseObject({ revision: z.string(), message: z.string() }),
+  "git.pushed": z.looseObject({ revision: z.string().nullable(), branch: z.string(), attempts: z.number().int() }),
+  "git.push_failed": z.looseObject({
+    revision: z.string().nullable(),
+    branch: z.string(),
+    attempts: z.number().int(),
+    error: z.string().nullable(),
+  }),
+  "container.state": z.looseObject({ state: containerStateSchema }),
+} satisfies Record<EventKind, z.ZodType>;
+
+function messageEndData() {
+  return z.looseObject({
+    messageId: z.string(),
+    status: messageStatusSchema,
+    result: z.string().nullable().optional(),
+    error: z.string().nullable().optional(),
+    costUsd: z.number().nullable().optional(),
+    durationMs: z.number().nullable().optional(),
+    numTurns: z.number().int().nullable().optional(),
+    sessionId: z.string().nullable().optional(),
+    ...gitOutcome,
+  });
+}
+
+function taskEndData() {
+  return z.looseObject({
+    taskId: z.string(),
+    status: taskStatusSchema,
+    attempts: z.number().int(),
+    result: z.string().nullable(),
+    error: z.string().nullable(),
+    ...gitOutcome,
+  });
+}
+
+/**
+ * The `data` of an event of kind `K`.
+ *
+ * @example
+ * ```ts
+ * function cost(data: EventData<"message.done">): number {
+ *   return data.costUsd ?? 0;
+ * }
+ * ```
+ */
+export type EventData<K extends EventKind> = z.infer<(typeof eventDataSchemas)[K]>;
+
+const eventEnvelope = journalEventSchema.omit({ kind: true, data: true });
+
+function eventOfKind<K extends EventKind>(kind: K) {
+  return eventEnvelope.extend({ kind: z.literal(kind), data: eventDataSchemas[kind] });
+}
+
+/**
+ * One journal event with its `data` checked against its kind: a discriminated union by
+ * `kind`, derived from {@link eventDataSchemas}.
+ *
+ * @example
+ * ```ts
+ * const event = journalEventOfKindSchema.parse(JSON.parse(sseData));
+ * if (event.kind === "git.pushed") console.log(event.data.branch);
+ * ```
+ */
+export const journalEventOfKindSchema = z.discriminatedUnion(
+  "kind",
+  eventKindSchema.options.map((kind) => eventOfKind(kind)) as unknown as [
+    ReturnType<typeof eventOfKind<"agent">>,
+    ...{ [K in Exclude<EventKind, "agent">]: ReturnType<typeof eventOfKind<K>> }[Exclude<EventKind, "agent">][],
+  ],
+);
+
+/**
+ * One journal event: `event.data` is narrowed by `event.kind`.
+ *
+ * @example
+ * ```ts
+ * for await (const event of client.events()) {
+ *   if (event.kind === "message.done") console.log(event.data.result, event.data.costUsd);
+ *   if (event.kind === "container.state") console.log(event.data.state);
+ * }
+ * ```
+ */
+export type JournalEvent = { [K in EventKind]: z.infer<ReturnType<typeof eventOfKind<K>>> }[EventKind];

@@ -33,7 +33,7 @@ function summary(entry: RegistryEntry): ContainerSummary {
     driver: entry.driver,
     baseUrl: entry.baseUrl,
     startedAt: entry.startedAt,
-    stoppedAt: entry.stoppedAt,
+    stoppedAt: entry.stoppedAt ?? null,
   };
 }
 

@@ -10,6 +10,8 @@ export interface GitWorkspaceOptions {
   repoUrl: string | undefined;
   cloneBranch: string | undefined;
   pushBranch: string;
+  /** False: the agent works on the checkout, but nothing is ever committed (so nothing is pushed). Default true. */
+  commit?: boolean;
   authorName: string;
   authorEmail: string;
   /** Given to git through a credential helper that reads it from the environment: never in a URL, a config file or a log. */
@@ -112,6 +114,26 @@ export class GitWorkspace {
     return result.exitCode === 0;
   }
 
+  /**
+   * The branch to clone from `CLONE_BRANCH`: a comma-separated list is tried in order and
+   * the first branch the remote has wins (one `ls-remote` for the whole list); a single
+   * name is used as it is, with no extra round trip.
+   */
+  async #firstExistingBranch(repoUrl: string, cloneBranch: string): Promise<string> {
+    const candidates = cloneBranch
+      .split(",")
+      .map((name) => name.trim())
+      .filter((name) => name !== "");
+    if (candidates.length <= 1) return candidates[0] ?? cloneBranch;
+    const heads = await this.#git(["ls-remote", "--heads", "--", repoUrl, ...candidates]);
+    const present = new Set(heads.stdout.split("\n").map((line) => line.split("\t")[1]?.trim()));
+    const found = candidates.find((name) => present.has(`refs/heads/${name}`));
+    if (found === undefined) {
+      throw new Error(`none of the branches ${candidates.join(", ")} (CLONE_BRANCH) exists on the remote`);
+    }
+    return found;
+  }
+
   /** Clones (or inits) the workspace and checks out the push branch, creating it if missing. */
   async prepare(): Promise<void> {
     const { dir, repoUrl, cloneBranch, pushBranch } = this.#o;
@@ -123,8 +145,9 @@ export class GitWorkspace {
         );
       }
       if (repoUrl !== undefined) {
-        this.#o.log(`cloning into ${dir}${cloneBranch === undefined ? "" : ` (branch ${cloneBranch})`}`);
-        const branch = cloneBranch === undefined ? [] : ["--branch", cloneBranch];
+        const chosen = cloneBranch === undefined ? undefined : await this.#firstExistingBranch(repoUrl, cloneBranch);
+        this.#o.log(`cloning into ${dir}${chosen === undefined ? "" : ` (branch ${chosen})`}`);
+        const branch = chosen === undefined ? [] : ["--branch", chosen];
         await this.#git(["clone", ...branch, "--", repoUrl, dir]);
       } else {
         await this.#git(["init", "-q", "-b", pushBranch, dir]);
@@ -149,9 +172,10 @@ export class GitWorkspace {
   /**
    * Commits everything in the workspace but the runtime's own files (its data folder and
    * output, registries and journals by name, nested git repositories); returns the new
-   * revision, or null when nothing changed.
+   * revision, or null when nothing changed (or commits are off).
    */
   async commitAll(message: string): Promise<string | null> {
+    if (this.#o.commit === false) return null;
     const added = await this.#git(["add", "-A", "--", ...commitPathspec(this.#o.dir, this.#o.ownPaths ?? [])]);
     const nested = embeddedRepositories(added.stderr);
     if (nested.length > 0) {

@@ -10,6 +10,7 @@ const entry = (name: string, startedAt: string) => ({
   driver: "process" as const,
   containerName: name,
   baseUrl: "http://127.0.0.1:9",
+  port: 9,
   token: `token-${name}`,
   startedAt,
 });

@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { execa } from "execa";
 import { ConfigurationError, ContainerStartError } from "../errors.js";
 import { getImageRef } from "../image.js";
 import type { AgentState, ContainerConfig, RepoOptions } from "../state.js";
+import { buildScriptFor } from "./build-image.js";
 import { readyTimeoutFor, type Driver, type StartOptions } from "./driver.js";
 import { CONTAINER_LABEL, docker, dockerEngineAnswers, imageExists } from "./docker-cli.js";
 import { newContainerName, newContainerToken } from "./names.js";
@@ -31,9 +31,7 @@ async function ensureImage(
     );
   }
   if (build === "never" || (build === "missing" && present)) return;
-  const script =
-    config.docker?.buildScript ??
-    (config.projectRoot !== undefined ? join(config.projectRoot, "docker", "build-runtime-image.sh") : undefined);
+  const script = buildScriptFor(config);
   if (script === undefined || !existsSync(script)) {
     throw new ConfigurationError(
       `The image ${image} is not in the local Docker Engine and there is no build script to make it` +
@@ -135,17 +133,19 @@ export const dockerDriver: Driver = {
       );
     }
     await ensureImage(config, image, present, options);
-    const containerName = newContainerName();
+    const containerName = newContainerName(config.namePrefix);
     const token = newContainerToken();
     const host = config.docker?.network === "host";
     const env: Record<string, string> = {
       ...runtimeEnv({ config, repo, containerName, token }),
-      ...(host ? { PORT: "0", HOST: "127.0.0.1" } : { PORT: String(INTERNAL_PORT), HOST: "0.0.0.0" }),
+      ...(host
+        ? { PORT: String(config.localPort ?? 0), HOST: "127.0.0.1" }
+        : { PORT: String(INTERNAL_PORT), HOST: "0.0.0.0" }),
       ...(existing === null ? {} : { WORKSPACE_DIR: CONTAINER_WORKSPACE }),
     };
     // Values travel in the CLI's environment (`-e NAME`), never on its command line.
     const args = ["run", "-d", "--name", containerName, "--label", `${CONTAINER_LABEL}=${containerName}`];
-    args.push(...(host ? ["--network", "host"] : ["-p", `127.0.0.1::${INTERNAL_PORT}`]));
+    args.push(...(host ? ["--network", "host"] : ["-p", `127.0.0.1:${config.localPort ?? ""}:${INTERNAL_PORT}`]));
     if (existing !== null) args.push("--mount", `type=bind,source=${existing.dir},target=${CONTAINER_WORKSPACE}`);
     for (const key of Object.keys(env)) args.push("-e", key);
     args.push(image);
@@ -186,6 +186,7 @@ export const dockerDriver: Driver = {
       driver: "docker",
       containerName,
       baseUrl: `http://127.0.0.1:${port}`,
+      port,
       token,
       startedAt: new Date().toISOString(),
       pushBranch: repo.pushBranch === "" ? undefined : repo.pushBranch,

@@ -5,7 +5,7 @@ import { getImageRef } from "../image.js";
 import type { AgentState, ContainerConfig, RepoOptions } from "../state.js";
 import { readyTimeoutFor, type Driver, type StartOptions } from "./driver.js";
 import { FlyMachinesApi, type FlyMachineInfo } from "./fly-api.js";
-import { newContainerName, newContainerToken } from "./names.js";
+import { newContainerName, newContainerToken, portOf } from "./names.js";
 import { runtimeEnv } from "./runtime-env.js";
 import { existingWorkspace } from "./workspace-dir.js";
 
@@ -68,7 +68,7 @@ export const flyDriver: Driver = {
     const { app } = credentials(config);
     const timeoutMs = readyTimeoutFor(config, options);
     const api = flyApiFor(config);
-    const containerName = newContainerName();
+    const containerName = newContainerName(config.namePrefix);
     const token = newContainerToken();
     const internalPort = config.fly?.internalPort ?? 3000;
     const baseUrl = (config.fly?.appBaseUrl ?? `https://${app}.fly.dev`).replace(/\/+$/, "");
@@ -143,6 +143,7 @@ export const flyDriver: Driver = {
       driver: "fly",
       containerName,
       baseUrl,
+      port: portOf(baseUrl),
       token,
       startedAt: new Date().toISOString(),
       pushBranch: repo.pushBranch === "" ? undefined : repo.pushBranch,

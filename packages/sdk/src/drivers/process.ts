@@ -108,7 +108,7 @@ export const processDriver: Driver = {
     const timeoutMs = readyTimeoutFor(config, options);
     const existing = await existingWorkspace(config, requested, "process", ["process", "docker"]);
     const repo = existing?.repo ?? requested;
-    const containerName = newContainerName();
+    const containerName = newContainerName(config.namePrefix);
     const token = newContainerToken();
     const dir = processContainerDir(config, containerName);
     const dataDir = join(dir, "data");
@@ -134,7 +134,7 @@ export const processDriver: Driver = {
     const env = {
       ...hostEnvironment(),
       ...runtimeEnv({ config, repo, containerName, token }),
-      PORT: "0",
+      PORT: String(config.localPort ?? 0),
       HOST: "127.0.0.1",
       DATA_DIR: dataDir,
       WORKSPACE_DIR: workspaceDir,
@@ -203,6 +203,7 @@ export const processDriver: Driver = {
             driver: "process",
             containerName,
             baseUrl: `http://127.0.0.1:${ready.port}`,
+            port: ready.port,
             token,
             startedAt: new Date().toISOString(),
             pushBranch: repo.pushBranch === "" ? undefined : repo.pushBranch,

@@ -8,18 +8,52 @@ export interface RuntimeEnvInput {
   token: string;
 }
 
+/** Variables the SDK sets itself: `config.env` cannot override them. */
+const RESERVED = new Set([
+  "CONTAINER_NAME",
+  "CONTAINER_TOKEN",
+  "REPO_URL",
+  "CLONE_BRANCH",
+  "PUSH_BRANCH",
+  "NO_COMMIT",
+  "AGENT",
+  "AGENT_COMMAND",
+  "MODEL",
+  "WEBHOOK_URL",
+  "WEBHOOK_SECRET",
+  "DETACHED",
+  "INITIAL_PROMPT",
+  "PORT",
+  "HOST",
+  "DATA_DIR",
+  "WORKSPACE_DIR",
+]);
+
+/** The agent a config asks for: `agent` when set, else what `agentCommand` names. */
+function agentSettings(config: ContainerConfig): Record<string, string> {
+  const command = config.agentCommand?.trim();
+  if (command === undefined || command === "") return config.agent === undefined ? {} : { AGENT: config.agent };
+  const named = command === "claude" || command === "codex" ? command : null;
+  const agent = config.agent ?? named ?? "command";
+  return agent === named ? { AGENT: agent } : { AGENT: agent, AGENT_COMMAND: command };
+}
+
 /**
- * The runtime's environment for one container: the user's `envVars`, then the settings
- * the SDK owns (name, token, git, agent, webhooks, detached mode), which win.
+ * The runtime's environment for one container: the user's `envVars`, then `env` (without
+ * the names the SDK owns), then the settings the SDK owns (name, token, git, agent,
+ * webhooks, detached mode), which win. A repo without `pushBranch` sets `NO_COMMIT=1`:
+ * the runtime never commits or pushes.
  */
 export function runtimeEnv({ config, repo, containerName, token }: RuntimeEnvInput): Record<string, string> {
   const env: Record<string, string> = { ...config.envVars };
+  for (const [name, value] of Object.entries(config.env ?? {})) if (!RESERVED.has(name)) env[name] = value;
   env.CONTAINER_NAME = containerName;
   env.CONTAINER_TOKEN = token;
   if (repo.repoUrl !== "") env.REPO_URL = repo.repoUrl;
   if (repo.cloneBranch !== "") env.CLONE_BRANCH = repo.cloneBranch;
-  if (repo.pushBranch !== "") env.PUSH_BRANCH = repo.pushBranch;
-  if (config.agent !== undefined) env.AGENT = config.agent;
+  if (repo.pushBranch === undefined) env.NO_COMMIT = "1";
+  else if (repo.pushBranch !== "") env.PUSH_BRANCH = repo.pushBranch;
+  Object.assign(env, agentSettings(config));
   if (config.model !== undefined) env.MODEL = config.model;
   if (config.webhookUrl !== undefined) env.WEBHOOK_URL = config.webhookUrl;
   if (config.webhookSecret !== undefined) env.WEBHOOK_SECRET = config.webhookSecret;

@@ -1,4 +1,4 @@
-import type { AgentState } from "../state.js";
+import type { AgentState, ContainerConfig } from "../state.js";
 
 /**
  * Options of {@link httpGet} and {@link httpPost}.
@@ -43,4 +43,22 @@ export function httpOptsFor(state: Pick<AgentState, "token" | "flyMachineId">): 
     headers["fly-force-instance-id"] = state.flyMachineId;
   }
   return { headers };
+}
+
+/**
+ * The headers a request to a container needs, for callers that hold the config (the
+ * seed's `containerHttpOptions`): the same as {@link httpOptsFor}, since every header a
+ * container needs comes from its state.
+ *
+ * @example
+ * ```ts
+ * import { containerHttpOptions, httpGet } from "@app-building/sdk";
+ * const status = await httpGet(`${state.baseUrl}/status`, containerHttpOptions(config, state));
+ * ```
+ */
+export function containerHttpOptions(
+  _config: ContainerConfig,
+  state: Pick<AgentState, "token" | "flyMachineId">,
+): HttpOptions & { headers: Record<string, string> } {
+  return httpOptsFor(state);
 }

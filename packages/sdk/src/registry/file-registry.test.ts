@@ -12,6 +12,7 @@ function state(name: string, overrides: Partial<AgentState> = {}): AgentState {
     containerName: name,
     // Port 9 (discard) on loopback: nothing listens there, so a probe fails at once.
     baseUrl: "http://127.0.0.1:9",
+    port: 9,
     token: `token-${name}`,
     startedAt: new Date().toISOString(),
     ...overrides,

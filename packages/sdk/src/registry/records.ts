@@ -1,3 +1,4 @@
+import { portOf } from "../drivers/names.js";
 import type { RegistryEntry } from "./registry.js";
 
 /** The registry as folded from its lines: entries by name, in the order they were started. */
@@ -52,10 +53,20 @@ export function applyLine(index: RegistryIndex, line: string, only?: string): st
   if (!isEntry(record)) return "an entry without containerName, baseUrl or type";
   const entry = {
     ...record,
+    // Entries written before AgentState had a port take it from their URL.
+    port: typeof record.port === "number" ? record.port : portOfUrl(record.baseUrl),
     stoppedAt: typeof record.stoppedAt === "string" ? record.stoppedAt : null,
   } as RegistryEntry;
   // Logging a name again moves it to the end: it is the most recent start.
   index.entries.delete(entry.containerName);
   index.entries.set(entry.containerName, entry);
   return null;
+}
+
+function portOfUrl(baseUrl: unknown): number | undefined {
+  try {
+    return typeof baseUrl === "string" ? portOf(baseUrl) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -98,7 +98,7 @@ export class ContainerJournal {
       const rows = select.raw(true).all(next, PAGE);
       for (const [at, time, messageId, kind, data] of rows) {
         next = at + 1;
-        yield { offset: at, time, messageId, kind: kind as JournalEvent["kind"], data: JSON.parse(data) as unknown };
+        yield journalEvent(at, time, messageId, kind, data);
       }
       if (rows.length < PAGE) return;
     }
@@ -142,7 +142,7 @@ export class ContainerJournal {
       .get(...kinds);
     if (row === undefined) return null;
     const [offset, time, messageId, kind, data] = row;
-    return { offset, time, messageId, kind: kind as JournalEvent["kind"], data: JSON.parse(data) as unknown };
+    return journalEvent(offset, time, messageId, kind, data);
   }
 
   /** The newest runtime log line that starts with `prefix`, or `null`. */
@@ -166,4 +166,9 @@ export class ContainerJournal {
   close(): void {
     this.#db.close();
   }
+}
+
+/** An event row as the runtime wrote it (its data matches its kind's schema: the runtime validated it). */
+function journalEvent(offset: number, time: string, messageId: string | null, kind: string, data: string): JournalEvent {
+  return { offset, time, messageId, kind, data: JSON.parse(data) as unknown } as JournalEvent;
 }

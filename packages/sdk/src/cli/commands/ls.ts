@@ -24,7 +24,7 @@ export async function ls(cli: CliEnvironment, flags: { all?: boolean; json?: boo
   const rows = entries.map((e) => [
     e.containerName,
     e.driver,
-    e.stoppedAt === null ? "running" : "stopped",
+    (e.stoppedAt ?? null) === null ? "running" : "stopped",
     e.baseUrl,
     e.startedAt,
   ]);
