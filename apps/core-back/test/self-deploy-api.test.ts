@@ -252,7 +252,12 @@ describe("who may call the self-deploy", () => {
 
   it("needs the self-deploy token: none, a wrong one or an admin's API key start nothing", async () => {
     const before = server.service.list(100).items.length;
-    for (const headers of [{}, { authorization: "Bearer wrong" }, { "x-api-key": server.adminKey }]) {
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: "Bearer wrong" },
+      { "x-api-key": server.adminKey },
+    ];
+    for (const headers of attempts) {
       const { status, body } = await server.call("POST", DEPLOY, { body: {}, headers, noDeployToken: true });
       expect(status).toBe(401);
       expect(body.error).toBe("unauthorized");
