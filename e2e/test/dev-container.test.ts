@@ -168,6 +168,8 @@ describe("the dev container", () => {
       "POST",
       `http://127.0.0.1:${coreBackPort}/api/v1/self/deploy`,
       "-H",
+      `Authorization: Bearer ${(await docker(["exec", container, "cat", "/workspace/.data/core-back/self-deploy.token"])).trim()}`,
+      "-H",
       "Content-Type: application/json",
       "-d",
       '{"scope":"platform"}',

@@ -3,11 +3,15 @@
 // the platform scope, asked as the build skill asks it, answers ok. Prints one JSON line;
 // exits 1 naming the first check that failed.
 //   node scripts/fresh/check-platform.mjs [ANSWER_FILE]   (the self-deploy answer is saved there)
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 
 const coreBack = `http://127.0.0.1:${process.env.CORE_BACK_PORT ?? "4000"}`;
 const consoleUrl = `http://127.0.0.1:${process.env.CONSOLE_PORT ?? "4001"}`;
 const answerFile = process.argv[2];
+// The self-deploy token `npm start` made (0600, in core-back's data directory).
+const dataDir = resolve(process.env.APP_BUILDING_DATA_DIR ?? ".data");
+const deployToken = readFileSync(join(dataDir, "core-back", "self-deploy.token"), "utf8").trim();
 const started = Date.now();
 
 /**
@@ -36,7 +40,7 @@ check(
 
 const deploy = await fetch(`${coreBack}/api/v1/self/deploy`, {
   method: "POST",
-  headers: { "content-type": "application/json" },
+  headers: { "content-type": "application/json", authorization: `Bearer ${deployToken}` },
   body: JSON.stringify({ scope: "platform" }),
   signal: AbortSignal.timeout(10 * 60_000),
 });

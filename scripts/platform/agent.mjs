@@ -10,6 +10,7 @@ import { pathToFileURL } from "node:url";
 /** @import { PlatformSettings } from "./settings.mjs" */
 /** @typedef {typeof import("../../packages/sdk/dist/index.js")} Sdk */
 /** @typedef {typeof import("../../skills/dist/index.js")} SkillsPackage */
+/** @typedef {typeof import("../../packages/server-edge/dist/index.js")} ServerEdge */
 /** @typedef {{ name: string, envHash: string }} AgentMarker */
 
 // What the agent may need from this environment to reach its model.
@@ -82,13 +83,30 @@ function readMarker(settings) {
 }
 
 /**
+ * The self-deploy token, which allows `POST /api/v1/self/deploy` and nothing else: kept
+ * (0600) in core-back's data directory, where core-back reads the same file; whichever starts
+ * first makes it.
+ *
+ * @param {PlatformSettings} settings
+ */
+export async function selfDeployToken(settings) {
+  const edge = /** @type {ServerEdge} */ (
+    await loadBuilt(settings, "packages/server-edge/dist/index.js", "the server-edge package")
+  );
+  return edge.readOrCreateSecret(join(settings.coreBackDataDir, "self-deploy.token"));
+}
+
+/**
  * What the agent is started with; a change (a new API key, another agent) means a new agent.
  *
  * @param {PlatformSettings} settings
  */
-function agentEnvironment(settings) {
+async function agentEnvironment(settings) {
   /** @type {Record<string, string>} */
-  const envVars = { CORE_BACK_URL: settings.coreBackUrl };
+  const envVars = {
+    CORE_BACK_URL: settings.coreBackUrl,
+    APP_BUILDING_DEPLOY_TOKEN: await selfDeployToken(settings),
+  };
   for (const name of PASSED_THROUGH) {
     const value = settings.env[name];
     if (value !== undefined && value !== "") envVars[name] = value;
@@ -112,7 +130,7 @@ export async function ensureAgent(settings, { say }) {
   if (settings.agent === "none") return null;
   const sdk = await loadSdk(settings);
   const registry = new sdk.FileContainerRegistry(settings.registryPath);
-  const { envVars, hash } = agentEnvironment(settings);
+  const { envVars, hash } = await agentEnvironment(settings);
   const marker = readMarker(settings);
   if (marker !== null) {
     const entry = await registry.find(marker.name);

@@ -156,7 +156,7 @@ function usage(settings, admin, agent, problems, foreground) {
   }
   lines.push(`  core-back   ${settings.coreBackUrl}  (health: curl -sS ${settings.coreBackUrl}/health)`);
   lines.push(
-    `  self-deploy curl -sS --max-time 600 -X POST ${settings.coreBackUrl}/api/v1/self/deploy -H 'Content-Type: application/json' -d '{"scope":"platform"}'`,
+    `  self-deploy curl -sS --max-time 600 -X POST ${settings.coreBackUrl}/api/v1/self/deploy -H "Authorization: Bearer $(cat ${join(settings.coreBackDataDir, "self-deploy.token")})" -H 'Content-Type: application/json' -d '{"scope":"platform"}'`,
   );
   if (agent === null) {
     lines.push("  agent       none (APP_BUILDING_AGENT=none)");

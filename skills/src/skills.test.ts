@@ -26,8 +26,15 @@ describe("the shipped skills", () => {
       expect(skill.body).toContain(
         'curl -sS --max-time 600 -X POST "${CORE_BACK_URL:-http://127.0.0.1:4000}/api/v1/self/deploy"',
       );
+      expect(skill.body).toContain('-H "Authorization: Bearer $APP_BUILDING_DEPLOY_TOKEN"');
       expect(skill.body).toMatch(/errorSummary/);
     }
+  });
+
+  it("give the tasks skill's calls the agent's tasks token", () => {
+    const tasks = loadSkills().skills.find((s) => s.name === "tasks")!;
+    expect(tasks.body).toContain('-H "Authorization: Bearer $APP_BUILDING_TASKS_TOKEN"');
+    expect(tasks.body).toContain("process.env.APP_BUILDING_TASKS_TOKEN");
   });
 });
 

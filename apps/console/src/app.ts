@@ -1,9 +1,9 @@
+import { EdgeError } from "@app-building/server-edge";
+import { edgeBodyLimit, edgeGuard } from "@app-building/server-edge/hono";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
-import { createMiddleware } from "hono/factory";
 import type { CoreBackClient } from "./core-back.js";
 import type { Containers } from "./containers.js";
-import { ConsoleError, CoreBackError, ForeignOriginError } from "./errors.js";
+import { ConsoleError, CoreBackError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { assetRoutes } from "./routes/assets.js";
 import { authRoutes } from "./routes/auth.js";
@@ -24,6 +24,8 @@ export interface AppDeps {
   probeTimeoutMs?: number;
   /** How often an idle event stream sends a heartbeat (default 15 s). */
   heartbeatMs?: number;
+  /** Host names besides loopback literals and `localhost` that requests may name. */
+  ownHostNames?: readonly string[];
 }
 
 /** The largest form the console reads (a prompt is at most 200,000 characters). */
@@ -38,23 +40,12 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 /**
- * Refuses a state-changing request whose Origin is another site (a form posted from
- * elsewhere would ride on the session cookie). Browsers send Origin on every POST.
+ * What a state-changing request to the console must look like: one of its own forms
+ * (url-encoded), sent from one of its own pages. Browsers send `Origin` on every POST, so a
+ * form on another site, or on another 127.0.0.1 port (which shares the session cookie),
+ * names itself and is refused; a request that names no origin at all is refused too.
  */
-const sameOrigin = createMiddleware(async (c, next) => {
-  const origin = c.req.header("origin");
-  if (c.req.method !== "GET" && c.req.method !== "HEAD" && origin !== undefined) {
-    const host = c.req.header("host");
-    let originHost: string | null = null;
-    try {
-      originHost = origin === "null" ? null : new URL(origin).host;
-    } catch {
-      originHost = null;
-    }
-    if (originHost === null || originHost !== host) throw new ForeignOriginError(origin);
-  }
-  await next();
-});
+const FORMS_ONLY = { contentTypes: ["application/x-www-form-urlencoded"], requireOrigin: true } as const;
 
 /** Builds the console's Hono app from its dependencies. No listening, no globals. */
 export function createApp(deps: AppDeps): Hono<ConsoleEnv> {
@@ -66,17 +57,11 @@ export function createApp(deps: AppDeps): Hono<ConsoleEnv> {
   });
 
   app.get("/health", (c) => c.json({ ok: true }));
+  // The Host rule (against DNS rebinding) for every page and asset; forms only from here.
+  app.use(edgeGuard({ ownHostNames: deps.ownHostNames ?? [], stateChange: FORMS_ONLY }));
   app.route("/", assetRoutes());
 
-  app.use(
-    bodyLimit({
-      maxSize: BODY_LIMIT_BYTES,
-      onError: () => {
-        throw new ConsoleError("the form is too large (1 MB at most): shorten it and send it again", 413, "too_large");
-      },
-    }),
-  );
-  app.use(sameOrigin);
+  app.use(edgeBodyLimit(BODY_LIMIT_BYTES));
   app.route("/", authRoutes(deps.coreBack));
 
   app.use(requireSession(deps.coreBack));
@@ -99,6 +84,10 @@ export function createApp(deps: AppDeps): Hono<ConsoleEnv> {
     const user = c.get("user") ?? null;
     if (error instanceof CoreBackError && error.upstreamStatus === 401) {
       return c.redirect("/sign-in", 303);
+    }
+    if (error instanceof EdgeError) {
+      c.status(error.status as 403);
+      return c.html(errorPage(error.status, error.message, user));
     }
     if (error instanceof ConsoleError) {
       if (error.status >= 500) deps.logger.warn(error.message, { path: c.req.path, code: error.code });

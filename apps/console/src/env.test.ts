@@ -16,6 +16,7 @@ describe("loadConfig", () => {
       CORE_BACK_URL: "http://127.0.0.1:4555/",
       APP_BUILDING_REGISTRY: "/tmp/r.jsonl",
       LOG_LEVEL: "silent",
+      ALLOWED_HOSTS: "Console.example, ,ops.example",
     });
     expect(config).toEqual({
       port: 0,
@@ -23,6 +24,7 @@ describe("loadConfig", () => {
       coreBackUrl: "http://127.0.0.1:4555",
       registryPath: "/tmp/r.jsonl",
       logLevel: "silent",
+      ownHostNames: ["console.example", "ops.example"],
     });
   });
 

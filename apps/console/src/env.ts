@@ -1,5 +1,6 @@
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { nameList, parseEnv, port } from "@app-building/server-edge";
 import { z } from "zod";
 
 /** The workspace root, seen from this file (`apps/console/{src,dist}/env.*`). */
@@ -11,13 +12,14 @@ const optionalText = z
   .transform((value) => (value === undefined || value.trim() === "" ? undefined : value.trim()));
 
 const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(4001),
+  PORT: port(4001),
   HOST: z.string().min(1).default("127.0.0.1"),
   CORE_BACK_URL: z
     .url({ protocol: /^https?$/, error: "must be an http(s) URL such as http://127.0.0.1:4000" })
     .default("http://127.0.0.1:4000"),
   APP_BUILDING_REGISTRY: optionalText,
   LOG_LEVEL: z.enum(["error", "warn", "info", "silent"]).default("info"),
+  ALLOWED_HOSTS: nameList,
 });
 
 /** The console's configuration, read once from the environment. */
@@ -30,6 +32,8 @@ export interface Config {
   /** The SDK's container registry (JSON Lines) the containers pages read. */
   registryPath: string;
   logLevel: "error" | "warn" | "info" | "silent";
+  /** Host names besides loopback literals and `localhost` that requests may name (`ALLOWED_HOSTS`). */
+  ownHostNames: string[];
 }
 
 /** A configuration error: the message names each bad variable. */
@@ -43,17 +47,13 @@ export class ConfigError extends Error {
  * @throws {ConfigError} naming every invalid variable.
  */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
-  const parsed = envSchema.safeParse(source);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
-    throw new ConfigError(`invalid console environment: ${problems}`);
-  }
-  const env = parsed.data;
+  const env = parseEnv(envSchema, source, (problems) => new ConfigError(`invalid console environment: ${problems}`));
   return {
     port: env.PORT,
     host: env.HOST,
     coreBackUrl: env.CORE_BACK_URL.replace(/\/+$/, ""),
     registryPath: resolve(env.APP_BUILDING_REGISTRY ?? resolve(DEFAULT_WORKSPACE, ".container-registry.jsonl")),
     logLevel: env.LOG_LEVEL,
+    ownHostNames: env.ALLOWED_HOSTS,
   };
 }

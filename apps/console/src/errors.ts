@@ -30,14 +30,6 @@ export class NotFoundError extends ConsoleError {
   }
 }
 
-/** A state-changing request from another site. */
-export class ForeignOriginError extends ConsoleError {
-  override readonly name = "ForeignOriginError";
-  constructor(origin: string) {
-    super(`a form posted from ${origin} was refused: use the console's own pages`, 403, "foreign_origin");
-  }
-}
-
 /** core-back answered with an error (`{error, message}`, or Better-Auth's `{code, message}`). */
 export class CoreBackError extends ConsoleError {
   override readonly name = "CoreBackError";

@@ -24,7 +24,12 @@ function main(): void {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const containers = lazyContainers(config.registryPath);
-  const app = createApp({ coreBack: new CoreBackClient({ baseUrl: config.coreBackUrl }), containers, logger });
+  const app = createApp({
+    coreBack: new CoreBackClient({ baseUrl: config.coreBackUrl }),
+    containers,
+    logger,
+    ownHostNames: config.ownHostNames,
+  });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     process.stdout.write(`${JSON.stringify({ ready: true, port: info.port })}\n`);
     logger.info("console ready", { url: `http://${config.host}:${info.port}`, coreBack: config.coreBackUrl });

@@ -7,6 +7,7 @@ import { BRAND } from "../src/views/brand.js";
 import { Browser, readUntil, startConsole, startCoreBack, type ConsoleServer, type CoreBack } from "./harness.js";
 
 const ADMIN = { email: "ops@example.test", password: "ops-password" };
+const CONTAINER_SECRET = "console-visible-secret-9f8e7d";
 
 let coreBack: CoreBack;
 let consoleServer: ConsoleServer;
@@ -28,7 +29,9 @@ beforeAll(async () => {
       registry,
       driver: "process",
       agent: "command",
-      envVars: { AGENT_COMMAND: "echo reply:" },
+      // A secret in the container's environment: whatever of it the agent prints must reach
+      // the console's pages only as [REDACTED].
+      envVars: { AGENT_COMMAND: "echo reply:", DEPLOY_PASSWORD: CONTAINER_SECRET },
     },
     { repoUrl: "", cloneBranch: "", pushBranch: "" },
   );
@@ -96,6 +99,21 @@ describe("containers", () => {
     );
     expect(stream).toContain('"kind":"message.started"');
     expect(stream).not.toContain(container.token);
+  });
+
+  it("shows a secret the agent printed only as [REDACTED], in the event stream and on the page", async () => {
+    const sent = await browser.submit(`/containers/${container.containerName}/message`, {
+      prompt: `print ${CONTAINER_SECRET} twice ${CONTAINER_SECRET}`,
+    });
+    expect(sent.status).toBe(200);
+    const stream = await eventsUntil(
+      `/containers/${container.containerName}/events?offset=0`,
+      /reply: print \[REDACTED\][^\n]*message\.done|message\.done[\s\S]*reply: print \[REDACTED\][\s\S]*message\.done/,
+    );
+    expect(stream).toContain("reply: print [REDACTED] twice [REDACTED]");
+    expect(stream).not.toContain(CONTAINER_SECRET);
+    const page = await browser.get(`/containers/${container.containerName}`);
+    expect(page.text).not.toContain(CONTAINER_SECRET);
   });
 
   it("resumes the event stream after the Last-Event-ID it is given", async () => {

@@ -49,14 +49,30 @@ describe("loadConfig", () => {
       MY_PASSPHRASE: "hunter22",
       SECRET_ENV_NAMES: "MY_PASSPHRASE",
       PATH: "/usr/bin",
+      TASKS_TOKEN: "tasks-tok-123456",
     });
+    // The agent gets its own tasks token, under its own name, and none of the runtime's.
     expect(config.agentEnv).toEqual({
+      APP_BUILDING_TASKS_TOKEN: "tasks-tok-123456",
       ANTHROPIC_API_KEY: "sk-ant-1234",
       MY_PASSPHRASE: "hunter22",
       PATH: "/usr/bin",
       SECRET_ENV_NAMES: "MY_PASSPHRASE",
     });
-    expect(config.secrets.sort()).toEqual(["ghp-abcdef", "hunter22", "sk-ant-1234", "tok-123456", "whsec-xyz"]);
+    expect(config.secrets.sort()).toEqual([
+      "ghp-abcdef",
+      "hunter22",
+      "sk-ant-1234",
+      "tasks-tok-123456",
+      "tok-123456",
+      "whsec-xyz",
+    ]);
+  });
+
+  it("makes a new tasks token each start when none is given", () => {
+    const first = loadConfig({}).tasksToken;
+    expect(first).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(loadConfig({}).tasksToken).not.toBe(first);
   });
 
   it("refuses a whsec_ secret that is not base64, and takes any other string", () => {

@@ -1,27 +1,20 @@
 import { resolve } from "node:path";
 import { agentKindSchema, type AgentKind } from "@app-building/types";
+import { flag, nameList, newToken, optionalText, port } from "@app-building/server-edge";
 import { z } from "zod";
 import { secretValuesFromEnv } from "./redact.js";
 import { secretFormat } from "./webhooks/signing.js";
-
-const flag = z
-  .enum(["1", "0", "true", "false", "yes", "no", ""])
-  .optional()
-  .transform((value) => value === "1" || value === "true" || value === "yes");
-
-const optionalText = z
-  .string()
-  .optional()
-  .transform((value) => (value === undefined || value.trim() === "" ? undefined : value));
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /** The environment the runtime reads, once, at start-up. */
 export const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: port(3000),
   HOST: z.string().min(1).default("0.0.0.0"),
   CONTAINER_NAME: z.string().min(1).default("agent"),
   CONTAINER_TOKEN: optionalText,
+  TASKS_TOKEN: optionalText,
+  ALLOWED_HOSTS: nameList,
   REPO_URL: optionalText,
   CLONE_BRANCH: optionalText,
   PUSH_BRANCH: optionalText,
@@ -70,6 +63,13 @@ export interface Config {
   containerName: string;
   /** Bearer token every route but `GET /health` requires; `undefined` leaves the API open (local use only). */
   token: string | undefined;
+  /**
+   * The agent's own token, allowed on the `/tasks` routes only: handed to the agent as
+   * `APP_BUILDING_TASKS_TOKEN` (`TASKS_TOKEN`, or a new one each start).
+   */
+  tasksToken: string;
+  /** Host names besides loopback literals and `localhost` that requests may name (`ALLOWED_HOSTS`). */
+  ownHostNames: string[];
   git: {
     repoUrl: string | undefined;
     cloneBranch: string | undefined;
@@ -120,7 +120,7 @@ export class EnvError extends Error {
 }
 
 /** Variables the agent process never sees: they belong to the runtime. */
-const RUNTIME_ONLY = ["CONTAINER_TOKEN", "GIT_TOKEN", "WEBHOOK_SECRET", "WEBHOOK_BEARER_TOKEN"];
+const RUNTIME_ONLY = ["CONTAINER_TOKEN", "TASKS_TOKEN", "GIT_TOKEN", "WEBHOOK_SECRET", "WEBHOOK_BEARER_TOKEN"];
 
 /**
  * Parses the environment into a {@link Config}, or throws an {@link EnvError} naming every
@@ -140,7 +140,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     .split(",")
     .map((name) => name.trim())
     .filter((name) => name !== "");
-  const agentEnv: Record<string, string> = {};
+  const tasksToken = e.TASKS_TOKEN ?? newToken();
+  const agentEnv: Record<string, string> = { APP_BUILDING_TASKS_TOKEN: tasksToken };
   for (const [name, value] of Object.entries(env)) {
     if (value !== undefined && !RUNTIME_ONLY.includes(name)) agentEnv[name] = value;
   }
@@ -149,6 +150,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     containerName: e.CONTAINER_NAME,
     token: e.CONTAINER_TOKEN,
+    tasksToken,
+    ownHostNames: e.ALLOWED_HOSTS,
     git: {
       repoUrl: e.REPO_URL,
       cloneBranch: e.CLONE_BRANCH,
@@ -189,7 +192,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ],
     taskMaxAttempts: e.TASK_MAX_ATTEMPTS,
     maxBodyBytes: e.MAX_BODY_BYTES,
-    secrets: secretValuesFromEnv(env, secretNames),
+    secrets: [...new Set([...secretValuesFromEnv(env, secretNames), tasksToken])],
     agentEnv,
   };
 }

@@ -21,7 +21,15 @@ async function main(): Promise<void> {
   await runtime.init();
   dispatcher?.start();
   const followers = { events: new Followers(journal.events), logs: new Followers(journal.logs) };
-  const app = createApp({ runtime, journal, followers, token: config.token, maxBodyBytes: config.maxBodyBytes });
+  const app = createApp({
+    runtime,
+    journal,
+    followers,
+    token: config.token,
+    tasksToken: config.tasksToken,
+    ownHostNames: config.ownHostNames,
+    maxBodyBytes: config.maxBodyBytes,
+  });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info: AddressInfo) => {
     port = info.port;
     journal.log("runtime", `listening on ${info.address}:${info.port}`);

@@ -1,19 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startRuntime, tempDir, waitForEvent, type RuntimeProcess } from "./helpers/runtime-process.js";
+import { startRuntime, tempDir, TOKEN, waitForEvent, type RuntimeProcess } from "./helpers/runtime-process.js";
 
-// A node agent: the prompt "plan" queues two tasks over loopback with no token (as the
-// tasks skill shows); a task prompt containing "twice" finishes on its second attempt;
+// A node agent: the prompt "plan" queues two tasks over loopback with the tasks token the
+// runtime put in its environment (as the tasks skill shows); a task prompt containing "twice" finishes on its second attempt;
 // "never" never prints the marker.
 const AGENT = `
 const fs = require("node:fs");
 const prompt = process.argv[1];
 const url = process.env.APP_BUILDING_RUNTIME_URL;
-const queue = (body) => fetch(url + "/tasks", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }).then((r) => r.json());
+const headers = { "content-type": "application/json", authorization: "Bearer " + process.env.APP_BUILDING_TASKS_TOKEN };
+const queue = (body) => fetch(url + "/tasks", { method: "POST", headers, body: JSON.stringify(body) }).then((r) => r.json());
 (async () => {
   if (prompt === "plan") {
     const a = await queue({ prompt: "finish twice", maxAttempts: 3 });
     const b = await queue({ prompt: "never finish", maxAttempts: 2 });
-    console.log(JSON.stringify({ type: "queued", ids: [a.id, b.id], hasToken: "CONTAINER_TOKEN" in process.env }));
+    const status = await fetch(url + "/status", { headers }).then((r) => r.status);
+    console.log(JSON.stringify({ type: "queued", ids: [a.id, b.id], hasToken: "CONTAINER_TOKEN" in process.env, status }));
     return;
   }
   const counter = "attempts-" + prompt.split("\\n")[0].replace(/\\W/g, "_");
@@ -41,7 +43,8 @@ describe("tasks the agent queues for itself", () => {
   it("run after the message, retry until the <DONE> marker, and fail after maxAttempts", async () => {
     const sent = await rt.api<{ id: string }>("/message", { body: { prompt: "plan" } });
     const { event } = await waitForEvent(rt, (e) => e.kind === "agent" && e.messageId === sent.body.id);
-    expect(event.data).toMatchObject({ type: "queued", hasToken: false });
+    // The tasks token queues tasks and does nothing else: /status refuses it.
+    expect(event.data).toMatchObject({ type: "queued", hasToken: false, status: 401 });
     const [finishing, failing] = event.data.ids as string[];
     await waitForEvent(rt, (e) => e.kind === "task.failed" && e.messageId === failing);
 
@@ -59,15 +62,21 @@ describe("tasks the agent queues for itself", () => {
     });
   });
 
-  it("admit loopback callers without a token, but not callers behind a proxy", async () => {
-    const direct = await fetch(`${rt.url}/tasks`, {
+  it("refuse callers without a token, even on loopback, and a page's text/plain body even with one", async () => {
+    const before = (await rt.api<{ items: unknown[] }>("/tasks")).body.items.length;
+    const bare = await fetch(`${rt.url}/tasks`, {
       method: "POST",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({ prompt: "never finish", maxAttempts: 1 }),
     });
-    expect(direct.status).toBe(201);
-    const proxied = await fetch(`${rt.url}/tasks`, { headers: { "x-forwarded-for": "203.0.113.9" } });
-    expect(proxied.status).toBe(403);
-    expect(await proxied.json()).toMatchObject({ error: "not_localhost" });
+    expect(bare.status).toBe(401);
+    const plain = await fetch(`${rt.url}/tasks`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({ prompt: "never finish", maxAttempts: 1 }),
+    });
+    expect(plain.status).toBe(415);
+    expect((await rt.api<{ items: unknown[] }>("/tasks")).body.items.length).toBe(before);
     expect((await fetch(`${rt.url}/status`)).status).toBe(401);
   });
 });

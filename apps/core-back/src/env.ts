@@ -2,16 +2,11 @@ import { existsSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { deployModeSchema } from "@app-building/types";
+import { int, nameList, optionalText, parseEnv } from "@app-building/server-edge";
 import { z } from "zod";
 
 /** The workspace root, seen from this file (`apps/core-back/{src,dist}/env.*`). */
 const DEFAULT_WORKSPACE = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-
-const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
-const optionalText = z
-  .string()
-  .optional()
-  .transform((value) => (value === undefined || value.trim() === "" ? undefined : value));
 
 const envSchema = z.object({
   PORT: int(4000).pipe(z.number().max(65535)),
@@ -37,6 +32,10 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SHUTDOWN_GRACE_MS: int(10_000),
   BODY_LIMIT_BYTES: int(16 * 1024, 1),
+  SELF_DEPLOY_TOKEN: optionalText.pipe(z.string().min(16, "use at least 16 characters").optional()),
+  ALLOWED_HOSTS: nameList,
+  SIGN_IN_RATE_WINDOW_S: int(60, 1),
+  SIGN_IN_RATE_MAX: int(10, 1),
 });
 
 /** core-back's configuration, read once from the environment. */
@@ -69,6 +68,14 @@ export interface Config {
   logLevel: string;
   shutdownGraceMs: number;
   bodyLimitBytes: number;
+  /** The token `POST /api/v1/self/deploy` requires; `undefined`: one is made once and kept in `selfDeployTokenFile`. */
+  selfDeployToken: string | undefined;
+  /** Where the self-deploy token is kept (0600), for the start command to hand to the platform's agent. */
+  selfDeployTokenFile: string;
+  /** Host names besides loopback literals and `localhost` that requests may name (the `Host` rule). */
+  ownHostNames: string[];
+  /** Sign-in attempts allowed per account and client within the window (seconds). */
+  signInRateLimit: { windowSeconds: number; max: number };
   /** The environment builds run with (a snapshot taken here, once). */
   childEnv: Record<string, string | undefined>;
 }
@@ -84,12 +91,8 @@ export class ConfigError extends Error {
  * @throws {ConfigError} naming every invalid variable.
  */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
-  const parsed = envSchema.safeParse(source);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
-    throw new ConfigError(`invalid core-back environment: ${problems}`);
-  }
-  const env = parsed.data;
+  const env = parseEnv(envSchema, source, (problems) => new ConfigError(`invalid core-back environment: ${problems}`));
+  const authUrl = env.BETTER_AUTH_URL ?? `http://127.0.0.1:${env.PORT}`;
   const workspaceDir = resolve(env.WORKSPACE_DIR);
   const dataDir = resolve(env.CORE_BACK_DATA_DIR ?? join(workspaceDir, ".data", "core-back"));
   return {
@@ -111,11 +114,21 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     selfProgram: env.SELF_PROGRAM,
     selfRestartDelayMs: env.SELF_RESTART_DELAY_MS,
     authSecret: env.BETTER_AUTH_SECRET,
-    authUrl: env.BETTER_AUTH_URL ?? `http://127.0.0.1:${env.PORT}`,
+    authUrl,
     logLevel: env.LOG_LEVEL,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
-    childEnv: { ...source, PATH: buildPath(workspaceDir, source.PATH) },
+    selfDeployToken: env.SELF_DEPLOY_TOKEN,
+    selfDeployTokenFile: join(dataDir, "self-deploy.token"),
+    ownHostNames: [...new Set([new URL(authUrl).hostname.replace(/^\[|\]$/g, ""), ...env.ALLOWED_HOSTS])],
+    signInRateLimit: { windowSeconds: env.SIGN_IN_RATE_WINDOW_S, max: env.SIGN_IN_RATE_MAX },
+    childEnv: {
+      ...source,
+      // Builds run code an agent may have written: core-back's own credentials stay out.
+      SELF_DEPLOY_TOKEN: undefined,
+      BETTER_AUTH_SECRET: undefined,
+      PATH: buildPath(workspaceDir, source.PATH),
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 // core-back's entry: config → db → services → app → listen. `node dist/main.js`.
+import { readOrCreateSecret } from "@app-building/server-edge";
 import { createApp } from "./http/app.js";
 import { loadConfig } from "./env.js";
 import { createLogger } from "./logger.js";
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
     logger,
     deployWaitMs: config.deployWaitMs,
     bodyLimitBytes: config.bodyLimitBytes,
+    selfDeployToken: config.selfDeployToken ?? readOrCreateSecret(config.selfDeployTokenFile),
+    ownHostNames: config.ownHostNames,
     isShuttingDown: () => shuttingDown,
   });
   const running = await listen(app, config.port, config.host, logger);

@@ -28,6 +28,7 @@ export async function openAuth(config: Config): Promise<{ db: Db; auth: Auth }> 
     db,
     secret: resolveAuthSecret(config.authSecret, join(config.dataDir, "auth-secret")),
     baseURL: config.authUrl,
+    signInRateLimit: config.signInRateLimit,
   });
   await migrateAuth(auth);
   return { db, auth };

@@ -50,25 +50,46 @@ export interface TestServer {
   auth: Auth;
   adminKey: string;
   userKey: string;
+  /** The self-deploy token the server was built with. */
+  deployToken: string;
   /** Calls a route and checks the answer against the OpenAPI document. */
   call(
     method: string,
     path: string,
-    options?: { body?: unknown; raw?: string; headers?: Record<string, string>; key?: string; route?: string },
+    options?: {
+      body?: unknown;
+      raw?: string;
+      headers?: Record<string, string>;
+      key?: string;
+      route?: string;
+      /** Leave out the self-deploy token a call to `/api/v1/self/deploy` otherwise carries. */
+      noDeployToken?: boolean;
+    },
   ): Promise<{ status: number; body: any; headers: Headers }>;
   close(): Promise<void>;
 }
 
 export async function startTestServer(
   fx: FixtureWorkspace,
-  overrides: Partial<DeployServiceOptions> & { deployWaitMs?: number; bodyLimitBytes?: number; host?: string } = {},
+  overrides: Partial<DeployServiceOptions> & {
+    deployWaitMs?: number;
+    bodyLimitBytes?: number;
+    host?: string;
+    signInRateLimit?: { windowSeconds: number; max: number };
+  } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "core-back-http-"));
   const db = openDatabase(join(dataDir, "core-back.db"));
-  const auth = createAuth({ db, secret: "test-secret-that-is-long-enough-0123456789", baseURL: "http://127.0.0.1" });
+  const { deployWaitMs, bodyLimitBytes, host = "127.0.0.1", signInRateLimit, ...serviceOverrides } = overrides;
+  const auth = createAuth({
+    db,
+    secret: "test-secret-that-is-long-enough-0123456789",
+    baseURL: "http://127.0.0.1",
+    signInRateLimit: signInRateLimit ?? { windowSeconds: 60, max: 1000 },
+  });
   await migrateAuth(auth);
   const logger = silentLogger();
-  const { deployWaitMs, bodyLimitBytes, host = "127.0.0.1", ...serviceOverrides } = overrides;
+  const deployToken = "test-self-deploy-token-0123456789";
   const service = new DeployService({
     repository: new DeployRepository(db),
     builder: new BuildRunner({ turboBin: TURBO_BIN, workspaceDir: fx.dir, env: process.env, killGraceMs: 1000 }),
@@ -90,6 +111,7 @@ export async function startTestServer(
     logger,
     deployWaitMs: deployWaitMs ?? 60_000,
     bodyLimitBytes: bodyLimitBytes ?? 16 * 1024,
+    selfDeployToken: deployToken,
   });
   const running: RunningServer = await listen(app, 0, host, logger);
   const url = `http://127.0.0.1:${running.port}`;
@@ -109,9 +131,13 @@ export async function startTestServer(
     auth,
     adminKey: admin.apiKey!,
     userKey,
+    deployToken,
     call: async (method, path, options = {}) => {
       const headers: Record<string, string> = { ...options.headers };
       if (options.key !== undefined) headers["x-api-key"] = options.key;
+      if (path.startsWith("/api/v1/self/deploy") && options.noDeployToken !== true) {
+        headers.authorization ??= `Bearer ${deployToken}`;
+      }
       let body: string | undefined = options.raw;
       if (options.body !== undefined) {
         body = JSON.stringify(options.body);

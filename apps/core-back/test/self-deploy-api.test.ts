@@ -116,9 +116,12 @@ describe("POST /api/v1/self/deploy", () => {
   it("keeps building when the caller hangs up, and leaves no listener behind", async () => {
     fx.setSlowDelay(1500);
     const abort = new AbortController();
-    const call = fetch(`${server.url}${DEPLOY}`, { method: "POST", body: "{}", signal: abort.signal }).catch(
-      () => "hung up",
-    );
+    const call = fetch(`${server.url}${DEPLOY}`, {
+      method: "POST",
+      body: "{}",
+      headers: { "content-type": "application/json", authorization: `Bearer ${server.deployToken}` },
+      signal: abort.signal,
+    }).catch(() => "hung up");
     await expect.poll(() => server.service.runningId(), { timeout: 10_000 }).toBeDefined();
     const id = server.service.runningId()!;
     expect(server.service.listenerCount("done")).toBe(1);
@@ -135,10 +138,11 @@ const BURST_CLIENT = `
 import { request } from "node:http";
 import { once } from "node:events";
 const url = process.argv[1];
+const authorization = "Bearer " + process.argv[2];
 const sentAt = [];
 function call(i) {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: "POST", agent: false, headers: { "content-type": "application/json" } }, (res) => {
+    const req = request(url, { method: "POST", agent: false, headers: { "content-type": "application/json", authorization } }, (res) => {
       let text = "";
       res.on("data", (chunk) => (text += chunk));
       res.on("end", () => resolve({ status: res.statusCode, body: JSON.parse(text) }));
@@ -177,9 +181,13 @@ describe("a burst of self-deploys at the production settle window (10 ms)", () =
    * call): they wait unread in its sockets while the settle window's timer falls due.
    */
   async function callBurst(): Promise<BurstResult> {
-    const child = spawn(process.execPath, ["--input-type=module", "-e", BURST_CLIENT, `${burst.url}${DEPLOY}`], {
-      stdio: ["pipe", "pipe", "inherit"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--input-type=module", "-e", BURST_CLIENT, `${burst.url}${DEPLOY}`, burst.deployToken],
+      {
+        stdio: ["pipe", "pipe", "inherit"],
+      },
+    );
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
     const exited = once(child, "exit") as Promise<[number | null]>;
@@ -241,6 +249,33 @@ describe("who may call the self-deploy", () => {
     expect(status).toBe(403);
     expect(body.error).toBe("not_localhost");
   });
+
+  it("needs the self-deploy token: none, a wrong one or an admin's API key start nothing", async () => {
+    const before = server.service.list(100).items.length;
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: "Bearer wrong" },
+      { "x-api-key": server.adminKey },
+    ];
+    for (const headers of attempts) {
+      const { status, body } = await server.call("POST", DEPLOY, { body: {}, headers, noDeployToken: true });
+      expect(status).toBe(401);
+      expect(body.error).toBe("unauthorized");
+      expect(body.message).toContain("APP_BUILDING_DEPLOY_TOKEN");
+    }
+    expect(server.service.list(100).items.length).toBe(before);
+  });
+
+  it("refuses what a browser page could send: a text/plain body, a foreign Origin, a rebinding Host", async () => {
+    const before = server.service.list(100).items.length;
+    const plain = await server.call("POST", DEPLOY, { raw: "{}", headers: { "content-type": "text/plain" } });
+    expect([plain.status, plain.body.error]).toEqual([415, "unsupported_media_type"]);
+    const foreign = await server.call("POST", DEPLOY, { body: {}, headers: { origin: "http://127.0.0.1:5555" } });
+    expect([foreign.status, foreign.body.error]).toEqual([403, "foreign_origin"]);
+    const site = await server.call("POST", DEPLOY, { body: {}, headers: { "sec-fetch-site": "same-site" } });
+    expect([site.status, site.body.error]).toEqual([403, "foreign_origin"]);
+    expect(server.service.list(100).items.length).toBe(before);
+  });
 });
 
 describe("loopback peers over IPv6", () => {
@@ -255,7 +290,11 @@ describe("loopback peers over IPv6", () => {
       const proxied = await fetch(`http://127.0.0.1:${port}/api/v1/self/deploy`, {
         method: "POST",
         body: "{}",
-        headers: { "x-forwarded-for": "203.0.113.7" },
+        headers: {
+          "x-forwarded-for": "203.0.113.7",
+          "content-type": "application/json",
+          authorization: `Bearer ${dualStack.deployToken}`,
+        },
       });
       expect(proxied.status).toBe(403);
     } finally {
@@ -295,7 +334,14 @@ describe("bad input gets a 4xx JSON error, never a 5xx", () => {
 
   it("answers a huge chunked body with 413 and stays up", async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${server.url}${DEPLOY}`, { method: "POST", headers: { "transfer-encoding": "chunked" } });
+      const req = request(`${server.url}${DEPLOY}`, {
+        method: "POST",
+        headers: {
+          "transfer-encoding": "chunked",
+          "content-type": "application/json",
+          authorization: `Bearer ${server.deployToken}`,
+        },
+      });
       req.on("response", (res) => {
         res.resume();
         resolve(res.statusCode ?? 0);

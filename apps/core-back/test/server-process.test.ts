@@ -10,6 +10,7 @@ import {
   freePort,
   MAIN_JS,
   serverEnv,
+  selfDeployInit,
   startServerProcess,
   waitHealthy,
   type ServerProcess,
@@ -94,7 +95,7 @@ describe("core-back as a process (node dist/main.js)", () => {
 
     fx.setSlowDelay(60_000);
     const runsBefore = fx.slowRuns().length;
-    const accepted = await fetch(`${first.url}/api/v1/self/deploy?wait=false`, { method: "POST", body: "{}" });
+    const accepted = await fetch(`${first.url}/api/v1/self/deploy?wait=false`, selfDeployInit());
     expect(accepted.status).toBe(202);
     const { deployId } = (await accepted.json()) as { deployId: string };
     await expect.poll(() => fx.slowRuns().length, { timeout: 20_000 }).toBe(runsBefore + 1);
@@ -113,7 +114,7 @@ describe("core-back as a process (node dist/main.js)", () => {
     expect(processAlive(run.childPid)).toBe(false);
 
     fx.setSlowDelay(0);
-    const next = await fetch(`${second.url}/api/v1/self/deploy`, { method: "POST", body: "{}" });
+    const next = await fetch(`${second.url}/api/v1/self/deploy`, selfDeployInit());
     expect(next.status).toBe(200);
     expect(await next.json()).toMatchObject({ ok: true, status: "ok" });
 
@@ -131,7 +132,7 @@ describe("graceful shutdown on SIGTERM", () => {
     started.push(server);
     fx.setSlowDelay(1500);
     const runsBefore = fx.slowRuns().length;
-    const answer = fetch(`${server.url}/api/v1/self/deploy`, { method: "POST", body: "{}" });
+    const answer = fetch(`${server.url}/api/v1/self/deploy`, selfDeployInit());
     await expect.poll(() => fx.slowRuns().length, { timeout: 20_000 }).toBe(runsBefore + 1);
     server.child.kill("SIGTERM");
     const response = await answer;
@@ -148,7 +149,7 @@ describe("graceful shutdown on SIGTERM", () => {
     started.push(server);
     fx.setSlowDelay(60_000);
     const runsBefore = fx.slowRuns().length;
-    const answer = fetch(`${server.url}/api/v1/self/deploy`, { method: "POST", body: "{}" });
+    const answer = fetch(`${server.url}/api/v1/self/deploy`, selfDeployInit());
     await expect.poll(() => fx.slowRuns().length, { timeout: 20_000 }).toBe(runsBefore + 1);
     server.child.kill("SIGTERM");
     const response = await answer;
@@ -192,10 +193,7 @@ describe("core-back under supervisord", () => {
       const before = await sv.client.getProcessInfo("core-back");
       expect(before.statename).toBe("RUNNING");
 
-      const response = await fetch(`${url}/api/v1/self/deploy`, {
-        method: "POST",
-        body: JSON.stringify({ scope: "all" }),
-      });
+      const response = await fetch(`${url}/api/v1/self/deploy`, selfDeployInit(JSON.stringify({ scope: "all" })));
       expect(response.status).toBe(200);
       const body = (await response.json()) as { deployId: string; status: string };
       expect(body.status).toBe("ok");

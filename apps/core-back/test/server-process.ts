@@ -22,7 +22,20 @@ export function serverEnv(fx: FixtureWorkspace, dataDir: string, port: number, e
     DEPLOY_SETTLE_MS: "50",
     KILL_GRACE_MS: "1000",
     BETTER_AUTH_SECRET: "a-test-secret-that-is-long-enough-0123456789",
+    SELF_DEPLOY_TOKEN: TEST_DEPLOY_TOKEN,
     ...extra,
+  };
+}
+
+/** The self-deploy token the test servers are started with. */
+export const TEST_DEPLOY_TOKEN = "a-test-self-deploy-token-0123456789";
+
+/** A self-deploy request as the platform's agent sends it: JSON, with the self-deploy token. */
+export function selfDeployInit(body = "{}"): RequestInit {
+  return {
+    method: "POST",
+    body,
+    headers: { "content-type": "application/json", authorization: `Bearer ${TEST_DEPLOY_TOKEN}` },
   };
 }
 

@@ -51,6 +51,10 @@ export const ERROR_CODES = {
   deployFinished: "deploy_finished",
   shuttingDown: "shutting_down",
   methodNotAllowed: "method_not_allowed",
+  forbiddenHost: "forbidden_host",
+  foreignOrigin: "foreign_origin",
+  unsupportedMediaType: "unsupported_media_type",
+  tooManyRequests: "too_many_requests",
 } as const;
 /**
  * A shared error code.

@@ -48,6 +48,19 @@ export function authRoutes(coreBack: CoreBackClient): Hono<ConsoleEnv> {
       return c.redirect(next, 303);
     } catch (error) {
       if (error instanceof CoreBackUnreachableError) throw error;
+      if (error instanceof CoreBackError && error.upstreamStatus === 429) {
+        c.status(429);
+        return c.html(
+          signInPage({
+            email: form.email,
+            next,
+            notice: {
+              kind: "alert",
+              text: "Too many sign-in attempts for this account: wait a minute, then try again.",
+            },
+          }),
+        );
+      }
       if (error instanceof CoreBackError && (error.upstreamStatus === 401 || error.upstreamStatus === 400)) {
         c.status(401);
         return c.html(

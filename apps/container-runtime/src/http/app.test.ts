@@ -45,15 +45,33 @@ describe("the container API, in process", () => {
     expect(document.openapi).toBe("3.1.0");
     expect(Object.keys(document.paths).sort()).toEqual([...new Set(ROUTES.map((r) => r.path))].sort());
     expect(JSON.stringify(document.paths["/message"]?.post?.requestBody)).toContain('"prompt"');
-    expect(Object.keys(document.paths["/status"]?.get?.responses ?? {})).toEqual(["200", "401"]);
+    expect(Object.keys(document.paths["/status"]?.get?.responses ?? {})).toEqual(["200", "401", "403"]);
   });
 
   it("refuses every route but /health without the token", async () => {
     expect((await app.request("/health")).status).toBe(200);
-    for (const route of ROUTES.filter((r) => r.auth && !r.path.startsWith("/tasks"))) {
+    for (const route of ROUTES.filter((r) => r.auth)) {
       const response = await app.request(route.path.replace("{id}", "x"), { method: route.method.toUpperCase() });
       expect({ path: route.path, status: response.status }).toEqual({ path: route.path, status: 401 });
     }
+  });
+
+  it("refuses a body a web page could send, and a foreign Origin, even with the token", async () => {
+    for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]) {
+      const response = await app.request("/message", {
+        method: "POST",
+        headers: { ...auth, "content-type": type },
+        body: JSON.stringify({ prompt: "from a page" }),
+      });
+      expect(response.status).toBe(415);
+    }
+    const foreign = await app.request("/message", {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json", origin: "http://127.0.0.1:5555" },
+      body: JSON.stringify({ prompt: "from a page" }),
+    });
+    expect(await foreign.json()).toMatchObject({ error: "foreign_origin" });
+    expect(services.runtime.status().queueLength).toBe(0);
   });
 
   it("answers an oversized body with 413 payload_too_large", async () => {

@@ -1,5 +1,5 @@
-import type { IncomingMessage } from "node:http";
-import { getConnInfo } from "@hono/node-server/conninfo";
+import { toErrorResponse } from "@app-building/server-edge";
+import { edgeBodyLimit } from "@app-building/server-edge/hono";
 import {
   createTaskRequestSchema,
   ERROR_CODES,
@@ -7,19 +7,11 @@ import {
   sendMessageRequestSchema,
   type MessageAccepted,
 } from "@app-building/types";
-import { Hono, type Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
-import {
-  AppError,
-  InvalidQueryError,
-  NotFoundError,
-  NotLocalhostError,
-  PayloadTooLargeError,
-  UnauthorizedError,
-} from "../errors.js";
+import { Hono } from "hono";
+import { InvalidQueryError, NotFoundError } from "../errors.js";
 import type { Journal } from "../journal/journal.js";
 import type { Runtime } from "../runtime/runtime.js";
-import { bearerChecker, isLoopbackAddress, PROXY_HEADERS } from "./auth.js";
+import { authMiddleware } from "./auth.js";
 import { readJson } from "./body.js";
 import type { Followers } from "./followers.js";
 import { journalHandler } from "./journal-routes.js";
@@ -31,54 +23,29 @@ export interface AppDeps {
   journal: Journal;
   /** Who follows the events and the logs, so the runtime can let them read to the end before it exits. */
   followers?: { events: Followers; logs: Followers };
-  /** The bearer token; `undefined` leaves the API open (local development only). */
+  /** The container token; `undefined` leaves the API to loopback callers only (local development). */
   token: string | undefined;
+  /** The agent's own token for the `/tasks` routes (in its environment as `APP_BUILDING_TASKS_TOKEN`). */
+  tasksToken?: string;
+  /** Host names besides loopback literals and `localhost` that requests may name. */
+  ownHostNames?: readonly string[];
   maxBodyBytes: number;
 }
-
-function peerIsLoopback(c: Context): boolean {
-  if (PROXY_HEADERS.some((name) => c.req.header(name) !== undefined)) return false;
-  try {
-    return isLoopbackAddress(getConnInfo(c).remote.address);
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Reads and drops the rest of an oversized body (up to `limit` bytes), so the client that
- * is still sending gets to read the 413 instead of a reset connection.
- */
-async function drainRequest(c: Context, limit: number): Promise<void> {
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  if (incoming === undefined || incoming.readableEnded) return;
-  const declared = Number(incoming.headers["content-length"] ?? "0");
-  if (declared > limit) return;
-  let read = 0;
-  for await (const chunk of incoming as AsyncIterable<Buffer>) {
-    read += chunk.length;
-    if (read > limit) break;
-  }
-}
-
-/** The most of an oversized body the runtime reads before answering 413 (beyond it, it closes the connection). */
-const DRAIN_LIMIT = 16 * 1024 * 1024;
 
 /** The longest `Idempotency-Key` accepted. */
 const MAX_IDEMPOTENCY_KEY = 200;
 
 /** Builds the container API (no listening: `main.ts` serves it, tests call `app.request`). */
 export function createApp(deps: AppDeps): Hono {
-  const { runtime, journal, token } = deps;
+  const { runtime, journal } = deps;
   const app = new Hono();
-  const tokenMatches = token === undefined ? null : bearerChecker(token);
 
   app.onError((error, c) => {
-    if (error instanceof AppError) {
-      return c.json({ error: error.code, message: error.message, ...(error.details ?? {}) }, error.status);
+    const answer = toErrorResponse(error, "the runtime failed to answer; see GET /logs");
+    if (!answer.known) {
+      journal.log("runtime", `unexpected error on ${c.req.method} ${c.req.path}: ${error.stack ?? error.message}`);
     }
-    journal.log("runtime", `unexpected error on ${c.req.method} ${c.req.path}: ${error.stack ?? error.message}`);
-    return c.json({ error: ERROR_CODES.internal, message: "the runtime failed to answer; see GET /logs" }, 500);
+    return c.json(answer.body, answer.status as 400);
   });
   app.notFound((c) =>
     c.json(
@@ -89,24 +56,9 @@ export function createApp(deps: AppDeps): Hono {
 
   app.get("/health", (c) => c.json({ ok: true, state: runtime.state }));
 
-  // Every other route needs the bearer token; the task routes also answer the agent itself over loopback.
-  app.use("*", async (c, next) => {
-    if (tokenMatches === null || tokenMatches(c.req.header("authorization"))) return next();
-    if (c.req.path === "/tasks" || c.req.path.startsWith("/tasks/")) {
-      // eslint-disable-next-line @typescript-eslint/no-unsafe-argument -- hono types the middleware input loosely
-      if (peerIsLoopback(c)) return next();
-      if (c.req.header("authorization") === undefined) throw new NotLocalhostError();
-    }
-    throw new UnauthorizedError();
-  });
-  const limitBody = bodyLimit({
-    maxSize: deps.maxBodyBytes,
-    onError: async (c) => {
-      await drainRequest(c, DRAIN_LIMIT);
-      throw new PayloadTooLargeError(deps.maxBodyBytes);
-    },
-  });
-  app.use("*", limitBody);
+  // Every other route needs a credential (see auth.ts), the Host rule and the state-change rule.
+  app.use("*", authMiddleware({ token: deps.token, tasksToken: deps.tasksToken, ownHostNames: deps.ownHostNames }));
+  app.use("*", edgeBodyLimit(deps.maxBodyBytes));
 
   app.post("/message", async (c) => {
     const key = c.req.header(IDEMPOTENCY_KEY_HEADER) ?? null;

@@ -21,7 +21,7 @@ export interface RouteSpec {
   /** OpenAPI path (`/message/{id}`). */
   path: string;
   summary: string;
-  /** Whether the bearer token is required (the task routes also admit loopback callers). */
+  /** Whether a bearer token is required (the task routes also take the agent's tasks token). */
   auth: boolean;
   body?: z.ZodType;
   query?: z.ZodObject;
@@ -133,13 +133,12 @@ export const ROUTES: readonly RouteSpec[] = [
   {
     method: "post",
     path: "/tasks",
-    summary: "Queue follow-up work (the agent calls this over loopback without a token)",
+    summary: "Queue follow-up work (the agent calls this with its tasks token, APP_BUILDING_TASKS_TOKEN)",
     auth: true,
     body: createTaskRequestSchema,
     responses: {
       201: { description: "Queued", schema: taskSchema },
       ...errors,
-      403: { description: "Not loopback and no token", schema: errorBodySchema },
     },
   },
   {
@@ -196,7 +195,19 @@ export function buildOpenApi(): Record<string, unknown> {
       });
     }
     const responses: Record<string, unknown> = {};
-    for (const [status, response] of Object.entries(route.responses)) {
+    // What the edge answers on every guarded route (see docs/security.md).
+    const edge: RouteSpec["responses"] = {};
+    if (route.auth) {
+      edge[403] = {
+        description:
+          "`forbidden_host` (a Host not the runtime's own, without the container token), `foreign_origin` (another site's or port's Origin), or `not_localhost` (no CONTAINER_TOKEN set and not a direct loopback caller)",
+        schema: errorBodySchema,
+      };
+      if (route.method === "post") {
+        edge[415] = { description: "`unsupported_media_type`: a body that is not JSON", schema: errorBodySchema };
+      }
+    }
+    for (const [status, response] of Object.entries({ ...route.responses, ...edge })) {
       const content: Record<string, unknown> = {};
       if (response.schema !== undefined)
         content["application/json"] = { schema: jsonSchema(response.schema, "output") };

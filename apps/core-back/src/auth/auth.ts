@@ -12,7 +12,17 @@ export interface AuthOptions {
   db: Database.Database;
   secret: string;
   baseURL: string;
+  /** Sign-in attempts allowed per account and client within the window (Better-Auth's limiter). */
+  signInRateLimit?: { windowSeconds: number; max: number };
 }
+
+/**
+ * The header Better-Auth's rate limiter reads as the client's address. core-back always sets
+ * it itself (a value a client sends is replaced): for sign-in, an address derived from the
+ * account and the client together, so that through the console, where every request comes
+ * from 127.0.0.1, each account still has its own limit.
+ */
+export const RATE_KEY_HEADER = "x-app-building-rate-key";
 
 /**
  * Better-Auth for the `/deploy` routes: email and password sign-in (no open sign-up: the
@@ -32,7 +42,26 @@ export function createAuth(options: AuthOptions) {
     logger: { disabled: true },
     telemetry: { enabled: false },
     emailAndPassword: { enabled: true, disableSignUp: true },
-    plugins: [bearer(), admin(), apiKey({ enableSessionForAPIKeys: true, rateLimit: { enabled: false } })],
+    rateLimit: {
+      enabled: true,
+      storage: "memory",
+      window: 60,
+      max: 600,
+      customRules: {
+        "/sign-in/*": {
+          window: options.signInRateLimit?.windowSeconds ?? 60,
+          max: options.signInRateLimit?.max ?? 10,
+        },
+      },
+    },
+    advanced: { ipAddress: { ipAddressHeaders: [RATE_KEY_HEADER], ipv6Subnet: 128 } },
+    // A bearer token must carry the signature made with the auth secret: a session token
+    // copied out of the database is not enough to act as its user.
+    plugins: [
+      bearer({ requireSignature: true }),
+      admin(),
+      apiKey({ enableSessionForAPIKeys: true, rateLimit: { enabled: false } }),
+    ],
   });
 }
 

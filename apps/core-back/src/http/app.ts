@@ -7,8 +7,9 @@ import type { DeployService } from "../deploy/service.js";
 import { MethodNotAllowedError, ShuttingDownError } from "../errors.js";
 import { deployRouter } from "./deploy-routes.js";
 import { errorHandler, notFoundHandler } from "./errors.js";
-import { declaredBodyLimit, limitedTextBody } from "./body.js";
-import { checkLocalRequest } from "./loopback.js";
+import { checkLocal, normalizeHeaders } from "@app-building/server-edge";
+import { declaredBodyLimit, edgeGuard, limitedTextBody } from "@app-building/server-edge/express";
+import { setRateKey } from "./rate-key.js";
 import { OPENAPI_DOCUMENT } from "./openapi.js";
 import { selfDeployRouter } from "./self-deploy.js";
 
@@ -20,6 +21,10 @@ export interface AppDeps {
   /** How long a blocking self-deploy waits. */
   deployWaitMs: number;
   bodyLimitBytes: number;
+  /** The token `POST /api/v1/self/deploy` requires (the platform's agent has it). */
+  selfDeployToken: string;
+  /** Host names besides loopback literals and `localhost` that requests may name. */
+  ownHostNames?: readonly string[];
   /** True once shutdown began: new requests get `503 shutting_down`. */
   isShuttingDown?: () => boolean;
 }
@@ -54,9 +59,14 @@ export function createApp(deps: AppDeps): Express {
   app.use(declaredBodyLimit(deps.bodyLimitBytes));
 
   app.get("/health", (req, res) => {
-    const local = checkLocalRequest(req.socket.remoteAddress, req.headers);
+    const local = checkLocal(req.socket.remoteAddress, normalizeHeaders(req.headers));
     res.json({ ok: true, service: "core-back", local: local.local, mode: deps.service.getMode() });
   });
+
+  // Every other route: the Host rule (against DNS rebinding) and, for anything that changes
+  // state, JSON bodies only and no Origin but core-back's own. The session cookie rides on
+  // every request a page on any 127.0.0.1 port sends, so the cookie alone proves nothing.
+  app.use(edgeGuard({ ownHostNames: deps.ownHostNames ?? [] }));
 
   app.get("/api/v1/openapi.json", (_req, res) => {
     res.json(OPENAPI_DOCUMENT);
@@ -65,9 +75,16 @@ export function createApp(deps: AppDeps): Express {
   // Better-Auth reads bodies itself, without any size limit: read them first, within the
   // same limit as every other route, and hand it the text, which it takes in place of the
   // stream.
-  app.all("/api/auth/*splat", limitedTextBody(deps.bodyLimitBytes), toNodeHandler(deps.auth));
+  app.all("/api/auth/*splat", limitedTextBody(deps.bodyLimitBytes), setRateKey, toNodeHandler(deps.auth));
 
-  app.use(selfDeployRouter({ service: deps.service, waitMs: deps.deployWaitMs, bodyLimitBytes: deps.bodyLimitBytes }));
+  app.use(
+    selfDeployRouter({
+      service: deps.service,
+      waitMs: deps.deployWaitMs,
+      bodyLimitBytes: deps.bodyLimitBytes,
+      token: deps.selfDeployToken,
+    }),
+  );
   app.use(deployRouter({ service: deps.service, auth: deps.auth, bodyLimitBytes: deps.bodyLimitBytes }));
 
   app.use(notFoundHandler);

@@ -2,63 +2,14 @@ import express from "express";
 import type { RequestHandler } from "express";
 import type { z } from "zod";
 import { selfDeployRequestSchema, type SelfDeployRequest } from "@app-building/types";
-import { InvalidBodyError, InvalidQueryError, InvalidScopeError, PayloadTooLargeError } from "../errors.js";
+import { InvalidBodyError, InvalidQueryError, InvalidScopeError } from "../errors.js";
 
 /**
- * A JSON body parser with a size limit that reads any content type as JSON (a `curl -d`
- * without a content type still works) and accepts only objects and arrays.
+ * A JSON body parser with a size limit that accepts only objects and arrays. The edge has
+ * already refused any body whose content type is not JSON.
  */
 export function jsonBody(limitBytes: number): RequestHandler {
   return express.json({ limit: limitBytes, strict: true, type: () => true });
-}
-
-/**
- * Refuses, before anything reads it, a body whose declared length is over the limit (a body
- * parser would read all of it first, to keep the connection usable).
- */
-export function declaredBodyLimit(limitBytes: number): RequestHandler {
-  return (req, _res, next) => {
-    const declared = Number(req.headers["content-length"]);
-    next(Number.isFinite(declared) && declared > limitBytes ? new PayloadTooLargeError(limitBytes) : undefined);
-  };
-}
-
-/**
- * Reads a body of any type as UTF-8 text into `req.body`, at most `limitBytes` of it: past
- * that the request is refused (413) without reading the rest. For handlers that otherwise
- * read the stream themselves without a limit (Better-Auth), which take `req.body` instead.
- */
-export function limitedTextBody(limitBytes: number): RequestHandler {
-  return (req, _res, next) => {
-    if (req.method === "GET" || req.method === "HEAD") {
-      next();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const settle = (error?: unknown): void => {
-      if (settled) return;
-      settled = true;
-      next(error);
-    };
-    req.on("data", (chunk: Buffer) => {
-      if (settled) return;
-      size += chunk.length;
-      if (size > limitBytes) {
-        req.pause();
-        settle(new PayloadTooLargeError(limitBytes));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => {
-      if (settled) return;
-      (req as { body?: unknown }).body = Buffer.concat(chunks).toString("utf8");
-      settle();
-    });
-    req.on("error", (error) => settle(error));
-  };
 }
 
 /** One readable sentence per zod issue, naming the field. */

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "pino";
+import { EdgeError, toErrorResponse } from "@app-building/server-edge";
 import {
   AppError,
   BadRequestError,
@@ -54,14 +55,14 @@ export const notFoundHandler: RequestHandler = (req) => {
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
-    const appError = error instanceof AppError ? error : (fromBodyParser(error) ?? new InternalError(error));
-    if (appError instanceof InternalError) {
+    const known = error instanceof AppError || error instanceof EdgeError ? error : fromBodyParser(error);
+    const answer = toErrorResponse(known ?? error, new InternalError(error).message);
+    if (!answer.known || known instanceof InternalError)
       logger.error({ err: error, method: req.method, path: req.path }, "request failed unexpectedly");
-    }
     if (res.headersSent) {
       res.destroy();
       return;
     }
-    res.status(appError.status).json({ error: appError.code, message: appError.message, ...appError.details });
+    res.status(answer.status).json(answer.body);
   };
 }

@@ -14,6 +14,15 @@ const error = (description: string) => ({ description, ...json(ref("Error")) });
 
 const authErrors = {
   "401": error("No session, or the credentials were refused (`unauthorized`)."),
+  "403": error("`forbidden_host`: the `Host` is not core-back's own (DNS rebinding)."),
+};
+
+/** What the edge answers to a state-changing request a browser page on another site could send. */
+const stateChangeErrors = {
+  "403": error(
+    "`forbidden_host` (a `Host` not core-back's own), `foreign_origin` (an `Origin` or `Sec-Fetch-Site` from another site or another port), or the route's own 403.",
+  ),
+  "415": error("`unsupported_media_type`: a body that is not `application/json`."),
 };
 
 export const OPENAPI_DOCUMENT = {
@@ -29,6 +38,11 @@ export const OPENAPI_DOCUMENT = {
     securitySchemes: {
       sessionCookie: { type: "apiKey", in: "cookie", name: "better-auth.session_token" },
       bearer: { type: "http", scheme: "bearer" },
+      selfDeployToken: {
+        type: "http",
+        scheme: "bearer",
+        description: "The self-deploy token: allows only POST /api/v1/self/deploy.",
+      },
       apiKey: { type: "apiKey", in: "header", name: "x-api-key" },
     },
     schemas: {
@@ -153,7 +167,7 @@ export const OPENAPI_DOCUMENT = {
       post: {
         summary: "Build a scope, restart its services, and answer with the outcome",
         description:
-          "Loopback peers only, no auth. Blocks until the deploy is terminal (or the wait cap passes). Requests coalesce: one deploy runs and one waits; a request joins the waiting deploy, never a running one.",
+          "Loopback peers only (no forwarding header), with the self-deploy token as `Authorization: Bearer` (the platform's agent has it as `APP_BUILDING_DEPLOY_TOKEN`). JSON bodies only, no foreign `Origin`. Blocks until the deploy is terminal (or the wait cap passes). Requests coalesce: one deploy runs and one waits; a request joins the waiting deploy, never a running one.",
         parameters: [
           {
             name: "wait",
@@ -163,12 +177,17 @@ export const OPENAPI_DOCUMENT = {
             description: "`false` answers 202 at once (or 409 while a build runs).",
           },
         ],
+        security: [{ selfDeployToken: [] }],
         requestBody: { required: false, ...json(ref("DeployRequest")) },
         responses: {
           "200": { description: "The deploy built and restarted.", ...json(ref("SelfDeployResponse")) },
+          "401": error("`unauthorized`: no self-deploy token, or a wrong one."),
           "202": { description: "`?wait=false`: the deploy is queued.", ...json(ref("DeployAccepted")) },
           "400": error("`invalid_json`, `invalid_body`, `invalid_scope`, `invalid_query` or `bad_request`."),
-          "403": error("`not_localhost` or `unrestricted_required`."),
+          ...stateChangeErrors,
+          "403": error(
+            "`not_localhost`, `unrestricted_required`, `forbidden_host` (a `Host` not core-back's own) or `foreign_origin` (another site's or port's `Origin`/`Sec-Fetch-Site`).",
+          ),
           "409": { description: "`?wait=false` while a build runs.", ...json(ref("BuildInProgress")) },
           "413": error("`payload_too_large`."),
           "500": { description: "The deploy failed (ok: false).", ...json(ref("SelfDeployResponse")) },
@@ -198,9 +217,10 @@ export const OPENAPI_DOCUMENT = {
         responses: {
           "202": { description: "Queued (or joined the waiting deploy).", ...json(ref("DeployAccepted")) },
           "400": error("`invalid_json`, `invalid_body` or `invalid_scope`."),
-          "403": error("`unrestricted_required`."),
           "413": error("`payload_too_large`."),
           ...authErrors,
+          ...stateChangeErrors,
+          "403": error("`unrestricted_required`, `forbidden_host` or `foreign_origin`."),
         },
       },
     },
@@ -210,8 +230,8 @@ export const OPENAPI_DOCUMENT = {
         security: [{ sessionCookie: [] }, { bearer: [] }, { apiKey: [] }],
         responses: {
           "200": { description: "The mode.", ...json(ref("DeployMode")) },
-          "403": error("`forbidden`: not an admin."),
           ...authErrors,
+          "403": error("`forbidden` (not an admin) or `forbidden_host`."),
         },
       },
       put: {
@@ -221,8 +241,9 @@ export const OPENAPI_DOCUMENT = {
         responses: {
           "200": { description: "The new mode.", ...json(ref("DeployMode")) },
           "400": error("`invalid_json` or `invalid_body`."),
-          "403": error("`forbidden`: not an admin."),
           ...authErrors,
+          ...stateChangeErrors,
+          "403": error("`forbidden` (not an admin), `forbidden_host` or `foreign_origin`."),
         },
       },
     },
@@ -270,6 +291,7 @@ export const OPENAPI_DOCUMENT = {
           "404": error("`not_found`."),
           "409": error("`deploy_finished`: it already ended."),
           ...authErrors,
+          ...stateChangeErrors,
         },
       },
     },

@@ -1,0 +1,10 @@
+export { normalizeHeaders, type HeaderMap, type HeaderSource } from "./headers.js";
+export { FORWARDING_HEADERS, checkLocal, forwardingHeader, isLoopbackAddress, type LocalCheck } from "./loopback.js";
+export { isAllowedHost, parseHost } from "./host.js";
+export { checkStateChange, isSameOrigin, type StateChangeOptions, type StateChangeRequest } from "./state-change.js";
+export { judgeRequest, type EdgePolicy, type EdgeRequest } from "./judge.js";
+export { declaredLengthExceeds } from "./body-limit.js";
+export { EdgeError, refusals, type Refusal } from "./refusal.js";
+export { toErrorResponse, type ErrorResponse, type HttpErrorLike } from "./error-map.js";
+export { bearerChecker, bearerToken, newToken, readOrCreateSecret } from "./credentials.js";
+export { flag, int, nameList, optionalText, parseEnv, port } from "./env.js";
