@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// After `npm start` on a new machine: core-back and the console answer, and a self-deploy of
-// the platform scope, asked as the build skill asks it, answers ok. Prints one JSON line;
-// exits 1 naming the first check that failed.
+// After `npm start` on a new machine: core-back and the console answer, every file that holds a
+// credential is private (0600 in 0700 folders, whatever the umask `npm start` ran under), and a
+// self-deploy of the platform scope, asked as the build skill asks it, answers ok. Prints one
+// JSON line; exits 1 naming the first check that failed.
 //   node scripts/fresh/check-platform.mjs [ANSWER_FILE]   (the self-deploy answer is saved there)
-import { readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 
 const coreBack = `http://127.0.0.1:${process.env.CORE_BACK_PORT ?? "4000"}`;
 const consoleUrl = `http://127.0.0.1:${process.env.CONSOLE_PORT ?? "4001"}`;
@@ -36,6 +38,48 @@ check(
   "the console renders its sign-in page",
   signIn.status === 200 && /<title>[^<]+<\/title>/.test(page) && /password/i.test(page),
   `status ${signIn.status}, ${page.slice(0, 200)}`,
+);
+
+// Files that hold tokens, sessions, prompts or results, by name.
+const CREDENTIAL_FILE = /\.(db|sqlite|token|jsonl)(-wal|-shm)?$|(^|\/)\.env$/;
+
+/**
+ * Every credential file under `root` and the folders from it up to `root`: those whose mode
+ * lets anyone but the owner in, as "path mode" strings.
+ * @param {string} root
+ * @returns {string[]}
+ */
+function openToOthers(root) {
+  /** @type {string[]} */
+  const found = [];
+  /** @param {string} path */
+  const note = (path) => {
+    const mode = statSync(path).mode & 0o777;
+    if ((mode & 0o077) !== 0) found.push(`${path} ${mode.toString(8)}`);
+  };
+  /** @param {string} dir */
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory() && entry.name !== "workspace" && entry.name !== "node_modules") walk(path);
+      else if (entry.isFile() && CREDENTIAL_FILE.test(path)) {
+        note(path);
+        for (let folder = dirname(path); folder.startsWith(root); folder = dirname(folder)) note(folder);
+      }
+    }
+  };
+  if (existsSync(root)) walk(root);
+  return [...new Set(found)];
+}
+
+const stateDir = resolve(process.env.APP_BUILDING_STATE_DIR ?? join(homedir(), ".local", "state", "app-building"));
+const registry = resolve(".container-registry.jsonl");
+const open = [...openToOthers(dataDir), ...openToOthers(stateDir)];
+if (existsSync(registry) && (statSync(registry).mode & 0o077) !== 0) open.push(`${registry} ${(statSync(registry).mode & 0o777).toString(8)}`);
+check(
+  "every file holding a credential is 0600 in 0700 folders",
+  open.length === 0 && existsSync(join(dataDir, "core-back")),
+  open.length === 0 ? `no core-back data under ${dataDir}` : open.join(", "),
 );
 
 const deploy = await fetch(`${coreBack}/api/v1/self/deploy`, {

@@ -44,6 +44,8 @@ step() {
 
 run_platform() {
   local status=0
+  # The usual umask, which leaves new files readable by everyone: the platform must not rely on a stricter one.
+  umask 022
   npm start 2>&1 | tee "$out/start.log"
   status=${PIPESTATUS[0]}
   if [ "$status" -eq 0 ]; then node scripts/fresh/check-platform.mjs "$out/deploy-answer.json" || status=$?; fi

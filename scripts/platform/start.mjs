@@ -1,7 +1,7 @@
 // `npm start` after the build: supervisord with core-back and the console, the first
 // admin, the platform's agent container, then how to use it all. Run again, it reuses
 // what runs (restarting a service only when its build changed).
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ensureAdmin } from "./admin.mjs";
 import { agentProblems, ensureAgent, installSkills, stopAgent } from "./agent.mjs";
@@ -193,6 +193,9 @@ function usage(settings, admin, agent, problems, foreground) {
  * @param {{ foreground: boolean, say: Say }} options
  */
 export async function startPlatform(settings, { foreground, say }) {
+  // The data folder holds sessions, tokens, logs and the supervisor's socket: the user's alone, whatever the umask.
+  mkdirSync(settings.dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(settings.dataDir, 0o700);
   for (const program of platformPrograms(settings)) {
     if (!existsSync(program.entry))
       throw new Error(`${program.entry} is missing: the platform build did not produce it`);
