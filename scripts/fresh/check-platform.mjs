@@ -75,7 +75,8 @@ function openToOthers(root) {
 const stateDir = resolve(process.env.APP_BUILDING_STATE_DIR ?? join(homedir(), ".local", "state", "app-building"));
 const registry = resolve(".container-registry.jsonl");
 const open = [...openToOthers(dataDir), ...openToOthers(stateDir)];
-if (existsSync(registry) && (statSync(registry).mode & 0o077) !== 0) open.push(`${registry} ${(statSync(registry).mode & 0o777).toString(8)}`);
+if (existsSync(registry) && (statSync(registry).mode & 0o077) !== 0)
+  open.push(`${registry} ${(statSync(registry).mode & 0o777).toString(8)}`);
 check(
   "every file holding a credential is 0600 in 0700 folders",
   open.length === 0 && existsSync(join(dataDir, "core-back")),
