@@ -2,11 +2,11 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { sdkRoot } from "./helpers/paths.js";
+import { cliEntry } from "./helpers/paths.js";
 import { createProject, type Project } from "./helpers/project.js";
 
 const exec = promisify(execFile);
-const CLI = join(sdkRoot, "dist", "cli", "main.js");
+const CLI = cliEntry();
 
 describe("app-building send", () => {
   let project: Project;

@@ -5,12 +5,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { git } from "@app-building/testkit";
-import { sdkRoot } from "./helpers/paths.js";
+import { cliEntry, sdkRoot } from "./helpers/paths.js";
 import { createProject, type Project } from "./helpers/project.js";
 import { isProcessAlive } from "../src/pid.js";
 
 const exec = promisify(execFile);
-const CLI = join(sdkRoot, "dist", "cli", "main.js");
+const CLI = cliEntry();
 const PTY = join(sdkRoot, "test", "helpers", "pty-expect.py");
 
 interface CliResult {

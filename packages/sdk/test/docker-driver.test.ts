@@ -3,7 +3,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { repoRoot, sdkRoot } from "./helpers/paths.js";
+import { cliEntry, repoRoot } from "./helpers/paths.js";
 import { createProject, ECHO_AGENT, type Project } from "./helpers/project.js";
 
 const exec = promisify(execFile);
@@ -115,7 +115,7 @@ describe("the docker driver under a real Docker Engine", () => {
   it("tells the CLI user to start Docker when no engine answers, with exit code 6", async () => {
     const result = await exec(
       process.execPath,
-      [join(sdkRoot, "dist", "cli", "main.js"), "run", "-p", "hi", "--driver", "docker", "--agent", "command"],
+      [cliEntry(), "run", "-p", "hi", "--driver", "docker", "--agent", "command"],
       { cwd: project.root, env: { PATH: "/nonexistent", HOME: project.root, AGENT_COMMAND: "echo" } },
     ).catch((error: { code: number; stderr: string }) => error);
     expect(result).toMatchObject({ code: 6 });

@@ -4,11 +4,11 @@ import { chmod, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { sdkRoot } from "./helpers/paths.js";
+import { cliEntry } from "./helpers/paths.js";
 import { createProject, type Project } from "./helpers/project.js";
 
 const exec = promisify(execFile);
-const CLI = join(sdkRoot, "dist", "cli", "main.js");
+const CLI = cliEntry();
 
 /** An image name no engine has: nothing is ever tagged with it. */
 function missingImage(): string {

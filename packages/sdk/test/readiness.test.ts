@@ -4,11 +4,11 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { seedBareRepo } from "@app-building/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { sdkRoot } from "./helpers/paths.js";
+import { cliEntry, sdkRoot } from "./helpers/paths.js";
 import { createProject, ECHO_AGENT, type Project } from "./helpers/project.js";
 
 const exec = promisify(execFile);
-const CLI = join(sdkRoot, "dist", "cli", "main.js");
+const CLI = cliEntry();
 const PTY = join(sdkRoot, "test", "helpers", "pty-expect.py");
 /** How long each checkout of the slow clone takes (the clone checks out, then the runtime switches to the push branch). */
 const CHECKOUT_SECONDS = 2;

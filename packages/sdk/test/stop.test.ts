@@ -5,11 +5,11 @@ import { promisify } from "node:util";
 import { git, seedBareRepo } from "@app-building/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type * as Sdk from "../src/index.js";
-import { sdkRoot } from "./helpers/paths.js";
+import { cliEntry } from "./helpers/paths.js";
 import { createProject, type Project } from "./helpers/project.js";
 
 const exec = promisify(execFile);
-const CLI = join(sdkRoot, "dist", "cli", "main.js");
+const CLI = cliEntry();
 
 /** A real agent: writes a file (so there is work to commit), says so, then works until interrupted. */
 const WRITING_AGENT = `echo "$1" > notes.txt; echo "wrote notes"; exec sleep 60`;

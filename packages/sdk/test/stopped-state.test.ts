@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { git, seedBareRepo } from "@app-building/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { installPackedSdk, type ScratchInstall } from "./helpers/scratch.js";
+import { packedProject } from "./helpers/paths.js";
 
 /**
  * The packed packages, installed in a scratch project outside the workspace: where the CLI
@@ -25,15 +25,14 @@ interface Running {
   done: Promise<Ran>;
 }
 
-let scratch: ScratchInstall;
+/** The CLI installed from the packed tarball (the run's global setup installed it). */
+const scratch = { bin: join(packedProject(), "node_modules", ".bin", "app-building") };
 let root: string;
 
 beforeAll(async () => {
-  scratch = await installPackedSdk();
   root = await mkdtemp(join(tmpdir(), "sdk-state-"));
-}, 600_000);
+});
 afterAll(async () => {
-  await scratch?.cleanup();
   await rm(root, { recursive: true, force: true });
 });
 

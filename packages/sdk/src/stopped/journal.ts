@@ -169,6 +169,12 @@ export class ContainerJournal {
 }
 
 /** An event row as the runtime wrote it (its data matches its kind's schema: the runtime validated it). */
-function journalEvent(offset: number, time: string, messageId: string | null, kind: string, data: string): JournalEvent {
+function journalEvent(
+  offset: number,
+  time: string,
+  messageId: string | null,
+  kind: string,
+  data: string,
+): JournalEvent {
   return { offset, time, messageId, kind, data: JSON.parse(data) as unknown } as JournalEvent;
 }

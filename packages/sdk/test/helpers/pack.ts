@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { repoRoot } from "./paths.js";
+import { repoRoot } from "./roots.js";
 
 const exec = promisify(execFile);
 

@@ -1,20 +1,28 @@
 import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { inject } from "vitest";
 
-/** The sdk package folder. */
-export const sdkRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-/** The repository root. */
-export const repoRoot = join(sdkRoot, "..", "..");
-/** The built sdk entry point that child processes import. */
-export const sdkDistEntry = join(sdkRoot, "dist", "index.js");
+export { repoRoot, sdkRoot } from "./roots.js";
 
-/** Fails with what to run when the sdk has not been built. */
+/** The scratch project the run's global setup installed the packed SDK in. */
+export function packedProject(): string {
+  return inject("packedProject");
+}
+
+/** The installed package's folder (`node_modules/@app-building/sdk` of the scratch project). */
+function installedSdk(): string {
+  const dir = join(packedProject(), "node_modules", "@app-building", "sdk");
+  if (!existsSync(join(dir, "dist", "index.js")))
+    throw new Error(`${dir} holds no built SDK: the packed install failed`);
+  return dir;
+}
+
+/** The entry point of the SDK installed from its packed tarball, which tests and their child processes import. */
 export function requireBuiltSdk(): string {
-  if (!existsSync(sdkDistEntry)) {
-    throw new Error(
-      `${sdkDistEntry} is missing: run \`pnpm exec turbo run build --filter=@app-building/sdk...\` first`,
-    );
-  }
-  return sdkDistEntry;
+  return join(installedSdk(), "dist", "index.js");
+}
+
+/** The installed `app-building` CLI's entry (run it with `node`). */
+export function cliEntry(): string {
+  return join(installedSdk(), "dist", "cli", "main.js");
 }

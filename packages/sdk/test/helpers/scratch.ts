@@ -1,21 +1,12 @@
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { repoRoot, sdkRoot } from "./paths.js";
+import { pack, pnpm } from "./pack.js";
+import { repoRoot, sdkRoot } from "./roots.js";
 
 const exec = promisify(execFile);
-const pnpm = existsSync(join(repoRoot, ".tools", "bin", "pnpm")) ? join(repoRoot, ".tools", "bin", "pnpm") : "pnpm";
-
-async function pack(dir: string, into: string): Promise<string> {
-  const before = new Set(await readdir(into));
-  await exec(pnpm, ["pack", "--pack-destination", into], { cwd: dir });
-  const tarball = (await readdir(into)).find((name) => name.endsWith(".tgz") && !before.has(name));
-  if (tarball === undefined) throw new Error(`pnpm pack made no tarball in ${into}`);
-  return join(into, tarball);
-}
 
 /** A scratch project outside the workspace with `@app-building/sdk` installed from its packed tarball. */
 export interface ScratchInstall {
