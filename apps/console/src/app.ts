@@ -24,6 +24,8 @@ export interface AppDeps {
   probeTimeoutMs?: number;
   /** How often an idle event stream sends a heartbeat (default 15 s). */
   heartbeatMs?: number;
+  /** The release this process runs (its `release.json`), reported by `/health`; null outside a release. */
+  release?: string | null;
 }
 
 /** The largest form the console reads (a prompt is at most 200,000 characters). */
@@ -65,7 +67,7 @@ export function createApp(deps: AppDeps): Hono<ConsoleEnv> {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.header(name, value);
   });
 
-  app.get("/health", (c) => c.json({ ok: true }));
+  app.get("/health", (c) => c.json({ ok: true, release: deps.release ?? null }));
   app.route("/", assetRoutes());
 
   app.use(

@@ -16,6 +16,7 @@ async function main(): Promise<void> {
     logger,
     deployWaitMs: config.deployWaitMs,
     bodyLimitBytes: config.bodyLimitBytes,
+    release: config.release,
     isShuttingDown: () => shuttingDown,
   });
   const running = await listen(app, config.port, config.host, logger);

@@ -51,6 +51,8 @@ export const ERROR_CODES = {
   deployFinished: "deploy_finished",
   shuttingDown: "shutting_down",
   methodNotAllowed: "method_not_allowed",
+  releaseNotPromotable: "release_not_promotable",
+  releasesUnavailable: "releases_unavailable",
 } as const;
 /**
  * A shared error code.

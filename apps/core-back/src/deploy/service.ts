@@ -2,15 +2,20 @@ import { EventEmitter } from "node:events";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { performance, type EventLoopUtilization } from "node:perf_hooks";
-import type { BuildScope, Deploy, DeployMode, DeployStatus } from "@app-building/types";
+import type { BuildScope, Deploy, DeployMode, DeployStatus, ReleaseList } from "@app-building/types";
 import { isTerminalStatus } from "@app-building/types";
 import {
   BuildInProgressError,
   DeployFinishedError,
   DeployNotFoundError,
   DeployWaitTimeoutError,
+  ReleaseNotFoundError,
+  ReleaseNotPromotableError,
+  ReleasesUnavailableError,
   ShuttingDownError,
 } from "../errors.js";
+import { runReleaseDeploy } from "./release-deploy.js";
+import { recoverReleases } from "./release-recovery.js";
 import type { DeployPage, DeployRecord } from "./repository.js";
 import { appendLogLine } from "./runner.js";
 import { killSession, looksLikeOrphanedBuild } from "./process-group.js";
@@ -84,6 +89,15 @@ export class DeployService extends EventEmitter<DeployEvents> {
     if (recovered.length > 0) {
       this.options.logger.warn({ deployIds: recovered.map((row) => row.id) }, "deploys interrupted by a restart");
     }
+    if (this.options.releases !== undefined) {
+      await recoverReleases({
+        releases: this.options.releases,
+        repository: this.options.repository,
+        interrupted: recovered,
+        programs: this.otherPrograms("all"),
+        logger: this.options.logger,
+      });
+    }
     return recovered;
   }
 
@@ -139,6 +153,77 @@ export class DeployService extends EventEmitter<DeployEvents> {
   /** The running deploy's id, if one builds now. */
   runningId(): string | undefined {
     return this.running?.id;
+  }
+
+  /** The releases on disk, newest first. @throws {ReleasesUnavailableError} without releases. */
+  listReleases(): ReleaseList {
+    const store = this.options.releases?.store;
+    if (store === undefined) throw new ReleasesUnavailableError();
+    return { items: store.list(), live: store.currentId() };
+  }
+
+  /**
+   * An admin's rollback: makes a known-good release live, restarts and gates every
+   * service on it, recorded as a deploy row (`action: "rollback"`) on the deploy list.
+   *
+   * @throws {ReleasesUnavailableError} @throws {ReleaseNotFoundError} @throws {ReleaseNotPromotableError}
+   * @throws {BuildInProgressError} while a deploy builds or promotes.
+   */
+  async rollback(releaseId: string, by: string | null): Promise<DeployRecord> {
+    const releases = this.options.releases;
+    if (releases === undefined) throw new ReleasesUnavailableError();
+    const target = releases.store.get(releaseId);
+    if (target === undefined) throw new ReleaseNotFoundError(releaseId);
+    if (target.state !== "good") throw new ReleaseNotPromotableError(releaseId, target.state);
+    if (this.running !== undefined) throw new BuildInProgressError(this.running.id);
+    if (this.closed) throw new ShuttingDownError();
+    const id = randomUUID();
+    const previous = releases.store.currentId();
+    const row = this.options.repository.insert({
+      id,
+      scope: "all",
+      filters: [],
+      requestedBy: by,
+      sessionId: null,
+      logPath: join(this.options.logDir, `${id}.log`),
+      createdAt: new Date().toISOString(),
+      action: "rollback",
+    });
+    const abort = new AbortController();
+    this.running = { id, abort };
+    let done: () => void = () => undefined;
+    this.runningDone = new Promise((resolve) => (done = resolve));
+    try {
+      this.options.repository.update(id, {
+        status: "restarting",
+        phase: "rollback",
+        startedAt: new Date().toISOString(),
+        builtRelease: releaseId,
+      });
+      appendLogLine(
+        row.logPath,
+        `rollback to release ${releaseId} requested by ${by ?? "a caller"} (live: ${previous ?? "none"})`,
+      );
+      const failure = await releases.promotion.switchBack(releaseId, this.otherPrograms("all"), row.logPath);
+      if (failure !== null) {
+        return this.finish(id, "error", {
+          phase: "rollback",
+          errorSummary: `rollback to ${releaseId} failed: ${failure}`,
+        });
+      }
+      const restartsSelf = this.options.scopes.scopes.all.restart.includes(this.options.selfProgram);
+      if (restartsSelf) {
+        this.selfRestartPending = true;
+        const finished = this.finish(id, "ok", { phase: "done", selfRestart: true, release: releaseId });
+        this.scheduleSelfRestart(id, () => releases.restartSelfWatched(this.options.selfProgram, releaseId, previous));
+        return finished;
+      }
+      return this.finish(id, "ok", { phase: "done", release: releaseId });
+    } finally {
+      this.running = undefined;
+      done();
+      if (this.pending !== undefined) this.scheduleNext(0);
+    }
   }
 
   /** The waiting deploy's id, if one waits. */
@@ -315,6 +400,10 @@ export class DeployService extends EventEmitter<DeployEvents> {
       const row = repository.update(id, { status: "building", phase: "build", startedAt: new Date().toISOString() });
       this.emit("started", row);
       logger.info({ deployId: id, scope: row.scope }, "deploy building");
+      if (this.options.releases !== undefined) {
+        await this.executeRelease(row, signal);
+        return;
+      }
       const result = await builder.run({
         deployId: id,
         filters: row.filters,
@@ -346,8 +435,77 @@ export class DeployService extends EventEmitter<DeployEvents> {
     }
   }
 
+  private otherPrograms(scope: BuildScope): string[] {
+    return this.options.scopes.scopes[scope].restart.filter((program) => program !== this.options.selfProgram);
+  }
+
+  private async executeRelease(row: DeployRecord, signal: AbortSignal): Promise<void> {
+    const releases = this.options.releases;
+    if (releases === undefined) return;
+    const { repository } = this.options;
+    const end = await runReleaseDeploy(
+      {
+        store: releases.store,
+        promotion: releases.promotion,
+        builder: this.options.builder,
+        workspaceDir: releases.workspaceDir,
+        env: releases.env,
+        buildTimeoutMs: this.options.buildTimeoutMs,
+        selfProgram: this.options.selfProgram,
+        update: (patch) => repository.update(row.id, patch),
+      },
+      row,
+      this.options.scopes.scopes[row.scope].restart,
+      signal,
+    );
+    const status = end.status === "cancelled" && this.closed ? "interrupted" : end.status;
+    const fields = { exitCode: end.exitCode, errorSummary: end.errorSummary, phase: end.phase, release: end.release };
+    if (end.selfRestart === undefined) {
+      this.finish(row.id, status, fields);
+      return;
+    }
+    const { releaseId, previous } = end.selfRestart;
+    appendLogLine(
+      row.logPath,
+      `restarting ${this.options.selfProgram} (this server) on release ${releaseId} right after answering; a watcher gates it and rolls back to ${previous ?? "nothing"} if it fails`,
+    );
+    this.selfRestartPending = true;
+    this.finish(row.id, "ok", { ...fields, selfRestart: true });
+    this.scheduleSelfRestart(row.id, () => releases.restartSelfWatched(this.options.selfProgram, releaseId, previous));
+  }
+
+  /** After answering: restarts core-back itself; deploys queued meanwhile wait for the new process. */
+  private scheduleSelfRestart(id: string, restart: () => Promise<void>): void {
+    const { logger, selfProgram } = this.options;
+    const resume = (): void => {
+      if (!this.selfRestartPending) return;
+      this.selfRestartPending = false;
+      if (this.pending !== undefined && this.running === undefined) this.scheduleNext(0);
+    };
+    const timer = setTimeout(() => {
+      logger.info({ deployId: id, program: selfProgram }, "restarting core-back itself");
+      restart().then(
+        () => {
+          const watchdog = setTimeout(() => {
+            logger.error(
+              { deployId: id, program: selfProgram, waitedMs: this.options.selfRestartWatchdogMs },
+              "supervisord did not restart core-back: check the program name (SELF_PROGRAM) and supervisord",
+            );
+            resume();
+          }, this.options.selfRestartWatchdogMs ?? 60_000);
+          watchdog.unref();
+        },
+        (error: unknown) => {
+          logger.error({ err: error, deployId: id }, "core-back could not restart itself");
+          resume();
+        },
+      );
+    }, this.options.selfRestartDelayMs);
+    timer.unref();
+  }
+
   private async restartServices(id: string, scope: BuildScope, exitCode: number, signal: AbortSignal): Promise<void> {
-    const { repository, restarter, selfProgram, logger } = this.options;
+    const { repository, restarter, selfProgram } = this.options;
     const programs = this.options.scopes.scopes[scope].restart;
     const others = programs.filter((program) => program !== selfProgram);
     const restartsSelf = programs.includes(selfProgram);
@@ -391,32 +549,7 @@ export class DeployService extends EventEmitter<DeployEvents> {
       appendLogLine(logPath, `restarting ${selfProgram} (this server) right after answering`);
       this.selfRestartPending = true;
       this.finish(id, "ok", { exitCode, phase: "done", selfRestart: true });
-      // Deploys queued meanwhile wait for the new process, unless the restart never comes.
-      const resume = (): void => {
-        if (!this.selfRestartPending) return;
-        this.selfRestartPending = false;
-        if (this.pending !== undefined && this.running === undefined) this.scheduleNext(0);
-      };
-      const timer = setTimeout(() => {
-        logger.info({ deployId: id, program: selfProgram }, "restarting core-back itself");
-        restarter.restartSelf(selfProgram).then(
-          () => {
-            const watchdog = setTimeout(() => {
-              logger.error(
-                { deployId: id, program: selfProgram, waitedMs: this.options.selfRestartWatchdogMs },
-                "supervisord did not restart core-back: check the program name (SELF_PROGRAM) and supervisord",
-              );
-              resume();
-            }, this.options.selfRestartWatchdogMs ?? 60_000);
-            watchdog.unref();
-          },
-          (error: unknown) => {
-            logger.error({ err: error, deployId: id }, "core-back could not restart itself");
-            resume();
-          },
-        );
-      }, this.options.selfRestartDelayMs);
-      timer.unref();
+      this.scheduleSelfRestart(id, () => restarter.restartSelf(selfProgram));
       return;
     }
     this.finish(id, "ok", { exitCode, phase: "done" });
@@ -425,7 +558,13 @@ export class DeployService extends EventEmitter<DeployEvents> {
   private finish(
     id: string,
     status: DeployStatus,
-    fields: { exitCode?: number | null; errorSummary?: string | null; phase?: Deploy["phase"]; selfRestart?: boolean },
+    fields: {
+      exitCode?: number | null;
+      errorSummary?: string | null;
+      phase?: Deploy["phase"];
+      selfRestart?: boolean;
+      release?: string | null;
+    },
   ): DeployRecord {
     const { repository } = this.options;
     const before = repository.get(id);
@@ -440,6 +579,7 @@ export class DeployService extends EventEmitter<DeployEvents> {
       phase: fields.phase ?? (status === "ok" ? "done" : (before?.phase ?? "queue")),
       selfRestart: fields.selfRestart ?? false,
       pid: null,
+      release: fields.release ?? this.options.releases?.store.currentId() ?? null,
     });
     appendLogLine(row.logPath, `deploy ${id} ended: ${status}`);
     this.options.logger.info({ deployId: id, status, durationMs: row.durationMs }, "deploy ended");

@@ -20,6 +20,8 @@ export interface AppDeps {
   /** How long a blocking self-deploy waits. */
   deployWaitMs: number;
   bodyLimitBytes: number;
+  /** The release this process runs (its `release.json`), or null outside a release. */
+  release?: string | null;
   /** True once shutdown began: new requests get `503 shutting_down`. */
   isShuttingDown?: () => boolean;
 }
@@ -55,7 +57,13 @@ export function createApp(deps: AppDeps): Express {
 
   app.get("/health", (req, res) => {
     const local = checkLocalRequest(req.socket.remoteAddress, req.headers);
-    res.json({ ok: true, service: "core-back", local: local.local, mode: deps.service.getMode() });
+    res.json({
+      ok: true,
+      service: "core-back",
+      local: local.local,
+      mode: deps.service.getMode(),
+      release: deps.release ?? null,
+    });
   });
 
   app.get("/api/v1/openapi.json", (_req, res) => {
