@@ -61,7 +61,11 @@ function portOf(baseUrl: string): string {
 }
 
 function exitedWhy(state: ProcessState, program: string): string {
-  return `${program} exited with code ${state.exitstatus} (supervisord: ${state.statename})`;
+  // supervisord keeps an exit status only once the process is EXITED; in BACKOFF it is stale.
+  if (state.statename === "EXITED") return `${program} exited with code ${state.exitstatus}`;
+  if (state.statename === "BACKOFF") return `${program} exited and supervisord is retrying it (BACKOFF)`;
+  if (state.statename === "FATAL") return `${program} exited on every start (supervisord gave up: FATAL)`;
+  return `${program} was restarted underneath the gate (supervisord: ${state.statename}, pid ${state.pid})`;
 }
 
 /**
