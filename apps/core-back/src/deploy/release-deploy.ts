@@ -1,32 +1,16 @@
-import type { Deploy, DeployStatus } from "@app-building/types";
-import type { Promotion } from "./promotion.js";
+import type { DeployStatus } from "@app-building/types";
 import type { DeployPatch, DeployRecord } from "./repository.js";
-import type { ReleaseStore } from "./releases/store.js";
 import { snapshotWorkspace } from "./releases/snapshot.js";
 import { appendLogLine } from "./runner.js";
-import type { Builder } from "./service-types.js";
+import type { Builder, DeployEnd, ReleaseOptions } from "./service-types.js";
 
 /** What a deploy through releases needs. */
 export interface ReleaseDeployDeps {
-  store: ReleaseStore;
-  promotion: Promotion;
+  releases: ReleaseOptions;
   builder: Builder;
-  workspaceDir: string;
-  env: Record<string, string | undefined>;
   buildTimeoutMs: number;
   selfProgram: string;
   update: (patch: DeployPatch) => DeployRecord;
-}
-
-/** How the deploy ends, for the service to record. */
-export interface ReleaseDeployEnd {
-  status: DeployStatus;
-  phase: Deploy["phase"];
-  exitCode: number | null;
-  errorSummary: string | null;
-  release: string | null;
-  /** The scope restarts core-back itself: the service answers, then restarts it under a watcher. */
-  selfRestart?: { releaseId: string; previous: string | null };
 }
 
 /**
@@ -40,15 +24,16 @@ export async function runReleaseDeploy(
   row: DeployRecord,
   programs: readonly string[],
   signal: AbortSignal,
-): Promise<ReleaseDeployEnd> {
-  const { store, promotion, builder, selfProgram } = deps;
+): Promise<DeployEnd> {
+  const { builder, selfProgram } = deps;
+  const { store, promotion, workspaceDir, env } = deps.releases;
   const live = (): string | null => store.currentId();
   const release = store.create(row.id);
   deps.update({ builtRelease: release.id });
   const dir = store.pathOf(release.id);
   try {
-    const { files } = await snapshotWorkspace({ workspaceDir: deps.workspaceDir, releaseDir: dir, env: deps.env });
-    appendLogLine(row.logPath, `release ${release.id}: snapshot of ${files} files of ${deps.workspaceDir}`);
+    const { files } = await snapshotWorkspace({ workspaceDir, releaseDir: dir, env });
+    appendLogLine(row.logPath, `release ${release.id}: snapshot of ${files} files of ${workspaceDir}`);
   } catch (error) {
     store.update(release.id, { state: "failed" });
     return {
@@ -112,11 +97,55 @@ export async function runReleaseDeploy(
       exitCode,
       errorSummary: null,
       release: release.id,
-      selfRestart: { releaseId: release.id, previous },
+      selfRestart: {
+        note: `restarting ${selfProgram} (this server) on release ${release.id} right after answering; a watcher gates it and rolls back to ${previous ?? "nothing"} if it fails`,
+        run: () => deps.releases.restartSelfWatched(selfProgram, release.id, previous),
+      },
     };
   }
   store.update(release.id, { state: "good" });
   const pruned = store.prune();
   if (pruned.length > 0) appendLogLine(row.logPath, `pruned releases ${pruned.join(", ")}`);
   return { status: "ok", phase: "done", exitCode, errorSummary: null, release: release.id };
+}
+
+/**
+ * An admin's rollback: switches to a known-good release and restarts and gates every
+ * service on it; core-back itself restarts after answering, under the watcher.
+ */
+export async function runRollback(
+  releases: ReleaseOptions,
+  row: DeployRecord,
+  target: string,
+  programs: readonly string[],
+  selfProgram: string,
+): Promise<DeployEnd> {
+  const previous = releases.store.currentId();
+  appendLogLine(
+    row.logPath,
+    `rollback to release ${target} requested by ${row.requestedBy ?? "a caller"} (live: ${previous ?? "none"})`,
+  );
+  const others = programs.filter((program) => program !== selfProgram);
+  const failure = await releases.promotion.switchBack(target, others, row.logPath);
+  if (failure !== null) {
+    return {
+      status: "error",
+      phase: "rollback",
+      exitCode: null,
+      errorSummary: `rollback to ${target} failed: ${failure}`,
+    };
+  }
+  if (!programs.includes(selfProgram))
+    return { status: "ok", phase: "done", exitCode: null, errorSummary: null, release: target };
+  return {
+    status: "ok",
+    phase: "done",
+    exitCode: null,
+    errorSummary: null,
+    release: target,
+    selfRestart: {
+      note: `restarting ${selfProgram} (this server) on release ${target} right after answering`,
+      run: () => releases.restartSelfWatched(selfProgram, target, previous),
+    },
+  };
 }

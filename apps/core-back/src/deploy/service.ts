@@ -14,9 +14,10 @@ import {
   ReleasesUnavailableError,
   ShuttingDownError,
 } from "../errors.js";
-import { runReleaseDeploy } from "./release-deploy.js";
+import { runReleaseDeploy, runRollback } from "./release-deploy.js";
+import { runWorkspaceDeploy } from "./workspace-deploy.js";
 import { recoverReleases } from "./release-recovery.js";
-import type { DeployPage, DeployRecord } from "./repository.js";
+import type { DeployPage, DeployPatch, DeployRecord } from "./repository.js";
 import { appendLogLine } from "./runner.js";
 import { killSession, looksLikeOrphanedBuild } from "./process-group.js";
 
@@ -30,9 +31,9 @@ export type {
   StartDeployResult,
 } from "./service-types.js";
 import type {
+  DeployEnd,
   DeployEvents,
   DeployServiceOptions,
-  RestartFailure,
   StartDeployInput,
   StartDeployResult,
 } from "./service-types.js";
@@ -94,7 +95,7 @@ export class DeployService extends EventEmitter<DeployEvents> {
         releases: this.options.releases,
         repository: this.options.repository,
         interrupted: recovered,
-        programs: this.otherPrograms("all"),
+        programs: this.options.scopes.scopes.all.restart.filter((program) => program !== this.options.selfProgram),
         logger: this.options.logger,
       });
     }
@@ -178,7 +179,6 @@ export class DeployService extends EventEmitter<DeployEvents> {
     if (this.running !== undefined) throw new BuildInProgressError(this.running.id);
     if (this.closed) throw new ShuttingDownError();
     const id = randomUUID();
-    const previous = releases.store.currentId();
     const row = this.options.repository.insert({
       id,
       scope: "all",
@@ -189,8 +189,7 @@ export class DeployService extends EventEmitter<DeployEvents> {
       createdAt: new Date().toISOString(),
       action: "rollback",
     });
-    const abort = new AbortController();
-    this.running = { id, abort };
+    this.running = { id, abort: new AbortController() };
     let done: () => void = () => undefined;
     this.runningDone = new Promise((resolve) => (done = resolve));
     try {
@@ -200,25 +199,14 @@ export class DeployService extends EventEmitter<DeployEvents> {
         startedAt: new Date().toISOString(),
         builtRelease: releaseId,
       });
-      appendLogLine(
-        row.logPath,
-        `rollback to release ${releaseId} requested by ${by ?? "a caller"} (live: ${previous ?? "none"})`,
+      const end = await runRollback(
+        releases,
+        row,
+        releaseId,
+        this.options.scopes.scopes.all.restart,
+        this.options.selfProgram,
       );
-      const failure = await releases.promotion.switchBack(releaseId, this.otherPrograms("all"), row.logPath);
-      if (failure !== null) {
-        return this.finish(id, "error", {
-          phase: "rollback",
-          errorSummary: `rollback to ${releaseId} failed: ${failure}`,
-        });
-      }
-      const restartsSelf = this.options.scopes.scopes.all.restart.includes(this.options.selfProgram);
-      if (restartsSelf) {
-        this.selfRestartPending = true;
-        const finished = this.finish(id, "ok", { phase: "done", selfRestart: true, release: releaseId });
-        this.scheduleSelfRestart(id, () => releases.restartSelfWatched(this.options.selfProgram, releaseId, previous));
-        return finished;
-      }
-      return this.finish(id, "ok", { phase: "done", release: releaseId });
+      return this.conclude(row, end);
     } finally {
       this.running = undefined;
       done();
@@ -395,37 +383,23 @@ export class DeployService extends EventEmitter<DeployEvents> {
   }
 
   private async execute(id: string, signal: AbortSignal): Promise<void> {
-    const { repository, builder, logger } = this.options;
+    const { repository, logger, releases } = this.options;
     try {
       const row = repository.update(id, { status: "building", phase: "build", startedAt: new Date().toISOString() });
       this.emit("started", row);
       logger.info({ deployId: id, scope: row.scope }, "deploy building");
-      if (this.options.releases !== undefined) {
-        await this.executeRelease(row, signal);
-        return;
-      }
-      const result = await builder.run({
-        deployId: id,
-        filters: row.filters,
-        logPath: row.logPath,
-        timeoutMs: this.options.buildTimeoutMs,
-        signal,
-        onSpawn: (pgid) => repository.update(id, { pid: pgid }),
-      });
-      repository.update(id, { pid: null, buildEndedAt: new Date().toISOString() });
-      if (result.outcome !== "ok") {
-        const status: DeployStatus =
-          result.outcome === "timed_out"
-            ? "timed_out"
-            : result.outcome === "cancelled"
-              ? this.closed
-                ? "interrupted"
-                : "cancelled"
-              : "error";
-        this.finish(id, status, { exitCode: result.exitCode, errorSummary: result.errorSummary, phase: "build" });
-        return;
-      }
-      await this.restartServices(id, row.scope, result.exitCode ?? 0, signal);
+      const common = {
+        builder: this.options.builder,
+        buildTimeoutMs: this.options.buildTimeoutMs,
+        selfProgram: this.options.selfProgram,
+        update: (patch: DeployPatch) => repository.update(id, patch),
+      };
+      const programs = this.options.scopes.scopes[row.scope].restart;
+      const end =
+        releases === undefined
+          ? await runWorkspaceDeploy({ ...common, restarter: this.options.restarter }, row, programs, signal)
+          : await runReleaseDeploy({ ...common, releases }, row, programs, signal);
+      this.conclude(row, end);
     } catch (error) {
       logger.error({ err: error, deployId: id }, "deploy failed unexpectedly");
       const current = repository.get(id);
@@ -435,43 +409,16 @@ export class DeployService extends EventEmitter<DeployEvents> {
     }
   }
 
-  private otherPrograms(scope: BuildScope): string[] {
-    return this.options.scopes.scopes[scope].restart.filter((program) => program !== this.options.selfProgram);
-  }
-
-  private async executeRelease(row: DeployRecord, signal: AbortSignal): Promise<void> {
-    const releases = this.options.releases;
-    if (releases === undefined) return;
-    const { repository } = this.options;
-    const end = await runReleaseDeploy(
-      {
-        store: releases.store,
-        promotion: releases.promotion,
-        builder: this.options.builder,
-        workspaceDir: releases.workspaceDir,
-        env: releases.env,
-        buildTimeoutMs: this.options.buildTimeoutMs,
-        selfProgram: this.options.selfProgram,
-        update: (patch) => repository.update(row.id, patch),
-      },
-      row,
-      this.options.scopes.scopes[row.scope].restart,
-      signal,
-    );
+  /** Records how a deploy ended; a self-restart runs right after the answer. */
+  private conclude(row: DeployRecord, end: DeployEnd): DeployRecord {
     const status = end.status === "cancelled" && this.closed ? "interrupted" : end.status;
     const fields = { exitCode: end.exitCode, errorSummary: end.errorSummary, phase: end.phase, release: end.release };
-    if (end.selfRestart === undefined) {
-      this.finish(row.id, status, fields);
-      return;
-    }
-    const { releaseId, previous } = end.selfRestart;
-    appendLogLine(
-      row.logPath,
-      `restarting ${this.options.selfProgram} (this server) on release ${releaseId} right after answering; a watcher gates it and rolls back to ${previous ?? "nothing"} if it fails`,
-    );
+    if (end.selfRestart === undefined) return this.finish(row.id, status, fields);
+    appendLogLine(row.logPath, end.selfRestart.note);
     this.selfRestartPending = true;
-    this.finish(row.id, "ok", { ...fields, selfRestart: true });
-    this.scheduleSelfRestart(row.id, () => releases.restartSelfWatched(this.options.selfProgram, releaseId, previous));
+    const finished = this.finish(row.id, status, { ...fields, selfRestart: true });
+    this.scheduleSelfRestart(row.id, end.selfRestart.run);
+    return finished;
   }
 
   /** After answering: restarts core-back itself; deploys queued meanwhile wait for the new process. */
@@ -502,57 +449,6 @@ export class DeployService extends EventEmitter<DeployEvents> {
       );
     }, this.options.selfRestartDelayMs);
     timer.unref();
-  }
-
-  private async restartServices(id: string, scope: BuildScope, exitCode: number, signal: AbortSignal): Promise<void> {
-    const { repository, restarter, selfProgram } = this.options;
-    const programs = this.options.scopes.scopes[scope].restart;
-    const others = programs.filter((program) => program !== selfProgram);
-    const restartsSelf = programs.includes(selfProgram);
-    const logPath = repository.get(id)?.logPath ?? "";
-    if (restarter === null) {
-      if (programs.length > 0)
-        appendLogLine(logPath, `no supervisord configured: not restarting ${programs.join(", ")}`);
-      this.finish(id, "ok", { exitCode, phase: "done" });
-      return;
-    }
-    if (others.length > 0) repository.update(id, { status: "restarting", phase: "restart" });
-    for (const program of others) {
-      if (signal.aborted) {
-        this.finish(id, this.closed ? "interrupted" : "cancelled", {
-          exitCode,
-          phase: "restart",
-          errorSummary: "the deploy was cancelled between service restarts",
-        });
-        return;
-      }
-      appendLogLine(logPath, `restarting ${program}`);
-      try {
-        await restarter.restart(program);
-        appendLogLine(logPath, `${program} is running`);
-      } catch (error) {
-        const failure = error as RestartFailure;
-        const tail =
-          failure.outputTail === undefined || failure.outputTail === ""
-            ? ""
-            : `\n${program} output:\n${failure.outputTail}`;
-        appendLogLine(logPath, `restart of ${program} failed: ${failure.message}`);
-        this.finish(id, "error", {
-          exitCode,
-          phase: "restart",
-          errorSummary: `the build passed but ${program} did not restart: ${failure.message}${tail}`.slice(0, 6000),
-        });
-        return;
-      }
-    }
-    if (restartsSelf) {
-      appendLogLine(logPath, `restarting ${selfProgram} (this server) right after answering`);
-      this.selfRestartPending = true;
-      this.finish(id, "ok", { exitCode, phase: "done", selfRestart: true });
-      this.scheduleSelfRestart(id, () => restarter.restartSelf(selfProgram));
-      return;
-    }
-    this.finish(id, "ok", { exitCode, phase: "done" });
   }
 
   private finish(
