@@ -30,6 +30,7 @@ const envSchema = z.object({
   RELEASES_DIR: optionalText,
   RELEASES_KEEP: int(3),
   TURBO_CACHE_DIR: optionalText,
+  BOOT_CHECK_ENTRY: z.string().min(1).default("apps/core-back/dist/main.js"),
   /** `name=url` pairs, comma-separated: where each restarted service answers. */
   SERVICE_URLS: optionalText,
   SELF_PROGRAM: z
@@ -72,6 +73,8 @@ export interface Config {
   releasesDir: string | undefined;
   /** Known-good releases kept besides the live one. */
   releasesKeep: number;
+  /** core-back's entry inside a release, booted on a spare port before a release is promoted. */
+  bootCheckEntry: string;
   /** turbo's cache, shared by the releases' builds. */
   turboCacheDir: string | undefined;
   /** Where each supervised service answers (its own URL included). */
@@ -127,6 +130,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     selfRestartDelayMs: env.SELF_RESTART_DELAY_MS,
     releasesDir: env.RELEASES_DIR === undefined ? undefined : resolve(env.RELEASES_DIR),
     releasesKeep: env.RELEASES_KEEP,
+    bootCheckEntry: env.BOOT_CHECK_ENTRY,
     turboCacheDir:
       env.TURBO_CACHE_DIR === undefined
         ? env.RELEASES_DIR === undefined

@@ -72,7 +72,7 @@ function releaseOptions(config: Config, scopes: BuildScopes, client: SupervisorC
     checks: scopes.services,
     urls: config.serviceUrls,
     selfProgram: config.selfProgram,
-    bootEntry: "apps/core-back/dist/main.js",
+    bootEntry: config.bootCheckEntry,
     env: config.childEnv,
   });
   return {

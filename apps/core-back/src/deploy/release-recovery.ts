@@ -34,9 +34,9 @@ function readWatchOutcome(releaseDir: string): WatchOutcome | undefined {
 }
 
 /**
- * Boot recovery for releases. A promotion a crash cut short (a deploy left live, the
- * `current` release not known-good) is rolled back to the last good release, whose
- * services are restarted and gated; the interrupted row says so. A self-restart the
+ * Boot recovery for releases. A promotion or rollback a crash cut short (a deploy left
+ * `restarting`) goes back to the last good release (the live one if it is known-good),
+ * whose services are restarted and gated; the interrupted row says so. A self-restart the
  * watcher rolled back turns its `ok` row into `rolled_back`, with the watcher's reason.
  */
 export async function recoverReleases(options: {
@@ -60,31 +60,35 @@ export async function recoverReleases(options: {
     });
     appendLogLine(row.logPath, `the self-restart watcher rolled this deploy back: ${outcome.reason ?? ""}`);
   }
+  // Only a deploy cut short while it promoted or rolled back can have left services on a
+  // release that never passed its gate (a build cut short never moved the pointer).
+  const promoting = interrupted.filter((row) => row.status === "restarting");
+  if (promoting.length === 0) return;
   const current = store.currentId();
-  const state = current === null ? undefined : store.stateOf(current);
-  if (interrupted.length === 0 || current === null || state === "good") return;
-  const target = store.lastGood(current);
+  const target =
+    current !== null && store.stateOf(current) === "good" ? store.get(current) : store.lastGood(current ?? undefined);
   if (target === undefined) {
-    logger.error(
-      { release: current, state },
-      "the live release was never gated and there is no good release to roll back to",
-    );
+    logger.error({ release: current }, "a promotion was cut short and there is no good release to go back to");
     return;
   }
-  logger.warn({ from: current, to: target.id }, "a promotion was cut short: rolling back to the last good release");
-  store.update(current, { state: "failed" });
+  if (current !== null && current !== target.id) store.update(current, { state: "failed" });
+  logger.warn(
+    { from: current, to: target.id },
+    "a promotion was cut short: restarting the services on the last good release",
+  );
   const failure = await promotion.switchBack(
     target.id,
     programs,
-    interrupted[interrupted.length - 1]?.logPath ?? join(store.dir, "recovery.log"),
+    promoting[promoting.length - 1]?.logPath ?? join(store.dir, "recovery.log"),
   );
-  for (const row of interrupted) {
+  for (const row of promoting) {
+    const built = row.builtRelease ?? "(none)";
     repository.update(row.id, {
       release: store.currentId(),
       errorSummary:
         failure === null
-          ? `core-back stopped while this deploy was ${row.status}: its release ${current} was never confirmed, so release ${target.id} is live again; deploy again`
-          : `core-back stopped while this deploy was ${row.status}, and rolling back to release ${target.id} failed: ${failure}`,
+          ? `core-back stopped while this deploy was promoting release ${built}: it never passed its gate, so release ${target.id} is live again and its services answered from it; deploy again`
+          : `core-back stopped while this deploy was promoting release ${built}, and going back to release ${target.id} failed: ${failure}`,
     });
     appendLogLine(
       row.logPath,

@@ -1,49 +1,23 @@
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import { freePort } from "@app-building/testkit";
-import { loadBuildScopes } from "@app-building/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Promotion } from "../../src/deploy/promotion.js";
-import { ensureInitialRelease } from "../../src/deploy/releases/initial.js";
-import { ReleaseStore } from "../../src/deploy/releases/store.js";
-import { BuildRunner } from "../../src/deploy/runner.js";
+import type { ReleaseStore } from "../../src/deploy/releases/store.js";
 import type { DeployService } from "../../src/deploy/service.js";
-import { TURBO_BIN } from "../fixture-workspace.js";
-import { createTestService, removeTestDataDirs } from "../service-harness.js";
-import { startSupervisord, type TestSupervisord } from "../supervisord.js";
-import { createWebWorkspace, HOSTILE_EDITS, webSource, type WebWorkspace } from "./web-fixture.js";
-
+import { removeTestDataDirs } from "../service-harness.js";
+import type { TestSupervisord } from "../supervisord.js";
+import { HOSTILE_EDITS, webSource, type WebWorkspace } from "./web-fixture.js";
+import { startWebPlatform, type WebPlatform } from "./web-platform.js";
 const START_TIMEOUT_MS = 3_000;
 const asSelf = { requestedBy: null, sessionId: null };
 
+let platform: WebPlatform;
 let ws: WebWorkspace;
 let sv: TestSupervisord;
 let store: ReleaseStore;
 let service: DeployService;
-let url: string;
 let good: string;
-
-/** What the web service serves on `/` now, or the connection error. */
-async function served(): Promise<string> {
-  try {
-    return await (await fetch(`${url}/`, { signal: AbortSignal.timeout(1_000) })).text();
-  } catch (error) {
-    return `down (${(error as { cause?: { code?: string } }).cause?.code ?? "?"})`;
-  }
-}
-
-/** Waits until the service serves `text` (a restart by supervisord takes a moment), or gives up and says what it served. */
-async function servesEventually(text: string): Promise<string> {
-  let last = "";
-  for (let i = 0; i < 100; i += 1) {
-    last = await served();
-    if (last === text) return last;
-    await sleep(100);
-  }
-  return last;
-}
+const served = () => platform.served();
+const servesEventually = (text: string) => platform.servesEventually(text);
 
 async function deploy() {
   const { deploy: row } = service.start({ scope: "platform", ...asSelf });
@@ -51,61 +25,15 @@ async function deploy() {
 }
 
 beforeAll(async () => {
-  ws = createWebWorkspace({ startTimeoutMs: START_TIMEOUT_MS, settleMs: 3_500 });
-  const data = mkdtempSync(join(tmpdir(), "core-back-releases-"));
-  store = new ReleaseStore({ dir: join(data, "releases"), keep: 2 });
-  const cacheDir = join(data, "turbo-cache");
-  const scopes = loadBuildScopes(ws.scopesFile);
-  const initial = await ensureInitialRelease({
-    store,
-    workspaceDir: ws.dir,
-    turboBin: TURBO_BIN,
-    cacheDir,
-    filters: scopes.scopes.platform.filters,
-    env: process.env,
-    logDir: join(data, "logs"),
-    timeoutMs: 60_000,
-  });
-  good = initial.release.id;
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}`;
-  sv = await startSupervisord({
-    web: {
-      command: `${process.execPath} ${join(store.currentPath, "apps/web/dist/main.js")}`,
-      autorestart: true,
-      startsecs: 1,
-      startretries: 3,
-      environment: { PORT: String(port) },
-    },
-  });
-  const promotion = new Promotion({
-    releases: store,
-    control: sv.client,
-    checks: scopes.services,
-    urls: { web: url },
-    selfProgram: "core-back",
-    bootEntry: null,
-    env: process.env,
-  });
-  service = createTestService(ws, {
-    restarter: sv.client,
-    scopes,
-    builder: new BuildRunner({
-      turboBin: TURBO_BIN,
-      workspaceDir: ws.dir,
-      env: process.env,
-      killGraceMs: 1_000,
-      cacheDir,
-    }),
-    releases: { store, promotion, workspaceDir: ws.dir, env: process.env, restartSelfWatched: () => Promise.resolve() },
-  }).service;
+  platform = await startWebPlatform({ startTimeoutMs: START_TIMEOUT_MS, settleMs: 3_500 });
+  ({ ws, sv, store } = platform);
+  good = platform.initial;
+  service = platform.createService();
   expect(await servesEventually("v1")).toBe("v1");
 }, 120_000);
 
 afterAll(async () => {
-  await service?.shutdown();
-  await sv?.stop();
-  ws?.remove();
+  await platform?.stop();
   removeTestDataDirs();
 });
 
