@@ -79,7 +79,9 @@ export async function runReleaseDeploy(
   }
   const previous = live();
   const others = programs.filter((program) => program !== selfProgram);
-  deps.update({ status: "restarting", phase: "restart" });
+  // Until the gate passes, the live release of record is the one before: what a
+  // recovery after a crash goes back to.
+  deps.update({ status: "restarting", phase: "restart", release: previous });
   const outcome = await promotion.promote(release.id, others, row.logPath, signal);
   if (outcome.status !== "ok") {
     return {

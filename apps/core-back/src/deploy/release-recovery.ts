@@ -65,8 +65,13 @@ export async function recoverReleases(options: {
   const promoting = interrupted.filter((row) => row.status === "restarting");
   if (promoting.length === 0) return;
   const current = store.currentId();
+  const before = promoting[promoting.length - 1]?.release ?? null;
   const target =
-    current !== null && store.stateOf(current) === "good" ? store.get(current) : store.lastGood(current ?? undefined);
+    current !== null && store.stateOf(current) === "good"
+      ? store.get(current)
+      : before !== null && store.stateOf(before) === "good"
+        ? store.get(before)
+        : store.lastGood(current ?? undefined);
   if (target === undefined) {
     logger.error({ release: current }, "a promotion was cut short and there is no good release to go back to");
     return;

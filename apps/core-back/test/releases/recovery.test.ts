@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/database.js";
 import { DeployRepository } from "../../src/deploy/repository.js";
 import { TURBO_BIN } from "../fixture-workspace.js";
-import { freePort, startServerProcess, type ServerProcess } from "../server-process.js";
+import { createAdminKey, freePort, startServerProcess, type ServerProcess } from "../server-process.js";
 import { removeTestDataDirs } from "../service-harness.js";
 import { HOSTILE_EDITS, webSource } from "./web-fixture.js";
 import { startWebPlatform, type WebPlatform } from "./web-platform.js";
@@ -155,6 +155,45 @@ describe("kill -9 of core-back", () => {
     expect(platform.store.currentId()).toBe(good);
     expect(await platform.served()).toBe(serving);
   }, 60_000);
+
+  it("lets an admin roll back to a known-good release, audited on the deploy list, and refuses a failed one", async () => {
+    if (server !== undefined) {
+      server.child.kill("SIGTERM");
+      await server.exited;
+    }
+    server = await startServerProcess(env);
+    const headers = { "x-api-key": createAdminKey(env), "content-type": "application/json", origin: server.url };
+    const live = platform.store.currentId()!;
+    platform.ws.setSource(webSource("v9"));
+    const deployed = await fetch(`${server.url}/api/v1/self/deploy`, { method: "POST", body: "{}", headers });
+    expect(deployed.status).toBe(200);
+    expect(await platform.served()).toBe("v9");
+    const releases = (await (await fetch(`${server.url}/deploy/releases`, { headers })).json()) as {
+      live: string;
+      items: { id: string; state: string; live: boolean }[];
+    };
+    expect(releases.live).not.toBe(live);
+    const halfBuilt = platform.store.create(null).id;
+    const refused = await fetch(`${server.url}/deploy/rollback`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ releaseId: halfBuilt }),
+    });
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { error: string }).error).toBe("release_not_promotable");
+    const rolled = await fetch(`${server.url}/deploy/rollback`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ releaseId: live }),
+    });
+    const row = (await rolled.json()) as { id: string; action: string; release: string; requestedBy: string };
+    expect(rolled.status).toBe(200);
+    expect(row).toMatchObject({ action: "rollback", release: live, requestedBy: "ops@example.test" });
+    expect(platform.store.currentId()).toBe(live);
+    expect(await platform.served()).not.toBe("v9");
+    const list = (await (await fetch(`${server.url}/deploy`, { headers })).json()) as { items: { id: string }[] };
+    expect(list.items[0]?.id).toBe(row.id);
+  }, 90_000);
 
   it("during a promotion: the server that comes back puts the last good release back and the row says what happened", async () => {
     const { good, deployId, serving } = await deployThenKill(HOSTILE_EDITS["throws after 1.5 s"], (log) =>
