@@ -327,12 +327,18 @@ describe("the console in a real browser", () => {
       await page.getByRole("button", { name: "Sign in" }).click();
       await page.getByRole("heading", { name: "Recent deploys" }).waitFor();
       // The deploys of the self-edit tests above, with who asked and how they ended.
-      const rows = page.locator("table tbody tr");
+      const deployTable = page.locator('section[aria-labelledby="list-title"] table');
+      const rows = deployTable.locator("tbody tr");
       expect(await rows.count()).toBeGreaterThanOrEqual(3);
-      const table = await page.locator("table").innerText();
+      const table = await deployTable.innerText();
       expect(table).toContain("agent (self-deploy)");
       expect(table).toMatch(/\bok\b/);
       expect(table).toMatch(/\berror\b/);
+      expect(table).toMatch(/\brolled back\b/);
+      // The releases, the live one marked, with a rollback to an earlier good one offered to this admin.
+      const releases = await page.locator('section[aria-labelledby="releases-title"] table').innerText();
+      expect(releases).toMatch(/\blive\b/);
+      expect(releases).toContain("Roll back to this release");
       await screenshot(page, "console-deploys");
 
       // A change low in the graph makes a build long enough to watch: the types package
