@@ -12,7 +12,7 @@ const calls = Number(process.argv[2] ?? 100);
 const server = await startCoreBack();
 try {
   // One deploy first, so the burst measures coalescing rather than a cold cache.
-  const warm = await fetch(`${server.url}/api/v1/self/deploy`, { method: "POST", body: "{}" });
+  const warm = await fetch(`${server.url}/api/v1/self/deploy`, server.selfDeploy());
   if (warm.status !== 200) throw new Error(`warm-up deploy failed: ${(await warm.text()).slice(0, 2000)}`);
   const logsBefore = readdirSync(join(server.dataDir, "deploy-logs")).length;
 
@@ -25,7 +25,7 @@ try {
   const started = performance.now();
   /** @type {(i: number) => Promise<Answer>} */
   const call = (i) =>
-    fetch(`${server.url}/api/v1/self/deploy`, { method: "POST", body: JSON.stringify({ sessionId: `burst-${i}` }) })
+    fetch(`${server.url}/api/v1/self/deploy`, server.selfDeploy(JSON.stringify({ sessionId: `burst-${i}` })))
       .then(async (response) => ({
         status: response.status,
         body: /** @type {Answer["body"]} */ (await response.json()),

@@ -2,6 +2,7 @@
 // on an ephemeral loopback port with a temp data dir, serving this repository.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -23,8 +24,16 @@ export const TURBO = join(ROOT, "node_modules", ".bin", "turbo");
 export async function startCoreBack(extraEnv = {}) {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "core-back-bench-"));
+  const deployToken = randomBytes(24).toString("hex");
   const child = spawn(process.execPath, [MAIN_JS], {
-    env: { ...process.env, PORT: String(port), CORE_BACK_DATA_DIR: dataDir, LOG_LEVEL: "warn", ...extraEnv },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      CORE_BACK_DATA_DIR: dataDir,
+      LOG_LEVEL: "warn",
+      SELF_DEPLOY_TOKEN: deployToken,
+      ...extraEnv,
+    },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -41,6 +50,16 @@ export async function startCoreBack(extraEnv = {}) {
     url,
     pid: child.pid,
     dataDir,
+    /**
+     * A self-deploy request as the platform's agent sends it (JSON, with the self-deploy token).
+     * @param {string} [body]
+     * @returns {RequestInit}
+     */
+    selfDeploy: (body = "{}") => ({
+      method: "POST",
+      body,
+      headers: { "content-type": "application/json", authorization: `Bearer ${deployToken}` },
+    }),
     stop: async () => {
       child.kill("SIGTERM");
       await once(child, "exit");

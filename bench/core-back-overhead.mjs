@@ -35,10 +35,10 @@ function direct() {
   return { ms, cached: /FULL TURBO|cache hit/.test(result.stdout) };
 }
 
-/** @param {string} url */
-async function viaCoreBack(url) {
+/** @param {Awaited<ReturnType<typeof startCoreBack>>} server */
+async function viaCoreBack(server) {
   const started = performance.now();
-  const response = await fetch(`${url}/api/v1/self/deploy`, { method: "POST", body: '{"scope":"platform"}' });
+  const response = await fetch(`${server.url}/api/v1/self/deploy`, server.selfDeploy('{"scope":"platform"}'));
   const body = await response.json();
   const ms = performance.now() - started;
   if (response.status !== 200) throw new Error(`self-deploy failed: ${JSON.stringify(body).slice(0, 2000)}`);
@@ -48,7 +48,7 @@ async function viaCoreBack(url) {
 const server = await startCoreBack();
 try {
   direct(); // warm turbo's cache and the OS file cache
-  await viaCoreBack(server.url);
+  await viaCoreBack(server);
   const directMs = [];
   const selfDeployMs = [];
   let allCached = true;
@@ -56,7 +56,7 @@ try {
     const run = direct();
     allCached &&= run.cached;
     directMs.push(run.ms);
-    selfDeployMs.push(await viaCoreBack(server.url));
+    selfDeployMs.push(await viaCoreBack(server));
   }
   const ratio = median(selfDeployMs) / median(directMs);
   console.log(

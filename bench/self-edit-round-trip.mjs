@@ -39,7 +39,11 @@ const skillCommand = bashBlock;
 /** @returns {Promise<string>} */
 function curl() {
   return new Promise((resolve, reject) => {
-    const child = spawn("bash", ["-c", skillCommand], { env: { ...env, CORE_BACK_URL: coreBack } });
+    // What the start command gives the platform's agent: the token that allows this call only.
+    const token = readFileSync(join(dir, ".data", "core-back", "self-deploy.token"), "utf8").trim();
+    const child = spawn("bash", ["-c", skillCommand], {
+      env: { ...env, CORE_BACK_URL: coreBack, APP_BUILDING_DEPLOY_TOKEN: token },
+    });
     let out = "";
     child.stdout.on("data", (/** @type {Buffer} */ chunk) => (out += chunk.toString()));
     child.once("error", reject);

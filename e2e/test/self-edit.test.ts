@@ -2,7 +2,7 @@
 // core-back, the console and the platform's agent container; the real Claude Code CLI,
 // driven by a scripted model, edits the console, calls the build skill's exact curl, and
 // the platform rebuilds with real turbo and restarts the console through real supervisord.
-import { appendFileSync, readFileSync } from "node:fs";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startScriptedModel, type ScriptedModel } from "@app-building/testkit";
 import type { Deploy } from "@app-building/types";
@@ -15,6 +15,8 @@ import { copyWorkspace } from "../src/workspace-copy.js";
 
 const BRAND_FILE = "apps/console/src/views/brand.ts";
 const BRAND_LINE = 'export const BRAND = "app-building console";';
+const CONSOLE_MAIN = "apps/console/src/main.ts";
+const CORE_BACK_MAIN = "apps/core-back/src/main.ts";
 
 let model: ScriptedModel;
 let copy: { dir: string; cleanup(): Promise<void> };
@@ -42,6 +44,34 @@ async function deploys(): Promise<Deploy[]> {
   const response = await fetch(`${platform.coreBackUrl}/deploy?limit=100`, { headers: { cookie } });
   expect(response.status).toBe(200);
   return ((await response.json()) as { items: Deploy[] }).items;
+}
+
+/** The release a service's health URL reports, or null when it does not answer. */
+async function health(baseUrl: string): Promise<string | null> {
+  try {
+    const body = (await (await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(2_000) })).json()) as {
+      release?: string | null;
+    };
+    return body.release ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Runs the build skill's exact curl, as the agent would, and parses its answer. */
+async function skillCurl(): Promise<Record<string, unknown>> {
+  const result = await runCommand("bash", ["-c", skillCommand("build")], {
+    cwd: copy.dir,
+    env: {
+      ...platform.env,
+      CORE_BACK_URL: platform.coreBackUrl,
+      // What the start command gives the platform's agent: the token that allows this call only.
+      APP_BUILDING_DEPLOY_TOKEN: readFileSync(join(copy.dir, ".data", "core-back", "self-deploy.token"), "utf8").trim(),
+    },
+    timeoutMs: 10 * 60_000,
+  });
+  expect(result.code, result.output).toBe(0);
+  return parseResult(result.output);
 }
 
 function parseResult(text: string): Record<string, unknown> {
@@ -94,8 +124,8 @@ describe("npm start", () => {
     const before = (await platform.agent()).state.containerName;
     const again = await platform.start();
     expect(again.code, again.output).toBe(0);
-    expect(again.output).toContain("core-back is already running: reusing it");
-    expect(again.output).toContain("console is already running: reusing it");
+    expect(again.output).toMatch(/core-back is already running release \S+: reusing it/);
+    expect(again.output).toMatch(/console is already running release \S+: reusing it/);
     expect((await platform.agent()).state.containerName).toBe(before);
   });
 });
@@ -180,6 +210,102 @@ describe("self-edit", () => {
     expect(downs.filter((sentAt) => sentAt + 1_000 < restartAt)).toEqual([]);
   });
 
+  it("a console edit that throws at start is rolled back, the agent reads why, fixes it, and the next deploy is ok", async () => {
+    const liveBefore = await health(platform.consoleUrl);
+    const served = await consolePage();
+    model.push(
+      bash(
+        `sed -i 's/^function main(): void {$/function main(): void {\\n  if (Date.now() > 0) throw new Error("console boom at start");/' ${CONSOLE_MAIN}`,
+        "Break the console's start",
+      ),
+      bash(skillCommand("build"), "Build and restart the platform"),
+      bash(`sed -i '/console boom at start/d' ${CONSOLE_MAIN}`, "Remove the throw"),
+      bash(skillCommand("build"), "Build and restart the platform"),
+      { text: "Fixed." },
+    );
+    const { status, results } = await prompt("Make the console fail at start, build, then fix it.");
+    expect(status).toBe("done");
+    expect(results).toHaveLength(4);
+    const rolledBack = parseResult(results[1]!);
+    expect(rolledBack, results[1]).toMatchObject({
+      ok: false,
+      status: "rolled_back",
+      phase: "health",
+      release: liveBefore,
+    });
+    expect(String(rolledBack.errorSummary)).toMatch(/^console /);
+    expect(String(rolledBack.errorSummary)).toContain("console boom at start");
+    const sentToModel = JSON.stringify(model.requests.map((request) => request.body.messages));
+    expect(sentToModel).toContain("console boom at start");
+    const fixed = parseResult(results[3]!);
+    expect(fixed, results[3]).toMatchObject({ ok: true, status: "ok", phase: "done" });
+    expect(fixed.release).not.toBe(liveBefore);
+    expect(await health(platform.consoleUrl)).toBe(fixed.release);
+    expect(await consolePage()).toContain(served.slice(0, 200));
+  });
+
+  it("a console build that fails its gate leaves the last good build running, also after supervisord restarts it", async () => {
+    const liveBefore = await health(platform.consoleUrl);
+    const main = join(copy.dir, CONSOLE_MAIN);
+    const source = readFileSync(main, "utf8");
+    // Listens on the wrong port: it compiles and starts, but never answers where it should.
+    writeFileSync(main, source.replace("port: config.port,", "port: config.port + 1,"));
+    try {
+      const answer = await skillCurl();
+      expect(answer).toMatchObject({ ok: false, status: "rolled_back", phase: "health", release: liveBefore });
+      expect(String(answer.errorSummary)).toMatch(/console: no answer on :\d+\/health from release \S+ within \d+ s/);
+    } finally {
+      writeFileSync(main, source);
+    }
+    const restarted = await runCommand(
+      "supervisorctl",
+      ["-c", join(copy.dir, ".data/supervisor/supervisord.conf"), "restart", "console"],
+      {
+        cwd: copy.dir,
+        env: platform.env,
+        timeoutMs: 60_000,
+      },
+    );
+    expect(restarted.code, restarted.output).toBe(0);
+    await expect.poll(() => health(platform.consoleUrl), { timeout: 10_000 }).toBe(liveBefore);
+    expect(await consolePage()).toContain("<form");
+  });
+
+  it("a core-back that throws at start fails its boot check and is never what core-back restarts into", async () => {
+    // The live release (what the console runs; core-back runs it from its next restart on).
+    const liveBefore = await health(platform.consoleUrl);
+    const main = join(copy.dir, CORE_BACK_MAIN);
+    const source = readFileSync(main, "utf8");
+    writeFileSync(
+      main,
+      source.replace(
+        "async function main(): Promise<void> {",
+        'async function main(): Promise<void> {\n  if (Date.now() > 0) throw new Error("core-back boom at start");',
+      ),
+    );
+    try {
+      const answer = await skillCurl();
+      expect(answer).toMatchObject({ ok: false, status: "error", phase: "boot_check", release: liveBefore });
+      expect(String(answer.errorSummary)).toContain("core-back boom at start");
+    } finally {
+      writeFileSync(main, source);
+    }
+    // What a crash or a reboot does next: core-back restarts, into the live release.
+    const restarted = await runCommand(
+      "supervisorctl",
+      ["-c", join(copy.dir, ".data/supervisor/supervisord.conf"), "restart", "core-back"],
+      {
+        cwd: copy.dir,
+        env: platform.env,
+        timeoutMs: 60_000,
+      },
+    );
+    expect(restarted.code, restarted.output).toBe(0);
+    await expect.poll(() => health(platform.coreBackUrl), { timeout: 20_000 }).toBe(liveBefore);
+    // The skill's exact curl still gets an answer, with no person involved.
+    expect(await skillCurl()).toMatchObject({ ok: true, status: "ok" });
+  });
+
   it("in restricted mode, the build skill cannot build all and the agent is told why", async () => {
     model.push(bash(skillCommand("build").replace('"scope":"platform"', '"scope":"all"'), "Build everything"), {
       text: "Restricted.",
@@ -206,12 +332,18 @@ describe("the console in a real browser", () => {
       await page.getByRole("button", { name: "Sign in" }).click();
       await page.getByRole("heading", { name: "Recent deploys" }).waitFor();
       // The deploys of the self-edit tests above, with who asked and how they ended.
-      const rows = page.locator("table tbody tr");
+      const deployTable = page.locator('section[aria-labelledby="list-title"] table');
+      const rows = deployTable.locator("tbody tr");
       expect(await rows.count()).toBeGreaterThanOrEqual(3);
-      const table = await page.locator("table").innerText();
+      const table = await deployTable.innerText();
       expect(table).toContain("agent (self-deploy)");
       expect(table).toMatch(/\bok\b/);
       expect(table).toMatch(/\berror\b/);
+      expect(table).toMatch(/\brolled back\b/);
+      // The releases, the live one marked, with a rollback to an earlier good one offered to this admin.
+      const releases = await page.locator('section[aria-labelledby="releases-title"] table').innerText();
+      expect(releases).toMatch(/\blive\b/);
+      expect(releases).toContain("Roll back to this release");
       await screenshot(page, "console-deploys");
 
       // A change low in the graph makes a build long enough to watch: the types package

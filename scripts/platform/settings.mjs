@@ -69,6 +69,8 @@ export function platformSettings(root, env = process.env) {
     coreBackUrl: `http://127.0.0.1:${coreBackPort}`,
     consoleUrl: `http://127.0.0.1:${consolePort}`,
     coreBackDataDir: join(dataDir, "core-back"),
+    releasesDir: join(dataDir, "releases"),
+    turboCacheDir: join(dataDir, "turbo-cache"),
     logDir: join(dataDir, "logs"),
     supervisorDir,
     supervisorConf: join(supervisorDir, "supervisord.conf"),

@@ -1,7 +1,8 @@
 // `npm start` after the build: supervisord with core-back and the console, the first
 // admin, the platform's agent container, then how to use it all. Run again, it reuses
 // what runs (restarting a service only when its build changed).
-import { chmodSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ensureAdmin } from "./admin.mjs";
 import { agentProblems, ensureAgent, installSkills, stopAgent } from "./agent.mjs";
@@ -26,35 +27,51 @@ const HEALTH_TIMEOUT_MS = 45_000;
 const FOREGROUND_AGENT_STOP_MS = 7_000;
 
 /**
- * The most recently modified file under `dirs`: `{ path, mtimeMs }` (mtimeMs 0 when none).
+ * Makes sure a known-good release is live (`<data>/releases/current`): the first time,
+ * the checkout is snapshotted into a release and built there (core-back's release CLI,
+ * the same code a deploy runs), so the services run from a release from the start.
  *
- * @param {string[]} dirs
+ * @param {PlatformSettings} settings
+ * @param {Say} say
  */
-function newestBuild(dirs) {
-  /** @type {{ path: string | null, mtimeMs: number }} */
-  let newest = { path: null, mtimeMs: 0 };
-  const walk = (/** @type {string} */ dir) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.isFile()) {
-        const { mtimeMs } = statSync(path);
-        if (mtimeMs > newest.mtimeMs) newest = { path, mtimeMs };
-      }
-    }
-  };
-  for (const dir of dirs) if (existsSync(dir)) walk(dir);
-  return newest;
+function ensureRelease(settings, say) {
+  const cli = join(settings.root, "apps", "core-back", "dist", "cli", "release.js");
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: the platform build did not produce it`);
+  const args = [
+    cli,
+    "ensure",
+    "--releases",
+    settings.releasesDir,
+    "--cache",
+    settings.turboCacheDir,
+    "--logs",
+    settings.logDir,
+  ];
+  const result = spawnSync(process.execPath, args, {
+    cwd: settings.root,
+    env: { ...settings.env, WORKSPACE_DIR: settings.root },
+    encoding: "utf8",
+  });
+  if (result.status !== 0) throw new Error(`no release to run: ${`${result.stderr}${result.stdout}`.trim()}`);
+  const parsed = /** @type {unknown} */ (JSON.parse(String(result.stdout)));
+  const { release, created } = /** @type {{ release: string, created: boolean }} */ (parsed);
+  say(created ? `built the first release ${release} from this checkout` : `live release: ${release}`);
+  return release;
 }
 
 /**
- * The build output of the packages every service loads (each `dist` under packages/).
+ * The release a service reports on its health URL, or null when it does not answer.
  *
- * @param {string} root
+ * @param {string} healthUrl
  */
-function sharedOutputs(root) {
-  const packages = join(root, "packages");
-  return existsSync(packages) ? readdirSync(packages).map((name) => join(packages, name, "dist")) : [];
+async function runningRelease(healthUrl) {
+  try {
+    const response = await fetch(healthUrl, { signal: AbortSignal.timeout(2_000) });
+    const body = /** @type {{ release?: unknown }} */ (await response.json());
+    return typeof body.release === "string" ? body.release : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -69,20 +86,20 @@ function ctl(settings, args, what) {
 }
 
 /**
- * Brings the already running supervisord in line with the config and the latest build.
+ * Brings the already running supervisord in line with the config and the live release.
  *
  * @param {PlatformSettings} settings
  * @param {Say} say
  * @param {boolean} configChanged
+ * @param {string} release
  */
-function reconcile(settings, say, configChanged) {
+async function reconcile(settings, say, configChanged, release) {
   if (configChanged) {
     ctl(settings, ["reread"], "supervisorctl reread");
     const update = ctl(settings, ["update"], "supervisorctl update");
     if (update !== "") say(`supervisord took the new configuration:\n  ${update.split("\n").join("\n  ")}`);
   }
   const states = programStates(settings);
-  const sharedBuilt = newestBuild(sharedOutputs(settings.root));
   for (const program of platformPrograms(settings)) {
     const current = states.get(program.name);
     if (current === undefined || current.state !== "RUNNING") {
@@ -90,15 +107,12 @@ function reconcile(settings, say, configChanged) {
       ctl(settings, ["start", program.name], `starting ${program.name}`);
       continue;
     }
-    const startedMs = current.uptimeS === null ? Date.now() : Date.now() - current.uptimeS * 1000;
-    const own = newestBuild([join(settings.root, "apps", program.name, "dist")]);
-    const newest = own.mtimeMs >= sharedBuilt.mtimeMs ? own : sharedBuilt;
-    if (newest.path !== null && newest.mtimeMs > startedMs) {
-      const changed = `${relative(settings.root, newest.path)} at ${new Date(newest.mtimeMs).toISOString()}`;
-      say(`restarting ${program.name}: its build is newer than the running process (${changed})`);
+    const running = await runningRelease(program.healthUrl);
+    if (running !== release) {
+      say(`restarting ${program.name}: it runs ${running ?? "no release"}, the live release is ${release}`);
       ctl(settings, ["restart", program.name], `restarting ${program.name}`);
     } else {
-      say(`${program.name} is already running: reusing it`);
+      say(`${program.name} is already running release ${release}: reusing it`);
     }
   }
 }
@@ -196,10 +210,7 @@ export async function startPlatform(settings, { foreground, say }) {
   // The data folder holds sessions, tokens, logs and the supervisor's socket: the user's alone, whatever the umask.
   mkdirSync(settings.dataDir, { recursive: true, mode: 0o700 });
   chmodSync(settings.dataDir, 0o700);
-  for (const program of platformPrograms(settings)) {
-    if (!existsSync(program.entry))
-      throw new Error(`${program.entry} is missing: the platform build did not produce it`);
-  }
+  const release = ensureRelease(settings, say);
   const skills = await installSkills(settings);
   say(`skills for the agent: ${skills.skills.join(", ")} in ${skills.dir}`);
   const configChanged = writeConfig(settings);
@@ -211,7 +222,7 @@ export async function startPlatform(settings, { foreground, say }) {
       );
     }
     say(`supervisord already runs (${settings.supervisorConf})`);
-    reconcile(settings, say, configChanged);
+    await reconcile(settings, say, configChanged, release);
   } else {
     await checkPortsFree(settings);
     say(`starting supervisord (${settings.supervisorConf})`);

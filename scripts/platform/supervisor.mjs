@@ -11,7 +11,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 /**
  * @typedef {object} Program
  * @property {string} name the supervisord program name
- * @property {string} entry the built main.js it runs
+ * @property {string} entry the built main.js it runs, through the live release's pointer
  * @property {string} healthUrl
  * @property {number} stopWaitSecs
  * @property {Record<string, string>} environment
@@ -26,10 +26,13 @@ import { setTimeout as sleep } from "node:timers/promises";
  */
 export function platformPrograms(settings) {
   const { root, coreBackPort, consolePort, coreBackUrl, consoleUrl } = settings;
+  // Every program runs the live release through the `current` link, so an autorestart, a
+  // crash or a reboot runs the last release that passed its gate, never a failed build.
+  const current = join(settings.releasesDir, "current");
   return [
     {
       name: "core-back",
-      entry: join(root, "apps", "core-back", "dist", "main.js"),
+      entry: join(current, "apps", "core-back", "dist", "main.js"),
       healthUrl: `${coreBackUrl}/health`,
       stopWaitSecs: 15,
       environment: {
@@ -41,11 +44,14 @@ export function platformPrograms(settings) {
         SELF_PROGRAM: "core-back",
         DEPLOY_MODE: settings.deployMode,
         BETTER_AUTH_URL: coreBackUrl,
+        RELEASES_DIR: settings.releasesDir,
+        TURBO_CACHE_DIR: settings.turboCacheDir,
+        SERVICE_URLS: `console=${consoleUrl},core-back=${coreBackUrl}`,
       },
     },
     {
       name: "console",
-      entry: join(root, "apps", "console", "dist", "main.js"),
+      entry: join(current, "apps", "console", "dist", "main.js"),
       healthUrl: `${consoleUrl}/health`,
       stopWaitSecs: 5,
       environment: {

@@ -26,6 +26,8 @@ export interface AppDeps {
   heartbeatMs?: number;
   /** Host names besides loopback literals and `localhost` that requests may name. */
   ownHostNames?: readonly string[];
+  /** The release this process runs (its `release.json`), reported by `/health`; null outside a release. */
+  release?: string | null;
 }
 
 /** The largest form the console reads (a prompt is at most 200,000 characters). */
@@ -56,7 +58,7 @@ export function createApp(deps: AppDeps): Hono<ConsoleEnv> {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.header(name, value);
   });
 
-  app.get("/health", (c) => c.json({ ok: true }));
+  app.get("/health", (c) => c.json({ ok: true, release: deps.release ?? null }));
   // The Host rule (against DNS rebinding) for every page and asset; forms only from here.
   app.use(edgeGuard({ ownHostNames: deps.ownHostNames ?? [], stateChange: FORMS_ONLY }));
   app.route("/", assetRoutes());

@@ -2,7 +2,9 @@ import {
   deployListSchema,
   deployModeSchema,
   deploySchema,
+  releaseListSchema,
   type DeployMode,
+  type ReleaseList,
   type RequestedScope,
 } from "@app-building/types";
 import { z } from "zod";
@@ -24,7 +26,13 @@ export const consoleDeploySchema = deploySchema
     errorSummary: true,
     phase: true,
   })
-  .extend({ buildEndedAt: z.string().nullable().optional(), selfRestart: z.boolean().optional() });
+  .extend({
+    buildEndedAt: z.string().nullable().optional(),
+    selfRestart: z.boolean().optional(),
+    action: z.enum(["deploy", "rollback"]).optional(),
+    builtRelease: z.string().nullable().optional(),
+    release: z.string().nullable().optional(),
+  });
 /** A deploy as the console shows it. */
 export type ConsoleDeploy = z.infer<typeof consoleDeploySchema>;
 
@@ -171,6 +179,28 @@ export class CoreBackClient {
     return consoleDeploySchema.parse(
       await this.json("POST", `/deploy/${encodeURIComponent(id)}/cancel`, { cookie, body: {} }),
     );
+  }
+
+  /** The releases on disk, newest first; null when core-back runs without releases. */
+  async listReleases(cookie: string | undefined): Promise<ReleaseList | null> {
+    try {
+      return releaseListSchema.parse(await this.json("GET", "/deploy/releases", { cookie }));
+    } catch (error) {
+      if (error instanceof CoreBackError && error.code === "releases_unavailable") return null;
+      throw error;
+    }
+  }
+
+  /**
+   * Makes a known-good release live (admins only). Answers the rollback's deploy row,
+   * also when its gate failed (core-back answers 500 with the row then).
+   */
+  async rollback(cookie: string | undefined, releaseId: string): Promise<ConsoleDeploy> {
+    const response = await this.send("POST", "/deploy/rollback", { cookie, body: { releaseId }, noTimeout: true });
+    if (response.status !== 200 && response.status !== 500) throw await errorFrom(response);
+    const parsed = consoleDeploySchema.safeParse(await response.json().catch(() => null));
+    if (!parsed.success) throw await errorFrom(response);
+    return parsed.data;
   }
 
   /** The deploy mode (admins only: 403 otherwise). */

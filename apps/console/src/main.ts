@@ -1,6 +1,8 @@
 // The console's entry: env → deps → app → listen. `node dist/main.js`.
 import { serve } from "@hono/node-server";
 import type { Server } from "node:http";
+import { fileURLToPath } from "node:url";
+import { readReleaseId } from "@app-building/types";
 import { createApp } from "./app.js";
 import type { Containers } from "./containers.js";
 import { CoreBackClient } from "./core-back.js";
@@ -24,11 +26,14 @@ function main(): void {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const containers = lazyContainers(config.registryPath);
+  // The release this build belongs to: `release.json` at the root of the tree it runs from.
+  const release = readReleaseId(fileURLToPath(new URL("../../..", import.meta.url)));
   const app = createApp({
     coreBack: new CoreBackClient({ baseUrl: config.coreBackUrl }),
     containers,
     logger,
     ownHostNames: config.ownHostNames,
+    release,
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     process.stdout.write(`${JSON.stringify({ ready: true, port: info.port })}\n`);

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { deployModeSchema } from "@app-building/types";
+import { deployModeSchema, readReleaseId } from "@app-building/types";
 import { int, nameList, optionalText, parseEnv } from "@app-building/server-edge";
 import { z } from "zod";
 
@@ -22,6 +22,12 @@ const envSchema = z.object({
   DEPLOY_SETTLE_MAX_MS: int(250),
   KILL_GRACE_MS: int(5_000, 1),
   SUPERVISOR_SOCKET: optionalText,
+  RELEASES_DIR: optionalText,
+  RELEASES_KEEP: int(3),
+  TURBO_CACHE_DIR: optionalText,
+  BOOT_CHECK_ENTRY: z.string().min(1).default("apps/core-back/dist/main.js"),
+  /** `name=url` pairs, comma-separated: where each restarted service answers. */
+  SERVICE_URLS: optionalText,
   SELF_PROGRAM: z
     .string()
     .regex(/^[A-Za-z0-9_.-]+$/)
@@ -62,6 +68,18 @@ export interface Config {
   supervisorSocket: string | undefined;
   selfProgram: string;
   selfRestartDelayMs: number;
+  /** `<data>/releases`: deploys build new releases there; without it, builds run in the workspace. */
+  releasesDir: string | undefined;
+  /** Known-good releases kept besides the live one. */
+  releasesKeep: number;
+  /** core-back's entry inside a release, booted on a spare port before a release is promoted. */
+  bootCheckEntry: string;
+  /** turbo's cache, shared by the releases' builds. */
+  turboCacheDir: string | undefined;
+  /** Where each supervised service answers (its own URL included). */
+  serviceUrls: Record<string, string>;
+  /** The release this process runs, from the `release.json` at its root; null in a plain checkout. */
+  release: string | null;
   /** `undefined`: a secret is generated once and kept in the data dir. */
   authSecret: string | undefined;
   authUrl: string;
@@ -113,6 +131,20 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     supervisorSocket: env.SUPERVISOR_SOCKET,
     selfProgram: env.SELF_PROGRAM,
     selfRestartDelayMs: env.SELF_RESTART_DELAY_MS,
+    releasesDir: env.RELEASES_DIR === undefined ? undefined : resolve(env.RELEASES_DIR),
+    releasesKeep: env.RELEASES_KEEP,
+    bootCheckEntry: env.BOOT_CHECK_ENTRY,
+    turboCacheDir:
+      env.TURBO_CACHE_DIR === undefined
+        ? env.RELEASES_DIR === undefined
+          ? undefined
+          : join(resolve(env.RELEASES_DIR), "..", "turbo-cache")
+        : resolve(env.TURBO_CACHE_DIR),
+    serviceUrls: {
+      [env.SELF_PROGRAM]: `http://127.0.0.1:${env.PORT}`,
+      ...parseServiceUrls(env.SERVICE_URLS),
+    },
+    release: readReleaseId(DEFAULT_WORKSPACE),
     authSecret: env.BETTER_AUTH_SECRET,
     authUrl,
     logLevel: env.LOG_LEVEL,
@@ -130,6 +162,19 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       PATH: buildPath(workspaceDir, source.PATH),
     },
   };
+}
+
+/** `console=http://127.0.0.1:4001,...` → `{ console: "http://127.0.0.1:4001" }`. */
+function parseServiceUrls(text: string | undefined): Record<string, string> {
+  const urls: Record<string, string> = {};
+  for (const pair of (text ?? "").split(",")) {
+    const at = pair.indexOf("=");
+    if (at <= 0) continue;
+    const url = pair.slice(at + 1).trim();
+    if (!URL.canParse(url)) throw new ConfigError(`SERVICE_URLS: "${url}" is not a URL`);
+    urls[pair.slice(0, at).trim()] = url.replace(/\/$/, "");
+  }
+  return urls;
 }
 
 /**

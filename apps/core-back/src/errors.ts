@@ -128,6 +128,36 @@ export class DeployNotFoundError extends NotFoundError {
   }
 }
 
+/** A release id that does not exist (404). */
+export class ReleaseNotFoundError extends NotFoundError {
+  constructor(readonly releaseId: string) {
+    super(`no release has the id "${releaseId}": list releases with GET /deploy/releases`);
+  }
+}
+
+/** A release that may not become live: still building, or failed (409). */
+export class ReleaseNotPromotableError extends AppError {
+  constructor(releaseId: string, state: string) {
+    super(
+      ERROR_CODES.releaseNotPromotable,
+      409,
+      `release ${releaseId} is ${state}: only a release whose build passed can become live; pick a "good" one from GET /deploy/releases`,
+      { details: { releaseId, state } },
+    );
+  }
+}
+
+/** Releases are not configured on this server (no supervisord, no release dir) (409). */
+export class ReleasesUnavailableError extends AppError {
+  constructor() {
+    super(
+      ERROR_CODES.releasesUnavailable,
+      409,
+      "this core-back runs without releases (no RELEASES_DIR): start the platform with npm start to get them",
+    );
+  }
+}
+
 /** A `?wait=false` request while a build runs (409). */
 export class BuildInProgressError extends AppError {
   constructor(runningDeployId: string) {

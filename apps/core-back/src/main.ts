@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     bodyLimitBytes: config.bodyLimitBytes,
     selfDeployToken: config.selfDeployToken ?? readOrCreateSecret(config.selfDeployTokenFile),
     ownHostNames: config.ownHostNames,
+    release: config.release,
     isShuttingDown: () => shuttingDown,
   });
   const running = await listen(app, config.port, config.host, logger);

@@ -8,6 +8,9 @@ import { DeployRepository } from "./deploy/repository.js";
 import { BuildRunner } from "./deploy/runner.js";
 import { loadValidatedScopes } from "./deploy/scopes.js";
 import { DeployService } from "./deploy/service.js";
+import type { ReleaseOptions } from "./deploy/service-types.js";
+import { Promotion } from "./deploy/promotion.js";
+import { ReleaseStore } from "./deploy/releases/store.js";
 import type { Config } from "./env.js";
 import { SupervisorClient } from "./supervisor/client.js";
 
@@ -60,6 +63,35 @@ async function checkRestartPrograms(client: SupervisorClient, scopes: BuildScope
   }
 }
 
+/** Releases, when configured: the store, the gate, the self-restart watcher. */
+function releaseOptions(config: Config, scopes: BuildScopes, client: SupervisorClient): ReleaseOptions | undefined {
+  if (config.releasesDir === undefined) return undefined;
+  const store = new ReleaseStore({ dir: config.releasesDir, keep: config.releasesKeep });
+  const promotion = new Promotion({
+    releases: store,
+    control: client,
+    checks: scopes.services,
+    urls: config.serviceUrls,
+    selfProgram: config.selfProgram,
+    bootEntry: config.bootCheckEntry,
+    env: config.childEnv,
+  });
+  return {
+    store,
+    promotion,
+    workspaceDir: config.workspaceDir,
+    env: config.childEnv,
+    restartSelfWatched: (program, release, previous) =>
+      client.restartSelf(program, [
+        store.dir,
+        release,
+        previous ?? "-",
+        config.serviceUrls[program] ?? `http://127.0.0.1:${config.port}`,
+        JSON.stringify(scopes.services[program] ?? {}),
+      ]),
+  };
+}
+
 /** config → scopes (validated against the workspace) → db → services. */
 export async function buildPlatform(config: Config, logger: Logger): Promise<Platform> {
   const scopes = await loadValidatedScopes({
@@ -72,6 +104,7 @@ export async function buildPlatform(config: Config, logger: Logger): Promise<Pla
     config.supervisorSocket === undefined ? null : new SupervisorClient({ socketPath: config.supervisorSocket });
   if (restarter !== null) await checkRestartPrograms(restarter, scopes, logger);
   const { db, auth } = await openAuth(config);
+  const releases = restarter === null ? undefined : releaseOptions(config, scopes, restarter);
   const service = new DeployService({
     repository: new DeployRepository(db),
     builder: new BuildRunner({
@@ -79,7 +112,9 @@ export async function buildPlatform(config: Config, logger: Logger): Promise<Pla
       workspaceDir: config.workspaceDir,
       env: config.childEnv,
       killGraceMs: config.killGraceMs,
+      cacheDir: config.turboCacheDir,
     }),
+    releases,
     restarter:
       config.supervisorSocket === undefined ? null : new SupervisorClient({ socketPath: config.supervisorSocket }),
     scopes,

@@ -141,6 +141,7 @@ export function createFixtureWorkspace(
       },
       all: { description: "every fixture package", filters: ["@fx/*"], restart: restart.all },
     },
+    services: Object.fromEntries([...new Set([...restart.platform, ...restart.all])].map((name) => [name, {}])),
   });
   execFileSync("git", ["init", "-q", dir]);
   const lib = join(dir, "packages", "lib", "src", "index.ts");

@@ -18,7 +18,7 @@ export function removeTestDataDirs(): void {
 
 /** A deploy service over real SQLite and real turbo on a fixture workspace. */
 export function createTestService(
-  fx: FixtureWorkspace,
+  fx: Pick<FixtureWorkspace, "dir" | "scopesFile">,
   overrides: Partial<DeployServiceOptions> & { restarter?: Restarter | null; dataDir?: string } = {},
 ): { service: DeployService; repository: DeployRepository; dataDir: string } {
   const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), "core-back-data-"));

@@ -16,6 +16,7 @@ const definition = {
     platform: { description: "apps", filters: ["@app-building/core-back..."], restart: ["core-back"] },
     all: { description: "everything", filters: ["./apps/*", "./packages/*"], restart: ["core-back"] },
   },
+  services: { "core-back": { healthPath: "/health", smokePaths: [], startTimeoutMs: 5000, settleMs: 1000 } },
 };
 
 const packages = [
@@ -40,6 +41,11 @@ describe("parseBuildScopes", () => {
     expect(() =>
       parseBuildScopes({ scopes: { ...definition.scopes, platform: { ...definition.scopes.platform, x: 1 } } }),
     ).toThrow(/platform/);
+  });
+
+  it("refuses a restarted service that does not say how it is checked", () => {
+    expect(() => parseBuildScopes({ ...definition, services: {} })).toThrow(/"core-back" has no entry in services/);
+    expect(parseBuildScopes(definition).services["core-back"]?.settleMs).toBe(1000);
   });
 
   it("rejects service names a supervisord config could not hold", () => {

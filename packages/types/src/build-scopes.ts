@@ -89,6 +89,38 @@ export const scopeDefinitionSchema = z
 export type ScopeDefinition = z.infer<typeof scopeDefinitionSchema>;
 
 /**
+ * How a supervised service is checked after a restart: it counts as up only when its
+ * health URL answers from the new release, its smoke paths answer, and it stays healthy
+ * for the settle window.
+ *
+ * @example
+ * ```ts
+ * serviceCheckSchema.parse({ healthPath: "/health", smokePaths: ["/sign-in"], startTimeoutMs: 15000, settleMs: 3500 });
+ * ```
+ */
+export const serviceCheckSchema = z
+  .object({
+    /** Answers `200 {ok, release}` with the id of the release the service runs. */
+    healthPath: z.string().regex(/^\//).default("/health"),
+    /** Paths that must answer 2xx or 3xx once healthy (the console: its sign-in page). */
+    smokePaths: z.array(z.string().regex(/^\//)).default([]),
+    /** How long the service has to answer its health URL from the new release. */
+    startTimeoutMs: z.number().int().min(100).max(300_000).default(15_000),
+    /** How long it must then stay healthy (same process, health answering). */
+    settleMs: z.number().int().min(0).max(120_000).default(3_500),
+  })
+  .strict();
+/**
+ * A service's check.
+ *
+ * @example
+ * ```ts
+ * const check: ServiceCheck = loadBuildScopes("build-scopes.json").services.console;
+ * ```
+ */
+export type ServiceCheck = z.infer<typeof serviceCheckSchema>;
+
+/**
  * The checked-in build-scope definition (`build-scopes.json` at the workspace root).
  *
  * @example
@@ -106,8 +138,23 @@ export const buildScopesSchema = z
         all: scopeDefinitionSchema,
       })
       .strict(),
+    /** Every service a scope restarts, and how it is checked. */
+    services: z.record(serviceName, serviceCheckSchema).default({}),
   })
-  .strict();
+  .strict()
+  .superRefine((value, ctx) => {
+    for (const [name, scope] of Object.entries(value.scopes)) {
+      for (const program of scope.restart) {
+        if (value.services[program] === undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["scopes", name, "restart"],
+            message: `"${program}" has no entry in services (how it is checked after a restart)`,
+          });
+        }
+      }
+    }
+  });
 /**
  * The whole build-scope definition.
  *

@@ -19,9 +19,11 @@ export const deployStatusSchema = z.enum([
   "cancelled",
   "timed_out",
   "interrupted",
+  "rolled_back",
 ]);
 /**
- * A deploy status.
+ * A deploy status. `rolled_back`: the new release failed its gate and the platform
+ * switched back to the last good release by itself (the answer's `release` is live).
  *
  * @example
  * ```ts
@@ -44,6 +46,7 @@ export const TERMINAL_DEPLOY_STATUSES = [
   "cancelled",
   "timed_out",
   "interrupted",
+  "rolled_back",
 ] as const satisfies readonly DeployStatus[];
 /**
  * A status a deploy never leaves.
@@ -71,14 +74,18 @@ export function isTerminalStatus(status: DeployStatus): status is TerminalDeploy
 }
 
 /**
- * The phase a deploy is in, or ended in: where a failure happened.
+ * The phase a deploy is in, or ended in: where a failure happened. `build`: turbo in the
+ * new release; `boot_check`: core-back of the new release started on a spare port before
+ * promotion; `restart`: supervisord restarting a service; `health`: a restarted service
+ * did not answer from the new release (health URL, smoke paths, settle window);
+ * `rollback`: switching back to the last good release (or an admin's rollback).
  *
  * @example
  * ```ts
  * deployPhaseSchema.parse("restart");
  * ```
  */
-export const deployPhaseSchema = z.enum(["queue", "build", "restart", "done"]);
+export const deployPhaseSchema = z.enum(["queue", "build", "boot_check", "restart", "health", "rollback", "done"]);
 /**
  * A deploy phase.
  *
@@ -122,6 +129,12 @@ export const deploySchema = z.object({
   errorSummary: z.string().nullable(),
   phase: deployPhaseSchema,
   selfRestart: z.boolean(),
+  /** `deploy` (a build) or `rollback` (an admin switched the live release). */
+  action: z.enum(["deploy", "rollback"]),
+  /** The release this deploy built (null until its snapshot exists). */
+  builtRelease: z.string().nullable(),
+  /** The release live when the deploy ended (null while it runs, or without releases). */
+  release: z.string().nullable(),
 });
 /**
  * One deploy.
@@ -174,6 +187,10 @@ export const selfDeployResponseSchema = z.object({
   durationMs: z.number().int().nullable(),
   exitCode: z.number().int().nullable(),
   errorSummary: z.string().nullable(),
+  /** Where the deploy ended: the failing phase, or `done`. */
+  phase: deployPhaseSchema,
+  /** The release live after this deploy (the new one when `ok`, the last good one when `rolled_back`). */
+  release: z.string().nullable(),
   logTail: z.string(),
 });
 /**

@@ -55,6 +55,8 @@ export const ERROR_CODES = {
   foreignOrigin: "foreign_origin",
   unsupportedMediaType: "unsupported_media_type",
   tooManyRequests: "too_many_requests",
+  releaseNotPromotable: "release_not_promotable",
+  releasesUnavailable: "releases_unavailable",
 } as const;
 /**
  * A shared error code.

@@ -3,3 +3,4 @@ export * from "./deploy.js";
 export * from "./container.js";
 export * from "./webhooks.js";
 export * from "./errors.js";
+export * from "./releases.js";

@@ -33,9 +33,28 @@ describe("deploy contracts", () => {
       durationMs: 10,
       exitCode: null,
       errorSummary: "build timed out",
+      phase: "build",
+      release: "20261202T004500000-ab12cd",
       logTail: "",
     });
     expect(parsed.status).toBe("timed_out");
+  });
+
+  it("describes a rolled-back deploy: the failing phase and the release live again", () => {
+    const parsed = selfDeployResponseSchema.parse({
+      ok: false,
+      deployId: "d2",
+      status: "rolled_back",
+      scope: "platform",
+      durationMs: 9000,
+      exitCode: 0,
+      errorSummary: "console exited with code 1",
+      phase: "health",
+      release: "20261202T004500000-ab12cd",
+      logTail: "",
+    });
+    expect(isTerminalStatus(parsed.status)).toBe(true);
+    expect(selfDeployResponseSchema.safeParse({ ...parsed, phase: "smoke" }).success).toBe(false);
   });
 });
 

@@ -3,8 +3,10 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import {
   BUILD_SCOPES,
+  buildScopesSchema,
   loadBuildScopes,
   turboFilterArgs,
   unmatchedFilters,
@@ -33,6 +35,22 @@ function dryRun(command: string, args: string[]): DryRun {
 const scopes = loadBuildScopes(join(root, "build-scopes.json"));
 
 describe("the checked-in build scopes", () => {
+  it("are described by the JSON schema made from the zod schema (editors validate build-scopes.json with it)", () => {
+    const checkedIn: unknown = JSON.parse(
+      readFileSync(join(root, "packages", "types", "build-scopes.schema.json"), "utf8"),
+    );
+    // Regenerate after changing build-scopes.ts:
+    // node -e "Promise.all([import('zod'), import('./packages/types/dist/build-scopes.js')]).then(([{ z }, m]) => console.log(JSON.stringify(z.toJSONSchema(m.buildScopesSchema, { io: 'input' }), null, 2)))" > packages/types/build-scopes.schema.json
+    expect(checkedIn).toEqual(z.toJSONSchema(buildScopesSchema, { io: "input" }));
+  });
+
+  it("say how every restarted service is checked", () => {
+    for (const scope of BUILD_SCOPES) {
+      for (const program of scopes.scopes[scope].restart) expect(scopes.services[program], program).toBeDefined();
+    }
+    expect(scopes.services.console?.smokePaths).toContain("/sign-in");
+  });
+
   it("match real workspace packages with every filter", () => {
     const packages = workspacePackages();
     for (const scope of BUILD_SCOPES) {

@@ -19,6 +19,8 @@ export const NOTICES: Record<string, string> = {
   "signed-out": "You are signed out.",
   "mode-changed": "The deploy mode was changed.",
   cancelled: "The deploy was cancelled.",
+  "rolled-back": "The release was rolled back to: its services answered from it.",
+  "rollback-failed": "The rollback did not pass its health check: see its error summary.",
   joined: "A deploy was already waiting: your request joined it.",
   started: "The deploy was queued.",
   sent: "The prompt was queued: its events appear below.",

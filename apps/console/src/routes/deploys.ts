@@ -16,6 +16,7 @@ export const MAX_LOG_BYTES = 512 * 1024;
 
 const startForm = z.object({ scope: requestedScopeSchema });
 const modeForm = z.object({ mode: deployModeSchema });
+const rollbackForm = z.object({ releaseId: z.string().min(1).max(200) });
 
 /** Drops the first `count` bytes of a stream: the part of a log the page already shows. */
 export function skipBytes(count: number): TransformStream<Uint8Array, Uint8Array> {
@@ -49,11 +50,12 @@ export function deployRoutes(coreBack: CoreBackClient): Hono<ConsoleEnv> {
     }
     const user = c.get("user");
     const cookie = c.get("cookie");
-    const [deploys, mode] = await Promise.all([
+    const [deploys, mode, releases] = await Promise.all([
       coreBack.listDeploys(cookie, { limit: PAGE_SIZE, cursor }),
       user.admin ? coreBack.getMode(cookie).catch(() => null) : null,
+      coreBack.listReleases(cookie).catch(() => null),
     ]);
-    return c.html(deployListPage({ user, deploys, mode, cursor, notices: noticeFrom(c) }));
+    return c.html(deployListPage({ user, deploys, mode, releases, cursor, notices: noticeFrom(c) }));
   });
 
   routes.post("/deploys", async (c) => {
@@ -63,6 +65,13 @@ export function deployRoutes(coreBack: CoreBackClient): Hono<ConsoleEnv> {
       `/deploys/${encodeURIComponent(started.deployId)}?notice=${started.joined ? "joined" : "started"}`,
       303,
     );
+  });
+
+  routes.post("/releases/rollback", async (c) => {
+    const { releaseId } = await readForm(c, rollbackForm);
+    const deploy = await coreBack.rollback(c.get("cookie"), releaseId);
+    const notice = deploy.status === "ok" ? "rolled-back" : "rollback-failed";
+    return c.redirect(`/deploys/${encodeURIComponent(deploy.id)}?notice=${notice}`, 303);
   });
 
   routes.post("/mode", async (c) => {

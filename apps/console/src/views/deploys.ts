@@ -1,4 +1,4 @@
-import type { DeployMode } from "@app-building/types";
+import type { DeployMode, ReleaseList } from "@app-building/types";
 import type { ConsoleDeploy, DeployPage, SessionUser } from "../core-back.js";
 import { formatDuration, formatTime, orDash, statusBadge } from "./format.js";
 import { html, type SafeHtml } from "./html.js";
@@ -18,11 +18,18 @@ export function requester(deploy: ConsoleDeploy): string {
   return deploy.requestedBy ?? "agent (self-deploy)";
 }
 
+/** A release id, short: its time stamp and suffix are enough to tell releases apart on a page. */
+function shortRelease(id: string | null | undefined): string {
+  return id === null || id === undefined ? "—" : id;
+}
+
 function deployRow(deploy: ConsoleDeploy): SafeHtml {
   return html`<tr>
     <td>${statusBadge(deploy.status)}</td>
+    <td>${deploy.phase}</td>
+    <td>${shortRelease(deploy.release)}</td>
     <td>${formatDuration(deploy.durationMs)}</td>
-    <td>${deploy.scope}</td>
+    <td>${deploy.action === "rollback" ? "rollback" : deploy.scope}</td>
     <td>${requester(deploy)}</td>
     <td>${orDash(deploy.sessionId)}</td>
     <td>${formatTime(deploy.createdAt)}</td>
@@ -65,11 +72,67 @@ function modeSection(user: SessionUser, mode: DeployMode | null): SafeHtml {
   </section>`;
 }
 
-/** The deploy list: a start form, the mode (admins), the table and the next-page link. */
+function formatBytes(bytes: number | null): string {
+  if (bytes === null) return "—";
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.round(bytes / 1024)} KB`;
+}
+
+function releasesSection(user: SessionUser, releases: ReleaseList | null): SafeHtml {
+  if (releases === null) return html``;
+  const rows = releases.items.map(
+    (release) =>
+      html`<tr>
+        <td>${release.id}${release.live ? html` <strong class="badge badge-ok">live</strong>` : ""}</td>
+        <td>${statusBadge(release.state)}</td>
+        <td>
+          ${release.deployId === null
+            ? "first release (npm start)"
+            : html`<a href="${deployPath(release.deployId)}">${release.deployId.slice(0, 8)}</a>`}
+        </td>
+        <td>${formatTime(release.createdAt)}</td>
+        <td>${formatBytes(release.sizeBytes)}</td>
+        ${user.admin
+          ? html`<td>
+              ${release.state === "good" && !release.live
+                ? html`<form class="inline" method="post" action="/releases/rollback">
+                    <input type="hidden" name="releaseId" value="${release.id}" />
+                    <button type="submit" class="danger">Roll back to this release</button>
+                  </form>`
+                : ""}
+            </td>`
+          : ""}
+      </tr>`,
+  );
+  return html`<section aria-labelledby="releases-title">
+    <h2 id="releases-title">Releases</h2>
+    <p>The services run the live release; a deploy makes a new one and keeps the last good ones.</p>
+    <table>
+      <caption class="visually-hidden">
+        Releases, newest first
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Release</th>
+          <th scope="col">State</th>
+          <th scope="col">Made by deploy</th>
+          <th scope="col">Created</th>
+          <th scope="col">Disk</th>
+          ${user.admin ? html`<th scope="col">Rollback</th>` : ""}
+        </tr>
+      </thead>
+      <tbody>
+        ${rows}
+      </tbody>
+    </table>
+  </section>`;
+}
+
+/** The deploy list: a start form, the mode (admins), the releases, the table and the next-page link. */
 export function deployListPage(options: {
   user: SessionUser;
   deploys: DeployPage;
   mode: DeployMode | null;
+  releases?: ReleaseList | null;
   cursor?: string;
   notices?: Notice[];
 }): string {
@@ -84,6 +147,8 @@ export function deployListPage(options: {
           <thead>
             <tr>
               <th scope="col">Status</th>
+              <th scope="col">Phase</th>
+              <th scope="col">Live release after</th>
               <th scope="col">Duration</th>
               <th scope="col">Scope</th>
               <th scope="col">Requested by</th>
@@ -112,7 +177,7 @@ export function deployListPage(options: {
         <h2 id="start-title">Start a deploy</h2>
         ${startForm()}
       </section>
-      ${modeSection(options.user, options.mode)}
+      ${modeSection(options.user, options.mode)} ${releasesSection(options.user, options.releases ?? null)}
       <section aria-labelledby="list-title">
         <h2 id="list-title">Recent deploys</h2>
         ${table} ${pager}
@@ -149,6 +214,12 @@ export function deployDetailPage(options: {
         ${field("Started", formatTime(deploy.startedAt))} ${field("Ended", formatTime(deploy.endedAt))}
         ${field("Duration", formatDuration(deploy.durationMs))} ${field("Exit code", orDash(deploy.exitCode))}
         ${deploy.selfRestart === true ? field("Restarts core-back", "yes") : ""}
+        ${deploy.action === "rollback" ? field("Action", "rollback by an admin") : ""}
+        ${field("Built release", shortRelease(deploy.builtRelease))}
+        ${field("Live release after", shortRelease(deploy.release))}
+        ${deploy.status === "rolled_back"
+          ? field("Rolled back", "yes: the new release failed its health check and the last good one is live again")
+          : ""}
       </dl>
       ${deploy.errorSummary === null
         ? ""

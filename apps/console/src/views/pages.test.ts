@@ -123,6 +123,68 @@ describe("the deploy list", () => {
   });
 });
 
+describe("releases on the deploy pages", () => {
+  const releases = {
+    live: "20260102T030405000-aaaaaa",
+    items: [
+      {
+        id: "20260102T030405000-aaaaaa",
+        deployId: null,
+        createdAt: "2026-01-02T03:04:05.000Z",
+        state: "good" as const,
+        sizeBytes: 7_000_000,
+        live: true,
+      },
+      {
+        id: "20260101T030405000-bbbbbb",
+        deployId: "d-older",
+        createdAt: "2026-01-01T03:04:05.000Z",
+        state: "good" as const,
+        sizeBytes: 6_000,
+        live: false,
+      },
+      {
+        id: "20260101T010405000-cccccc",
+        deployId: "d-failed",
+        createdAt: "2026-01-01T01:04:05.000Z",
+        state: "failed" as const,
+        sizeBytes: null,
+        live: false,
+      },
+    ],
+  };
+  const deploys = {
+    items: [deploy({ status: "rolled_back", phase: "health", release: "20260102T030405000-aaaaaa" })],
+    nextCursor: null,
+  };
+
+  it("list the releases, mark the live one, and offer admins a rollback to good ones only", () => {
+    const forAdmin = deployListPage({ user: admin, deploys, mode: "restricted", releases });
+    expect(forAdmin).toMatch(/20260102T030405000-aaaaaa <strong class="badge badge-ok">live<\/strong>/);
+    expect(forAdmin).toContain("first release (npm start)");
+    expect(forAdmin.match(/Roll back to this release/g)).toHaveLength(1);
+    expect(forAdmin).toContain('value="20260101T030405000-bbbbbb"');
+    expect(forAdmin).toContain("6.7 MB");
+    const forUser = deployListPage({ user, deploys, mode: null, releases });
+    expect(forUser).not.toContain("Roll back to this release");
+  });
+
+  it("show a rolled-back deploy's phase and the release live after it", () => {
+    const list = deployListPage({ user, deploys, mode: null, releases: null });
+    expect(list).toContain("rolled back");
+    expect(list).toContain("<td>health</td>");
+    const detail = deployDetailPage({
+      user,
+      deploy: deploy({ status: "rolled_back", phase: "health", release: "r-good", builtRelease: "r-bad" }),
+      log: "",
+      logBytes: 0,
+    });
+    expect(detail).toContain("the new release failed its health check and the last good one is live again");
+    expect(detail).toMatch(/Built release<\/dt>\s*<dd>r-bad/);
+    expect(detail).toMatch(/Live release after<\/dt>\s*<dd>r-good/);
+  });
+});
+
 describe("the deploy detail", () => {
   it("follows and offers cancel while the deploy is live, not after", () => {
     const live = deployDetailPage({ user, deploy: deploy({ status: "building" }), log: "a<b", logBytes: 3 });

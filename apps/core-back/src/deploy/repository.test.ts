@@ -53,7 +53,7 @@ describe("DeployRepository", () => {
 
     const db = openDatabase(file);
     const repo = new DeployRepository(db);
-    expect(db.pragma("user_version", { simple: true })).toBe(2);
+    expect(db.pragma("user_version", { simple: true })).toBe(3);
     expect(repo.get("old")).toMatchObject({
       id: "old",
       status: "ok",
@@ -61,6 +61,9 @@ describe("DeployRepository", () => {
       endedAt: "2024-01-01T00:00:09.000Z",
       durationMs: 8000,
       buildEndedAt: null,
+      action: "deploy",
+      builtRelease: null,
+      release: null,
     });
     const stamped = repo.update("old", { buildEndedAt: "2024-01-01T00:00:05.000Z" });
     expect(stamped.buildEndedAt).toBe("2024-01-01T00:00:05.000Z");

@@ -33,6 +33,14 @@ export const DEPLOY_MIGRATIONS: readonly Migration[] = [
   (db) => {
     db.exec("ALTER TABLE deploys ADD COLUMN build_ended_at TEXT");
   },
+  // 3: releases: what a deploy built, what was live when it ended; admin rollbacks.
+  (db) => {
+    db.exec(`
+      ALTER TABLE deploys ADD COLUMN built_release TEXT;
+      ALTER TABLE deploys ADD COLUMN release TEXT;
+      ALTER TABLE deploys ADD COLUMN action TEXT NOT NULL DEFAULT 'deploy';
+    `);
+  },
 ];
 
 /** A deploy row with the fields the API does not show. */
@@ -51,6 +59,8 @@ export interface NewDeploy {
   sessionId: string | null;
   logPath: string;
   createdAt: string;
+  /** `rollback` for an admin's switch of the live release (default `deploy`). */
+  action?: "deploy" | "rollback";
 }
 
 /** Fields an update may change. */
@@ -67,6 +77,8 @@ export interface DeployPatch {
   phase?: DeployPhase;
   selfRestart?: boolean;
   pid?: number | null;
+  builtRelease?: string | null;
+  release?: string | null;
 }
 
 interface Row {
@@ -88,6 +100,9 @@ interface Row {
   log_path: string;
   self_restart: number;
   pid: number | null;
+  built_release: string | null;
+  release: string | null;
+  action: "deploy" | "rollback";
 }
 
 const COLUMNS: Record<keyof DeployPatch, string> = {
@@ -103,6 +118,8 @@ const COLUMNS: Record<keyof DeployPatch, string> = {
   phase: "phase",
   selfRestart: "self_restart",
   pid: "pid",
+  builtRelease: "built_release",
+  release: "release",
 };
 
 function toRecord(row: Row): DeployRecord {
@@ -124,6 +141,9 @@ function toRecord(row: Row): DeployRecord {
     selfRestart: row.self_restart === 1,
     logPath: row.log_path,
     pid: row.pid,
+    action: row.action,
+    builtRelease: row.built_release,
+    release: row.release,
   };
 }
 
@@ -156,8 +176,8 @@ export class DeployRepository {
   constructor(private readonly db: Db) {
     migrate(db, DEPLOY_MIGRATIONS);
     this.insertStmt = db.prepare(
-      `INSERT INTO deploys (id, status, scope, filters, requested_by, session_id, created_at, phase, log_path)
-       VALUES (@id, 'queued', @scope, @filters, @requestedBy, @sessionId, @createdAt, 'queue', @logPath)`,
+      `INSERT INTO deploys (id, status, scope, filters, requested_by, session_id, created_at, phase, log_path, action)
+       VALUES (@id, 'queued', @scope, @filters, @requestedBy, @sessionId, @createdAt, 'queue', @logPath, @action)`,
     );
     this.getStmt = db.prepare<[string], Row>("SELECT * FROM deploys WHERE id = ?");
     this.pageStmt = db.prepare<[number], Row>("SELECT * FROM deploys ORDER BY seq DESC LIMIT ?");
@@ -175,7 +195,7 @@ export class DeployRepository {
 
   /** Inserts a new `queued` deploy and returns it. */
   insert(deploy: NewDeploy): DeployRecord {
-    this.insertStmt.run({ ...deploy, filters: JSON.stringify(deploy.filters) });
+    this.insertStmt.run({ ...deploy, filters: JSON.stringify(deploy.filters), action: deploy.action ?? "deploy" });
     return this.mustGet(deploy.id);
   }
 

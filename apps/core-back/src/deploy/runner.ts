@@ -15,6 +15,8 @@ export interface BuildRequest {
   timeoutMs: number;
   /** Aborting cancels the build: every process of its session is stopped. */
   signal?: AbortSignal;
+  /** Where to build (a release directory); the runner's workspace when not given. */
+  dir?: string;
   /** Called once the build's session exists, with its id (turbo's pid, its leader). */
   onSpawn?: (sid: number) => void;
 }
@@ -40,6 +42,12 @@ export interface BuildRunnerOptions {
   turboBin: string;
   /** The workspace root turbo runs in. */
   workspaceDir: string;
+  /**
+   * turbo's cache folder, shared by every release so a package unchanged since the last
+   * deploy is replayed rather than rebuilt; turbo's default (`.turbo/cache` in the
+   * directory it builds) when not given.
+   */
+  cacheDir?: string;
   /** The environment the build sees. */
   env: Readonly<Record<string, string | undefined>>;
   /** How long SIGTERM has before SIGKILL. */
@@ -64,12 +72,14 @@ export class BuildRunner {
 
   /** The turbo arguments for a set of filters. */
   args(filters: readonly string[]): string[] {
-    return ["run", "build", "--ui=stream", "--summarize", ...filters.map((filter) => `--filter=${filter}`)];
+    const cache = this.options.cacheDir === undefined ? [] : [`--cache-dir=${this.options.cacheDir}`];
+    return ["run", "build", "--ui=stream", "--summarize", ...cache, ...filters.map((filter) => `--filter=${filter}`)];
   }
 
   /** Runs one build to its end; never throws for a failing build, only reports it. */
   async run(request: BuildRequest): Promise<BuildResult> {
-    const { turboBin, workspaceDir, killGraceMs } = this.options;
+    const { turboBin, killGraceMs } = this.options;
+    const workspaceDir = request.dir ?? this.options.workspaceDir;
     const args = this.args(request.filters);
     const started = Date.now();
     appendLogLine(request.logPath, `deploy ${request.deployId}: ${turboBin} ${args.join(" ")} (in ${workspaceDir})`);
@@ -79,7 +89,7 @@ export class BuildRunner {
     let stopReason: "timed_out" | "cancelled" | undefined;
     let child: ReturnType<typeof this.spawn>;
     try {
-      child = this.spawn(args, fd);
+      child = this.spawn(args, fd, workspaceDir);
     } catch (error) {
       closeSync(fd);
       appendLogLine(request.logPath, `cannot start turbo: ${(error as Error).message}`);
@@ -131,8 +141,8 @@ export class BuildRunner {
     }
   }
 
-  private spawn(args: string[], fd: number) {
-    const { turboBin, workspaceDir, env } = this.options;
+  private spawn(args: string[], fd: number, workspaceDir: string) {
+    const { turboBin, env } = this.options;
     return execa(turboBin, args, {
       cwd: workspaceDir,
       env: { ...env, TURBO_NO_UPDATE_NOTIFIER: "1", TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" },
@@ -160,31 +170,32 @@ export class BuildRunner {
       `build ${outcome} (exit ${exitCode ?? "none"}${signal === null ? "" : `, ${signal}`}) in ${durationMs} ms`,
     );
     let errorSummary: string | null = null;
+    const dir = request.dir ?? this.options.workspaceDir;
     if (outcome === "ok") {
-      this.discardRunSummary(request.logPath);
+      this.discardRunSummary(request.logPath, dir);
     } else if (outcome === "timed_out") {
       errorSummary = `the build passed its ${Math.round(request.timeoutMs / 1000)} s timeout and was stopped; the log tail shows where it was`;
     } else if (outcome === "cancelled") {
       errorSummary = "the deploy was cancelled and its build stopped";
     } else if (outcome === "failed") {
-      errorSummary = summary ?? this.summarize(request.logPath, exitCode);
+      errorSummary = summary ?? this.summarize(request.logPath, exitCode, dir);
     }
     return { outcome, exitCode, signal, durationMs, errorSummary };
   }
 
   /** turbo writes a run summary for every run; a successful one is not needed. */
-  private discardRunSummary(logPath: string): void {
-    const summaryPath = findSummaryPath(readLogTail(logPath, 16 * 1024), this.options.workspaceDir);
+  private discardRunSummary(logPath: string, dir: string): void {
+    const summaryPath = findSummaryPath(readLogTail(logPath, 16 * 1024), dir);
     if (summaryPath !== undefined) rmSync(summaryPath, { force: true });
   }
 
-  private summarize(logPath: string, exitCode: number | null): string {
+  private summarize(logPath: string, exitCode: number | null, dir: string): string {
     const tail = readLogTail(logPath, 64 * 1024);
-    const summaryPath = findSummaryPath(tail, this.options.workspaceDir);
+    const summaryPath = findSummaryPath(tail, dir);
     if (summaryPath !== undefined) {
       const summary = readRunSummary(summaryPath);
       rmSync(summaryPath, { force: true });
-      const text = summary === undefined ? undefined : summarizeFailedRun(summary, this.options.workspaceDir, exitCode);
+      const text = summary === undefined ? undefined : summarizeFailedRun(summary, dir, exitCode);
       if (text !== undefined) return text;
     }
     return fallbackSummary(readLogTail(logPath, 8 * 1024), exitCode);

@@ -1,7 +1,35 @@
-import type { BuildScope, BuildScopes, DeployMode } from "@app-building/types";
+import type { BuildScope, BuildScopes, Deploy, DeployMode, DeployStatus } from "@app-building/types";
 import type { Logger } from "pino";
 import type { DeployRecord, DeployRepository } from "./repository.js";
+import type { Promotion } from "./promotion.js";
+import type { ReleaseStore } from "./releases/store.js";
 import type { BuildRequest, BuildResult } from "./runner.js";
+
+/** Releases: deploys build snapshots into new releases and promote them through a gate. */
+export interface ReleaseOptions {
+  store: ReleaseStore;
+  promotion: Promotion;
+  /** The workspace the snapshots are taken of. */
+  workspaceDir: string;
+  env: Record<string, string | undefined>;
+  /** Starts the watcher that restarts core-back itself and gates it (see `restart-self.ts`). */
+  restartSelfWatched: (program: string, release: string, previous: string | null) => Promise<void>;
+}
+
+/** How a deploy (or a rollback) ends, for the service to record. */
+export interface DeployEnd {
+  status: DeployStatus;
+  phase: Deploy["phase"];
+  exitCode: number | null;
+  errorSummary: string | null;
+  /** The release live now; undefined without releases. */
+  release?: string | null;
+  /**
+   * The scope restarts core-back itself: the service answers first, then runs this
+   * (under a watcher when there are releases); `note` goes to the log.
+   */
+  selfRestart?: { note: string; run: () => Promise<void> };
+}
 
 /** Runs builds (the real {@link BuildRunner}). */
 export interface Builder {
@@ -45,6 +73,8 @@ export interface DeployEvents {
 export interface DeployServiceOptions {
   repository: DeployRepository;
   builder: Builder;
+  /** Deploys through releases, health gates and rollback; without it, builds run in the workspace. */
+  releases?: ReleaseOptions;
   /** `null` when no supervisord is configured: restarts are skipped and logged. */
   restarter: Restarter | null;
   scopes: BuildScopes;

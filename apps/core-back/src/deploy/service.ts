@@ -2,16 +2,22 @@ import { EventEmitter } from "node:events";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { performance, type EventLoopUtilization } from "node:perf_hooks";
-import type { BuildScope, Deploy, DeployMode, DeployStatus } from "@app-building/types";
+import type { BuildScope, Deploy, DeployMode, DeployStatus, ReleaseList } from "@app-building/types";
 import { isTerminalStatus } from "@app-building/types";
 import {
   BuildInProgressError,
   DeployFinishedError,
   DeployNotFoundError,
   DeployWaitTimeoutError,
+  ReleaseNotFoundError,
+  ReleaseNotPromotableError,
+  ReleasesUnavailableError,
   ShuttingDownError,
 } from "../errors.js";
-import type { DeployPage, DeployRecord } from "./repository.js";
+import { runReleaseDeploy, runRollback } from "./release-deploy.js";
+import { runWorkspaceDeploy } from "./workspace-deploy.js";
+import { recoverReleases } from "./release-recovery.js";
+import type { DeployPage, DeployPatch, DeployRecord } from "./repository.js";
 import { appendLogLine } from "./runner.js";
 import { killSession, looksLikeOrphanedBuild } from "./process-group.js";
 
@@ -25,9 +31,9 @@ export type {
   StartDeployResult,
 } from "./service-types.js";
 import type {
+  DeployEnd,
   DeployEvents,
   DeployServiceOptions,
-  RestartFailure,
   StartDeployInput,
   StartDeployResult,
 } from "./service-types.js";
@@ -84,6 +90,15 @@ export class DeployService extends EventEmitter<DeployEvents> {
     if (recovered.length > 0) {
       this.options.logger.warn({ deployIds: recovered.map((row) => row.id) }, "deploys interrupted by a restart");
     }
+    if (this.options.releases !== undefined) {
+      await recoverReleases({
+        releases: this.options.releases,
+        repository: this.options.repository,
+        interrupted: recovered,
+        programs: this.options.scopes.scopes.all.restart.filter((program) => program !== this.options.selfProgram),
+        logger: this.options.logger,
+      });
+    }
     return recovered;
   }
 
@@ -139,6 +154,64 @@ export class DeployService extends EventEmitter<DeployEvents> {
   /** The running deploy's id, if one builds now. */
   runningId(): string | undefined {
     return this.running?.id;
+  }
+
+  /** The releases on disk, newest first. @throws {ReleasesUnavailableError} without releases. */
+  listReleases(): ReleaseList {
+    const store = this.options.releases?.store;
+    if (store === undefined) throw new ReleasesUnavailableError();
+    return { items: store.list(), live: store.currentId() };
+  }
+
+  /**
+   * An admin's rollback: makes a known-good release live, restarts and gates every
+   * service on it, recorded as a deploy row (`action: "rollback"`) on the deploy list.
+   *
+   * @throws {ReleasesUnavailableError} @throws {ReleaseNotFoundError} @throws {ReleaseNotPromotableError}
+   * @throws {BuildInProgressError} while a deploy builds or promotes.
+   */
+  async rollback(releaseId: string, by: string | null): Promise<DeployRecord> {
+    const releases = this.options.releases;
+    if (releases === undefined) throw new ReleasesUnavailableError();
+    const target = releases.store.get(releaseId);
+    if (target === undefined) throw new ReleaseNotFoundError(releaseId);
+    if (target.state !== "good") throw new ReleaseNotPromotableError(releaseId, target.state);
+    if (this.running !== undefined) throw new BuildInProgressError(this.running.id);
+    if (this.closed) throw new ShuttingDownError();
+    const id = randomUUID();
+    const row = this.options.repository.insert({
+      id,
+      scope: "all",
+      filters: [],
+      requestedBy: by,
+      sessionId: null,
+      logPath: join(this.options.logDir, `${id}.log`),
+      createdAt: new Date().toISOString(),
+      action: "rollback",
+    });
+    this.running = { id, abort: new AbortController() };
+    let done: () => void = () => undefined;
+    this.runningDone = new Promise((resolve) => (done = resolve));
+    try {
+      this.options.repository.update(id, {
+        status: "restarting",
+        phase: "rollback",
+        startedAt: new Date().toISOString(),
+        builtRelease: releaseId,
+      });
+      const end = await runRollback(
+        releases,
+        row,
+        releaseId,
+        this.options.scopes.scopes.all.restart,
+        this.options.selfProgram,
+      );
+      return this.conclude(row, end);
+    } finally {
+      this.running = undefined;
+      done();
+      if (this.pending !== undefined) this.scheduleNext(0);
+    }
   }
 
   /** The waiting deploy's id, if one waits. */
@@ -310,33 +383,23 @@ export class DeployService extends EventEmitter<DeployEvents> {
   }
 
   private async execute(id: string, signal: AbortSignal): Promise<void> {
-    const { repository, builder, logger } = this.options;
+    const { repository, logger, releases } = this.options;
     try {
       const row = repository.update(id, { status: "building", phase: "build", startedAt: new Date().toISOString() });
       this.emit("started", row);
       logger.info({ deployId: id, scope: row.scope }, "deploy building");
-      const result = await builder.run({
-        deployId: id,
-        filters: row.filters,
-        logPath: row.logPath,
-        timeoutMs: this.options.buildTimeoutMs,
-        signal,
-        onSpawn: (pgid) => repository.update(id, { pid: pgid }),
-      });
-      repository.update(id, { pid: null, buildEndedAt: new Date().toISOString() });
-      if (result.outcome !== "ok") {
-        const status: DeployStatus =
-          result.outcome === "timed_out"
-            ? "timed_out"
-            : result.outcome === "cancelled"
-              ? this.closed
-                ? "interrupted"
-                : "cancelled"
-              : "error";
-        this.finish(id, status, { exitCode: result.exitCode, errorSummary: result.errorSummary, phase: "build" });
-        return;
-      }
-      await this.restartServices(id, row.scope, result.exitCode ?? 0, signal);
+      const common = {
+        builder: this.options.builder,
+        buildTimeoutMs: this.options.buildTimeoutMs,
+        selfProgram: this.options.selfProgram,
+        update: (patch: DeployPatch) => repository.update(id, patch),
+      };
+      const programs = this.options.scopes.scopes[row.scope].restart;
+      const end =
+        releases === undefined
+          ? await runWorkspaceDeploy({ ...common, restarter: this.options.restarter }, row, programs, signal)
+          : await runReleaseDeploy({ ...common, releases }, row, programs, signal);
+      this.conclude(row, end);
     } catch (error) {
       logger.error({ err: error, deployId: id }, "deploy failed unexpectedly");
       const current = repository.get(id);
@@ -346,86 +409,58 @@ export class DeployService extends EventEmitter<DeployEvents> {
     }
   }
 
-  private async restartServices(id: string, scope: BuildScope, exitCode: number, signal: AbortSignal): Promise<void> {
-    const { repository, restarter, selfProgram, logger } = this.options;
-    const programs = this.options.scopes.scopes[scope].restart;
-    const others = programs.filter((program) => program !== selfProgram);
-    const restartsSelf = programs.includes(selfProgram);
-    const logPath = repository.get(id)?.logPath ?? "";
-    if (restarter === null) {
-      if (programs.length > 0)
-        appendLogLine(logPath, `no supervisord configured: not restarting ${programs.join(", ")}`);
-      this.finish(id, "ok", { exitCode, phase: "done" });
-      return;
-    }
-    if (others.length > 0) repository.update(id, { status: "restarting", phase: "restart" });
-    for (const program of others) {
-      if (signal.aborted) {
-        this.finish(id, this.closed ? "interrupted" : "cancelled", {
-          exitCode,
-          phase: "restart",
-          errorSummary: "the deploy was cancelled between service restarts",
-        });
-        return;
-      }
-      appendLogLine(logPath, `restarting ${program}`);
-      try {
-        await restarter.restart(program);
-        appendLogLine(logPath, `${program} is running`);
-      } catch (error) {
-        const failure = error as RestartFailure;
-        const tail =
-          failure.outputTail === undefined || failure.outputTail === ""
-            ? ""
-            : `\n${program} output:\n${failure.outputTail}`;
-        appendLogLine(logPath, `restart of ${program} failed: ${failure.message}`);
-        this.finish(id, "error", {
-          exitCode,
-          phase: "restart",
-          errorSummary: `the build passed but ${program} did not restart: ${failure.message}${tail}`.slice(0, 6000),
-        });
-        return;
-      }
-    }
-    if (restartsSelf) {
-      appendLogLine(logPath, `restarting ${selfProgram} (this server) right after answering`);
-      this.selfRestartPending = true;
-      this.finish(id, "ok", { exitCode, phase: "done", selfRestart: true });
-      // Deploys queued meanwhile wait for the new process, unless the restart never comes.
-      const resume = (): void => {
-        if (!this.selfRestartPending) return;
-        this.selfRestartPending = false;
-        if (this.pending !== undefined && this.running === undefined) this.scheduleNext(0);
-      };
-      const timer = setTimeout(() => {
-        logger.info({ deployId: id, program: selfProgram }, "restarting core-back itself");
-        restarter.restartSelf(selfProgram).then(
-          () => {
-            const watchdog = setTimeout(() => {
-              logger.error(
-                { deployId: id, program: selfProgram, waitedMs: this.options.selfRestartWatchdogMs },
-                "supervisord did not restart core-back: check the program name (SELF_PROGRAM) and supervisord",
-              );
-              resume();
-            }, this.options.selfRestartWatchdogMs ?? 60_000);
-            watchdog.unref();
-          },
-          (error: unknown) => {
-            logger.error({ err: error, deployId: id }, "core-back could not restart itself");
+  /** Records how a deploy ended; a self-restart runs right after the answer. */
+  private conclude(row: DeployRecord, end: DeployEnd): DeployRecord {
+    const status = end.status === "cancelled" && this.closed ? "interrupted" : end.status;
+    const fields = { exitCode: end.exitCode, errorSummary: end.errorSummary, phase: end.phase, release: end.release };
+    if (end.selfRestart === undefined) return this.finish(row.id, status, fields);
+    appendLogLine(row.logPath, end.selfRestart.note);
+    this.selfRestartPending = true;
+    const finished = this.finish(row.id, status, { ...fields, selfRestart: true });
+    this.scheduleSelfRestart(row.id, end.selfRestart.run);
+    return finished;
+  }
+
+  /** After answering: restarts core-back itself; deploys queued meanwhile wait for the new process. */
+  private scheduleSelfRestart(id: string, restart: () => Promise<void>): void {
+    const { logger, selfProgram } = this.options;
+    const resume = (): void => {
+      if (!this.selfRestartPending) return;
+      this.selfRestartPending = false;
+      if (this.pending !== undefined && this.running === undefined) this.scheduleNext(0);
+    };
+    const timer = setTimeout(() => {
+      logger.info({ deployId: id, program: selfProgram }, "restarting core-back itself");
+      restart().then(
+        () => {
+          const watchdog = setTimeout(() => {
+            logger.error(
+              { deployId: id, program: selfProgram, waitedMs: this.options.selfRestartWatchdogMs },
+              "supervisord did not restart core-back: check the program name (SELF_PROGRAM) and supervisord",
+            );
             resume();
-          },
-        );
-      }, this.options.selfRestartDelayMs);
-      timer.unref();
-      return;
-    }
-    this.finish(id, "ok", { exitCode, phase: "done" });
+          }, this.options.selfRestartWatchdogMs ?? 60_000);
+          watchdog.unref();
+        },
+        (error: unknown) => {
+          logger.error({ err: error, deployId: id }, "core-back could not restart itself");
+          resume();
+        },
+      );
+    }, this.options.selfRestartDelayMs);
+    timer.unref();
   }
 
   private finish(
     id: string,
     status: DeployStatus,
-    fields: { exitCode?: number | null; errorSummary?: string | null; phase?: Deploy["phase"]; selfRestart?: boolean },
+    fields: {
+      exitCode?: number | null;
+      errorSummary?: string | null;
+      phase?: Deploy["phase"];
+      selfRestart?: boolean;
+      release?: string | null;
+    },
   ): DeployRecord {
     const { repository } = this.options;
     const before = repository.get(id);
@@ -440,6 +475,7 @@ export class DeployService extends EventEmitter<DeployEvents> {
       phase: fields.phase ?? (status === "ok" ? "done" : (before?.phase ?? "queue")),
       selfRestart: fields.selfRestart ?? false,
       pid: null,
+      release: fields.release ?? this.options.releases?.store.currentId() ?? null,
     });
     appendLogLine(row.logPath, `deploy ${id} ended: ${status}`);
     this.options.logger.info({ deployId: id, status, durationMs: row.durationMs }, "deploy ended");

@@ -25,6 +25,8 @@ export interface AppDeps {
   selfDeployToken: string;
   /** Host names besides loopback literals and `localhost` that requests may name. */
   ownHostNames?: readonly string[];
+  /** The release this process runs (its `release.json`), or null outside a release. */
+  release?: string | null;
   /** True once shutdown began: new requests get `503 shutting_down`. */
   isShuttingDown?: () => boolean;
 }
@@ -60,7 +62,13 @@ export function createApp(deps: AppDeps): Express {
 
   app.get("/health", (req, res) => {
     const local = checkLocal(req.socket.remoteAddress, normalizeHeaders(req.headers));
-    res.json({ ok: true, service: "core-back", local: local.local, mode: deps.service.getMode() });
+    res.json({
+      ok: true,
+      service: "core-back",
+      local: local.local,
+      mode: deps.service.getMode(),
+      release: deps.release ?? null,
+    });
   });
 
   // Every other route: the Host rule (against DNS rebinding) and, for anything that changes

@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { pipeline } from "node:stream/promises";
 import { Router } from "express";
-import { deployModeBodySchema } from "@app-building/types";
+import { deployModeBodySchema, rollbackRequestSchema } from "@app-building/types";
 import type { Auth } from "../auth/auth.js";
 import type { DeployService } from "../deploy/service.js";
 import { DeployNotFoundError } from "../errors.js";
@@ -41,6 +41,16 @@ export function deployRouter(deps: DeployRoutesDeps): Router {
   router.put("/deploy/mode", requireAdmin, body, (req, res) => {
     const { mode } = parseBody(deployModeBodySchema, req.body);
     res.json({ mode: service.setMode(mode) });
+  });
+
+  router.get("/deploy/releases", (_req, res) => {
+    res.json(service.listReleases());
+  });
+
+  router.post("/deploy/rollback", requireAdmin, body, async (req, res) => {
+    const { releaseId } = parseBody(rollbackRequestSchema, req.body);
+    const deploy = await service.rollback(releaseId, currentUser(res).email);
+    res.status(deploy.status === "ok" ? 200 : 500).json(toDeployView(deploy));
   });
 
   router.post("/deploy", body, (req, res) => {

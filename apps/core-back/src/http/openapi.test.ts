@@ -17,6 +17,8 @@ describe("the OpenAPI document", () => {
       "/api/v1/self/deploy",
       "/deploy",
       "/deploy/mode",
+      "/deploy/releases",
+      "/deploy/rollback",
       "/deploy/{id}",
       "/deploy/{id}/cancel",
       "/deploy/{id}/log",

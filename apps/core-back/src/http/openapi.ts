@@ -1,3 +1,5 @@
+import { deployPhaseSchema, deployStatusSchema, releaseStateSchema } from "@app-building/types";
+
 /**
  * The OpenAPI 3.1 description of core-back's routes, served at `GET /api/v1/openapi.json`
  * and checked against real responses by the HTTP tests.
@@ -49,9 +51,37 @@ export const OPENAPI_DOCUMENT = {
       Error: errorBody(),
       Scope: { type: "string", enum: ["platform", "all"] },
       RequestedScope: { type: "string", enum: ["auto", "platform", "all"] },
-      Status: {
+      Status: { type: "string", enum: [...deployStatusSchema.options] },
+      Phase: {
         type: "string",
-        enum: ["queued", "building", "restarting", "ok", "error", "cancelled", "timed_out", "interrupted"],
+        enum: [...deployPhaseSchema.options],
+        description:
+          "Where the deploy is or ended: build (turbo in the new release), boot_check (core-back of the new release on a spare port), restart, health (health URL, smoke paths, settle window), rollback, done.",
+      },
+      Release: {
+        type: "object",
+        additionalProperties: false,
+        required: ["id", "deployId", "createdAt", "state", "sizeBytes", "live"],
+        properties: {
+          id: { type: "string" },
+          deployId: { type: ["string", "null"], description: "The deploy that made it; null for the first release." },
+          createdAt: { type: "string", format: "date-time" },
+          state: { type: "string", enum: [...releaseStateSchema.options] },
+          sizeBytes: { type: ["integer", "null"], description: "Disk used by its own files." },
+          live: { type: "boolean" },
+        },
+      },
+      ReleaseList: {
+        type: "object",
+        additionalProperties: false,
+        required: ["items", "live"],
+        properties: { items: { type: "array", items: ref("Release") }, live: { type: ["string", "null"] } },
+      },
+      RollbackRequest: {
+        type: "object",
+        additionalProperties: false,
+        required: ["releaseId"],
+        properties: { releaseId: { type: "string", minLength: 1, maxLength: 200 } },
       },
       DeployRequest: {
         type: "object",
@@ -64,7 +94,18 @@ export const OPENAPI_DOCUMENT = {
       SelfDeployResponse: {
         type: "object",
         additionalProperties: false,
-        required: ["ok", "deployId", "status", "scope", "durationMs", "exitCode", "errorSummary", "logTail"],
+        required: [
+          "ok",
+          "deployId",
+          "status",
+          "scope",
+          "durationMs",
+          "exitCode",
+          "errorSummary",
+          "phase",
+          "release",
+          "logTail",
+        ],
         properties: {
           ok: { type: "boolean" },
           deployId: { type: "string" },
@@ -72,7 +113,16 @@ export const OPENAPI_DOCUMENT = {
           scope: ref("Scope"),
           durationMs: { type: ["integer", "null"] },
           exitCode: { type: ["integer", "null"] },
-          errorSummary: { type: ["string", "null"] },
+          errorSummary: {
+            type: ["string", "null"],
+            description:
+              "What failed, naming the service and quoting only this attempt's output (crash output, exit code, or no answer on :PORT/health within N s).",
+          },
+          phase: ref("Phase"),
+          release: {
+            type: ["string", "null"],
+            description: "The release live after this deploy: the new one when ok, the last good one when rolled_back.",
+          },
           logTail: { type: "string", description: "The last 8 KB of the deploy log, cut on a UTF-8 boundary." },
         },
       },
@@ -111,6 +161,9 @@ export const OPENAPI_DOCUMENT = {
           "errorSummary",
           "phase",
           "selfRestart",
+          "action",
+          "builtRelease",
+          "release",
         ],
         properties: {
           id: { type: "string" },
@@ -131,8 +184,11 @@ export const OPENAPI_DOCUMENT = {
           durationMs: { type: ["integer", "null"] },
           exitCode: { type: ["integer", "null"] },
           errorSummary: { type: ["string", "null"] },
-          phase: { type: "string", enum: ["queue", "build", "restart", "done"] },
+          phase: ref("Phase"),
           selfRestart: { type: "boolean", description: "core-back restarted itself right after this deploy answered." },
+          action: { type: "string", enum: ["deploy", "rollback"], description: "A build, or an admin's rollback." },
+          builtRelease: { type: ["string", "null"], description: "The release this deploy built (or rolled back to)." },
+          release: { type: ["string", "null"], description: "The release live when the deploy ended." },
         },
       },
       DeployList: {
@@ -149,12 +205,13 @@ export const OPENAPI_DOCUMENT = {
       },
       Health: {
         type: "object",
-        required: ["ok", "service", "local", "mode"],
+        required: ["ok", "service", "local", "mode", "release"],
         properties: {
           ok: { const: true },
           service: { const: "core-back" },
           local: { type: "boolean" },
           mode: { type: "string", enum: ["restricted", "unrestricted"] },
+          release: { type: ["string", "null"], description: "The release this process runs; null outside a release." },
         },
       },
     },
@@ -165,9 +222,9 @@ export const OPENAPI_DOCUMENT = {
     },
     "/api/v1/self/deploy": {
       post: {
-        summary: "Build a scope, restart its services, and answer with the outcome",
+        summary: "Build a scope into a new release, promote it through the health gate, and answer with the outcome",
         description:
-          "Loopback peers only (no forwarding header), with the self-deploy token as `Authorization: Bearer` (the platform's agent has it as `APP_BUILDING_DEPLOY_TOKEN`). JSON bodies only, no foreign `Origin`. Blocks until the deploy is terminal (or the wait cap passes). Requests coalesce: one deploy runs and one waits; a request joins the waiting deploy, never a running one.",
+          "Loopback peers only (no forwarding header), with the self-deploy token as `Authorization: Bearer` (the platform's agent has it as `APP_BUILDING_DEPLOY_TOKEN`). JSON bodies only, no foreign `Origin`. Blocks until the deploy is terminal (or the wait cap passes). Requests coalesce: one deploy runs and one waits; a request joins the waiting deploy, never a running one. A release whose services fail their gate is rolled back by the platform (500, status rolled_back).",
         parameters: [
           {
             name: "wait",
@@ -241,6 +298,34 @@ export const OPENAPI_DOCUMENT = {
         responses: {
           "200": { description: "The new mode.", ...json(ref("DeployMode")) },
           "400": error("`invalid_json` or `invalid_body`."),
+          ...authErrors,
+          ...stateChangeErrors,
+          "403": error("`forbidden` (not an admin), `forbidden_host` or `foreign_origin`."),
+        },
+      },
+    },
+    "/deploy/releases": {
+      get: {
+        summary: "The releases on disk, newest first, the live one marked",
+        security: [{ sessionCookie: [] }, { bearer: [] }, { apiKey: [] }],
+        responses: {
+          "200": { description: "The releases.", ...json(ref("ReleaseList")) },
+          "409": error("`releases_unavailable`: this core-back runs without releases."),
+          ...authErrors,
+        },
+      },
+    },
+    "/deploy/rollback": {
+      post: {
+        summary: "Make a known-good release live again (admins only), recorded on the deploy list",
+        security: [{ sessionCookie: [] }, { bearer: [] }, { apiKey: [] }],
+        requestBody: { required: true, ...json(ref("RollbackRequest")) },
+        responses: {
+          "200": { description: "The rollback, ended ok.", ...json(ref("Deploy")) },
+          "400": error("`invalid_json` or `invalid_body`."),
+          "404": error("`not_found`: no such release."),
+          "409": error("`release_not_promotable`, `build_in_progress` or `releases_unavailable`."),
+          "500": { description: "The rollback's gate failed.", ...json(ref("Deploy")) },
           ...authErrors,
           ...stateChangeErrors,
           "403": error("`forbidden` (not an admin), `forbidden_host` or `foreign_origin`."),

@@ -20,6 +20,8 @@ export function toSelfDeployResponse(record: DeployRecord): SelfDeployResponse {
     durationMs: record.durationMs,
     exitCode: record.exitCode,
     errorSummary: record.errorSummary,
+    phase: record.phase,
+    release: record.release,
     logTail: readLogTail(record.logPath),
   };
 }

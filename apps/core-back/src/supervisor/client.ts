@@ -221,6 +221,25 @@ export class SupervisorClient {
   }
 
   /**
+   * Stops a program and starts it again without waiting for `startsecs`: for a caller
+   * that checks the service itself (the health gate). A start supervisord's own
+   * autorestart made in between (`ALREADY_STARTED`) is a start too: it ran after the stop.
+   *
+   * @returns where the program's logs stood before the start: its output since then is this start's.
+   */
+  async launch(program: string): Promise<LogOffsets | undefined> {
+    await this.stop(program);
+    const offsets = await this.logOffsets(program);
+    try {
+      await this.call("supervisor.startProcess", [program, false]);
+    } catch (error) {
+      if (!(error instanceof SupervisorFaultError) || error.faultCode !== SUPERVISOR_FAULTS.ALREADY_STARTED)
+        throw error;
+    }
+    return offsets;
+  }
+
+  /**
    * After `ALREADY_STARTED`: follows the process supervisord started by itself until it is
    * RUNNING (it stayed up its `startsecs`, as a start with wait would) or stopped trying.
    *
@@ -306,9 +325,9 @@ export class SupervisorClient {
    * Restarts the program this process runs as. A helper in its own session asks
    * supervisord to stop then start it, so the restart completes after this process is gone.
    */
-  restartSelf(program: string): Promise<void> {
+  restartSelf(program: string, watch: readonly string[] = []): Promise<void> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [helperPath(), this.options.socketPath, program], {
+      const child = spawn(process.execPath, [helperPath(), this.options.socketPath, program, ...watch], {
         detached: true,
         stdio: "ignore",
       });

@@ -1,0 +1,113 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { killSession } from "./process-group.js";
+
+/** How a boot check ended. */
+export type BootCheckResult = { ok: true; durationMs: number } | { ok: false; reason: string; output: string };
+
+/** What to boot and how long it may take. */
+export interface BootCheckRequest {
+  /** The release directory. */
+  releaseDir: string;
+  releaseId: string;
+  /** The entry to boot, relative to the release, e.g. `apps/core-back/dist/main.js`. */
+  entry: string;
+  healthPath: string;
+  timeoutMs: number;
+  /** The environment it boots with (PORT, WORKSPACE_DIR and the data dir are set here). */
+  env: Record<string, string | undefined>;
+  signal?: AbortSignal;
+}
+
+/** A port nothing listens on now (the kernel's pick). */
+export function sparePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
+/**
+ * Boots core-back of a new release on a spare port, with a data dir of its own and the
+ * release as its workspace, and asks its health URL: only a build that answers from its
+ * own release may become what core-back's next restart runs. The process (its whole
+ * session) is stopped afterwards, whatever happened.
+ */
+export async function bootCheck(request: BootCheckRequest): Promise<BootCheckResult> {
+  const port = await sparePort();
+  const dataDir = mkdtempSync(join(tmpdir(), "core-back-boot-check-"));
+  const started = Date.now();
+  const child = spawn(process.execPath, [join(request.releaseDir, request.entry)], {
+    cwd: request.releaseDir,
+    env: {
+      ...request.env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      WORKSPACE_DIR: request.releaseDir,
+      CORE_BACK_DATA_DIR: dataDir,
+      SUPERVISOR_SOCKET: "",
+      RELEASES_DIR: "",
+      LOG_LEVEL: "warn",
+    },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString("utf8")).slice(-4000);
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  const state: { exit: string | null } = { exit: null };
+  child.once("exit", (code, signal) => {
+    state.exit = signal === null ? `exit code ${code}` : `signal ${signal}`;
+  });
+  child.once("error", (error) => {
+    state.exit = `could not start: ${error.message}`;
+  });
+  const url = `http://127.0.0.1:${port}${request.healthPath}`;
+  let last = "no answer yet";
+  try {
+    for (;;) {
+      if (state.exit !== null) {
+        return {
+          ok: false,
+          reason: `core-back of release ${request.releaseId} exited at boot (${state.exit})`,
+          output,
+        };
+      }
+      try {
+        const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+        const body = (await response.json().catch(() => null)) as { release?: unknown } | null;
+        if (response.ok && body?.release === request.releaseId) return { ok: true, durationMs: Date.now() - started };
+        last = response.ok
+          ? `answered from release ${typeof body?.release === "string" ? body.release : "(none)"}`
+          : `HTTP ${response.status}`;
+      } catch (error) {
+        last = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+      }
+      if (request.signal?.aborted === true) return { ok: false, reason: "the deploy was stopped", output };
+      if (Date.now() - started > request.timeoutMs) {
+        return {
+          ok: false,
+          reason: `core-back of release ${request.releaseId}: no answer on a spare port's ${request.healthPath} within ${Math.round(request.timeoutMs / 1000)} s (last: ${last})`,
+          output,
+        };
+      }
+      await sleep(100);
+    }
+  } finally {
+    if (child.pid !== undefined && state.exit === null) await killSession(child.pid, 3_000);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,145 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { ServiceCheck } from "@app-building/types";
+
+/** What the gate needs to know about a supervised process. */
+export interface ProcessState {
+  statename: string;
+  pid: number;
+  exitstatus: number;
+  /** When the current (or last) process started, unix seconds. */
+  start: number;
+}
+
+/** How the gate watches one service. */
+export interface GateTarget {
+  program: string;
+  /** e.g. `http://127.0.0.1:4001`. */
+  baseUrl: string;
+  check: ServiceCheck;
+  /** The release the service must report. */
+  release: string;
+  /** The process as supervisord sees it now. */
+  processState: () => Promise<ProcessState>;
+  /** When the restart began (ms since epoch): an exit of a process started before it is not this start's. */
+  startedAt: number;
+  signal?: AbortSignal;
+  pollMs?: number;
+}
+
+/** How a gate ended: up, or why not (in words an agent can act on). */
+export type GateResult =
+  | { ok: true; pid: number; healthyAfterMs: number }
+  | { ok: false; reason: string; exited: boolean };
+
+const DOWN_STATES = new Set(["EXITED", "FATAL", "BACKOFF", "STOPPED"]);
+
+async function probe(url: string): Promise<{ status: number; body: unknown } | { error: string }> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(1_000), redirect: "manual" });
+    const text = await response.text();
+    let body: unknown = null;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = null;
+    }
+    return { status: response.status, body };
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause;
+    return { error: cause?.code ?? (error as Error).name };
+  }
+}
+
+function releaseOf(body: unknown): string | null {
+  if (typeof body !== "object" || body === null) return null;
+  const release = (body as { release?: unknown }).release;
+  return typeof release === "string" ? release : null;
+}
+
+function portOf(baseUrl: string): string {
+  return new URL(baseUrl).port || "80";
+}
+
+function exitedWhy(state: ProcessState, program: string): string {
+  // supervisord keeps an exit status only once the process is EXITED; in BACKOFF it is stale.
+  if (state.statename === "EXITED") return `${program} exited with code ${state.exitstatus}`;
+  if (state.statename === "BACKOFF") return `${program} exited and supervisord is retrying it (BACKOFF)`;
+  if (state.statename === "FATAL") return `${program} exited on every start (supervisord gave up: FATAL)`;
+  return `${program} was restarted underneath the gate (supervisord: ${state.statename}, pid ${state.pid})`;
+}
+
+/**
+ * Health-gates one restarted service: it passes only when its health URL answers `200`
+ * from the expected release within the start timeout, every smoke path answers 2xx/3xx,
+ * and then, for the whole settle window, the same process keeps running and its health
+ * URL keeps answering. supervisord's RUNNING is not asked for: it only means the process
+ * stayed up for `startsecs`.
+ */
+export async function gateService(target: GateTarget): Promise<GateResult> {
+  const { program, baseUrl, check, release, processState, startedAt } = target;
+  const pollMs = target.pollMs ?? 100;
+  const startedAtSeconds = Math.floor(startedAt / 1000);
+  const healthUrl = `${baseUrl}${check.healthPath}`;
+  const deadline = startedAt + check.startTimeoutMs;
+  let last = "no answer yet";
+  let pid = 0;
+  for (;;) {
+    if (target.signal?.aborted === true) return { ok: false, reason: "the deploy was stopped", exited: false };
+    const state = await processState();
+    if (DOWN_STATES.has(state.statename) && state.start >= startedAtSeconds) {
+      return {
+        ok: false,
+        reason: `${exitedWhy(state, program)} before it answered on :${portOf(baseUrl)}${check.healthPath}`,
+        exited: true,
+      };
+    }
+    const answer = await probe(healthUrl);
+    if ("error" in answer) last = `connection: ${answer.error}`;
+    else if (answer.status !== 200) last = `HTTP ${answer.status}`;
+    else if (releaseOf(answer.body) !== release)
+      last = `answered from release ${releaseOf(answer.body) ?? "(none)"}, not ${release}`;
+    else {
+      pid = state.pid;
+      break;
+    }
+    if (Date.now() >= deadline) {
+      return {
+        ok: false,
+        reason: `${program}: no answer on :${portOf(baseUrl)}${check.healthPath} from release ${release} within ${Math.round(check.startTimeoutMs / 1000)} s (last: ${last})`,
+        exited: false,
+      };
+    }
+    await sleep(pollMs);
+  }
+  const healthyAfterMs = Date.now() - startedAt;
+  for (const path of check.smokePaths) {
+    const answer = await probe(`${baseUrl}${path}`);
+    if ("error" in answer || answer.status >= 400) {
+      const what = "error" in answer ? `connection: ${answer.error}` : `HTTP ${answer.status}`;
+      return { ok: false, reason: `${program}: smoke path ${path} failed (${what})`, exited: false };
+    }
+  }
+  const settleEnd = Date.now() + check.settleMs;
+  while (Date.now() < settleEnd) {
+    await sleep(Math.min(pollMs * 2, Math.max(1, settleEnd - Date.now())));
+    const state = await processState();
+    if (state.pid !== pid || DOWN_STATES.has(state.statename)) {
+      const why = DOWN_STATES.has(state.statename) || state.pid !== pid ? exitedWhy(state, program) : "";
+      return {
+        ok: false,
+        reason: `${program} stopped within its ${(check.settleMs / 1000).toFixed(1)} s settle window: ${why}`,
+        exited: true,
+      };
+    }
+    const answer = await probe(healthUrl);
+    if ("error" in answer || answer.status !== 200 || releaseOf(answer.body) !== release) {
+      const what = "error" in answer ? `connection: ${answer.error}` : `HTTP ${answer.status}`;
+      return {
+        ok: false,
+        reason: `${program} stopped answering on :${portOf(baseUrl)}${check.healthPath} within its ${(check.settleMs / 1000).toFixed(1)} s settle window (${what})`,
+        exited: false,
+      };
+    }
+  }
+  return { ok: true, pid, healthyAfterMs };
+}

@@ -1,0 +1,138 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+
+/**
+ * The file at the root of every release naming it: services read it at start to report
+ * which release they run (`GET /health` answers `{ ok, release }`).
+ *
+ * @example
+ * ```ts
+ * import { RELEASE_MANIFEST } from "@app-building/types/releases";
+ * RELEASE_MANIFEST; // "release.json"
+ * ```
+ */
+export const RELEASE_MANIFEST = "release.json";
+
+/**
+ * A release's state. `building`: its snapshot is being built (never live); `built`: the
+ * build passed, not yet promoted; `candidate`: live, passing its gate; `good`: passed
+ * its gate (known-good); `failed`: its build or its gate failed.
+ *
+ * @example
+ * ```ts
+ * releaseStateSchema.parse("good");
+ * ```
+ */
+export const releaseStateSchema = z.enum(["building", "built", "candidate", "good", "failed"]);
+/**
+ * A release state.
+ *
+ * @example
+ * ```ts
+ * const state: ReleaseState = "candidate";
+ * ```
+ */
+export type ReleaseState = z.infer<typeof releaseStateSchema>;
+
+/**
+ * The manifest each release holds (`<release>/release.json`).
+ *
+ * @example
+ * ```ts
+ * const manifest = releaseManifestSchema.parse(JSON.parse(text));
+ * ```
+ */
+export const releaseManifestSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_.-]+$/),
+  /** The deploy that made it; null for the release `npm start` made from the checkout. */
+  deployId: z.string().nullable(),
+  createdAt: z.string(),
+  state: releaseStateSchema,
+  /** Disk used by the release's own files (symlinked dependencies not counted); null until measured. */
+  sizeBytes: z.number().int().nullable(),
+});
+/**
+ * A release manifest.
+ *
+ * @example
+ * ```ts
+ * const manifest: ReleaseManifest = { id: "r1", deployId: null, createdAt: new Date().toISOString(), state: "good", sizeBytes: null };
+ * ```
+ */
+export type ReleaseManifest = z.infer<typeof releaseManifestSchema>;
+
+/**
+ * One release as `GET /deploy/releases` lists it.
+ *
+ * @example
+ * ```ts
+ * const release = releaseSchema.parse(item);
+ * if (release.live) console.log(`${release.id} is live`);
+ * ```
+ */
+export const releaseSchema = releaseManifestSchema.extend({ live: z.boolean() });
+/**
+ * A listed release.
+ *
+ * @example
+ * ```ts
+ * const live: Release | undefined = list.items.find((release) => release.live);
+ * ```
+ */
+export type Release = z.infer<typeof releaseSchema>;
+
+/**
+ * `GET /deploy/releases`: the releases on disk, newest first.
+ *
+ * @example
+ * ```ts
+ * const list = releaseListSchema.parse(await (await fetch(url, { headers })).json());
+ * ```
+ */
+export const releaseListSchema = z.object({ items: z.array(releaseSchema), live: z.string().nullable() });
+/**
+ * The release list.
+ *
+ * @example
+ * ```ts
+ * const list: ReleaseList = releaseListSchema.parse(body);
+ * ```
+ */
+export type ReleaseList = z.infer<typeof releaseListSchema>;
+
+/**
+ * `POST /deploy/rollback` body: the known-good release to make live.
+ *
+ * @example
+ * ```ts
+ * rollbackRequestSchema.parse({ releaseId: "20261202T004500-ab12" });
+ * ```
+ */
+export const rollbackRequestSchema = z.object({ releaseId: z.string().min(1).max(200) }).strict();
+/**
+ * A rollback request.
+ *
+ * @example
+ * ```ts
+ * const body: RollbackRequest = { releaseId: list.items[1].id };
+ * ```
+ */
+export type RollbackRequest = z.infer<typeof rollbackRequestSchema>;
+
+/**
+ * The release a workspace root holds (its manifest's id), or `null` for a plain checkout.
+ *
+ * @example
+ * ```ts
+ * const release = readReleaseId(new URL("../../..", import.meta.url).pathname);
+ * ```
+ */
+export function readReleaseId(rootDir: string): string | null {
+  try {
+    const parsed = releaseManifestSchema.safeParse(JSON.parse(readFileSync(join(rootDir, RELEASE_MANIFEST), "utf8")));
+    return parsed.success ? parsed.data.id : null;
+  } catch {
+    return null;
+  }
+}
