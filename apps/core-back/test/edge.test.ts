@@ -27,10 +27,12 @@ function raw(
   path: string,
   headers: Record<string, string> = {},
   body?: string,
+  localAddress?: string,
 ): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
-    const req = request({ host: target.hostname, port: target.port, method, path, headers, agent: false }, (res) => {
+    const options = { host: target.hostname, port: target.port, method, path, headers, agent: false, localAddress };
+    const req = request(options, (res) => {
       let text = "";
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => (text += chunk));
@@ -192,8 +194,15 @@ describe("sign-in rate limit (per account and client)", () => {
     expect(statuses.filter((status) => status === 200)).toEqual([]);
     // Limited per account: the other admin signs in from the same client meanwhile.
     expect((await signIn("other@example.test", "other-password")).status).toBe(200);
-    // The right password is refused too while the window lasts, then gets in.
+    // The right password is refused too while the window lasts, from any loopback address
+    // (a local process can bind 127.0.0.2 as easily as 127.0.0.1), by any spelling of the path.
     expect((await signIn("ops@example.test", "ops-password")).status).toBe(429);
+    const body = JSON.stringify({ email: "ops@example.test", password: "ops-password" });
+    const headers = { ...JSON_TYPE, origin: url };
+    for (const from of ["127.0.0.2", "127.0.0.3"])
+      expect((await raw("POST", "/api/auth/sign-in/email", headers, body, from)).status, from).toBe(429);
+    expect((await raw("POST", "/api/auth/./sign-in/email", headers, body)).status).toBe(429);
+    expect((await raw("POST", "/api/auth/%2e/sign-in/email", headers, body)).status).toBe(429);
     await expect
       .poll(async () => (await signIn("ops@example.test", "ops-password")).status, {
         interval: 500,

@@ -21,6 +21,8 @@ describe("safeNext", () => {
     expect(safeNext("https://evil.com")).toBe("/");
     expect(safeNext("javascript:alert(1)")).toBe("/");
     expect(safeNext("evil.com")).toBe("/");
+    expect(safeNext("/.//evil.com/phish")).toBe("/");
+    expect(safeNext("/a/..//evil.com")).toBe("/");
   });
 
   it("sends a visitor with no place to go home", () => {

@@ -24,7 +24,8 @@ const HERE = "http://console.invalid";
 export function safeNext(next: string | undefined): string {
   if (next === undefined || !next.startsWith("/") || /[\p{Cc}\\]/u.test(next)) return "/";
   const url = new URL(next, HERE);
-  return url.origin === HERE ? url.pathname + url.search : "/";
+  // `/.//evil.test` resolves to the path `//evil.test`, which a browser reads as another site.
+  return url.origin === HERE && !url.pathname.startsWith("//") ? url.pathname + url.search : "/";
 }
 
 /** A cookie that expires the session cookie, for when core-back cannot be asked to. */

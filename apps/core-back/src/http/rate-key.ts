@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { isLoopbackAddress } from "@app-building/server-edge";
 import type { RequestHandler } from "express";
 import { RATE_KEY_HEADER } from "../auth/auth.js";
 
@@ -28,8 +29,11 @@ export function bucketAddress(...parts: string[]): string {
  * the client sent for the header is replaced.
  */
 export const setRateKey: RequestHandler = (req, _res, next) => {
-  const client = req.socket.remoteAddress ?? "unknown";
-  const signIn = req.path.startsWith("/api/auth/sign-in");
+  // Every loopback address is this machine: one client, whichever 127.x address it binds.
+  const peer = req.socket.remoteAddress;
+  const client = isLoopbackAddress(peer) ? "loopback" : (peer ?? "unknown");
+  // Better-Auth routes on the normalized path: `/api/auth/./sign-in/email` is a sign-in too.
+  const signIn = new URL(req.originalUrl, "http://core-back.invalid").pathname.startsWith("/api/auth/sign-in");
   req.headers[RATE_KEY_HEADER] = signIn ? bucketAddress("sign-in", accountOf(req.body), client) : bucketAddress(client);
   next();
 };

@@ -25,10 +25,9 @@ export function requireSession(auth: Auth): RequestHandler {
     let session;
     try {
       session = await auth.api.getSession({ headers: fromNodeHeaders(req.headers) });
-    } catch (cause) {
-      throw new UnauthorizedError(
-        `the credentials were refused (${(cause as Error).message}): sign in again or use a valid API key`,
-      );
+    } catch {
+      // What went wrong inside the session check is not the caller's to read.
+      throw new UnauthorizedError("the credentials were refused: sign in again or use a valid API key");
     }
     if (session === null) throw new UnauthorizedError();
     const user = session.user as { id: string; email: string; role?: string | null };
