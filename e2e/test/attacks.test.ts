@@ -1,5 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -19,6 +19,8 @@ import { repoRoot } from "../src/paths.js";
 
 const ADMIN = { email: "ops@example.test", password: "ops-password-123" };
 const RUNTIME_TOKEN = "attack-suite-container-token-0123456789";
+/** The runtime, as the console's registry knows it: the console's container pages drive it. */
+const CONTAINER = "attack-target";
 const children: ChildProcess[] = [];
 let dir: string;
 let coreBack: string;
@@ -119,6 +121,17 @@ beforeAll(async () => {
     ) as { apiKey: string }
   ).apiKey;
   start("apps/core-back/dist/main.js", coreBackEnv, (text) => (coreBackLog += text));
+  // The registry the console reads, holding the runtime as a started container (0600, as the SDK writes it).
+  const registryLine = {
+    type: "local",
+    driver: "process",
+    containerName: CONTAINER,
+    baseUrl: runtime,
+    port: runtimePort,
+    token: RUNTIME_TOKEN,
+    startedAt: new Date().toISOString(),
+  };
+  writeFileSync(join(dir, "registry.jsonl"), `${JSON.stringify(registryLine)}\n`, { mode: 0o600 });
   start("apps/console/dist/main.js", {
     ...process.env,
     PORT: String(consolePort),
@@ -197,6 +210,26 @@ function targets(canaryUrl: string): AttackTarget[] {
       fields: { mode: "unrestricted" },
     },
     { url: `${consoleUrl}/sign-out`, method: "POST", json: "{}", fields: { x: "1" } },
+    {
+      url: `${consoleUrl}/containers/${CONTAINER}/message`,
+      method: "POST",
+      json: json({ prompt: "attack" }),
+      fields: { prompt: "attack" },
+    },
+    { url: `${consoleUrl}/containers/${CONTAINER}/interrupt`, method: "POST", json: "{}", fields: { x: "1" } },
+    { url: `${consoleUrl}/containers/${CONTAINER}/stop`, method: "POST", json: "{}", fields: { x: "1" } },
+    {
+      url: `${consoleUrl}/releases/rollback`,
+      method: "POST",
+      json: json({ releaseId: "any" }),
+      fields: { releaseId: "any" },
+    },
+    {
+      url: `${coreBack}/deploy/rollback`,
+      method: "POST",
+      json: json({ releaseId: "any" }),
+      fields: { releaseId: "any" },
+    },
     { url: `${runtime}/message`, method: "POST", json: json({ prompt: "attack" }), fields: { prompt: "attack" } },
     { url: `${runtime}/tasks`, method: "POST", json: json({ prompt: "attack" }), fields: { prompt: "attack" } },
     { url: `${runtime}/interrupt`, method: "POST", json: "{}", fields: { x: "1" } },
@@ -276,6 +309,8 @@ describe("attacker pages against a signed-in admin", () => {
           { method: "GET", path: "/" },
           { method: "GET", path: "/deploys" },
           { method: "POST", path: "/deploys", json: '{"scope":"platform"}' },
+          { method: "POST", path: `/containers/${CONTAINER}/message`, json: '{"prompt":"attack"}' },
+          { method: "POST", path: `/containers/${CONTAINER}/stop`, json: "{}" },
         ],
       ],
     ];
@@ -295,5 +330,14 @@ describe("attacker pages against a signed-in admin", () => {
       }
     }
     expect(await state()).toEqual(CLEAN);
+  });
+
+  it("while the console's own page, for the same admin, does reach the container (the routes work)", async () => {
+    const page = await context.newPage();
+    await page.goto(`${consoleUrl}/containers/${CONTAINER}`);
+    await page.fill("#prompt", "a prompt from the console itself");
+    await Promise.all([page.waitForURL(/notice=sent/), page.click("form[action$='/message'] button[type=submit]")]);
+    await page.close();
+    await expect.poll(async () => (await runtimeStatus()).iteration, { timeout: 60_000 }).toBe(1);
   });
 });
