@@ -92,6 +92,9 @@ describe("deploys through /deploy", () => {
 
     const whole = await fetch(`${server.url}/deploy/${id}/log`, { headers: { "x-api-key": server.userKey } });
     expect(await whole.text()).toBe(text);
+    // A log is text, never a page a browser may sniff into HTML.
+    expect(whole.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(log.headers.get("x-content-type-options")).toBe("nosniff");
 
     const list = await server.call("GET", "/deploy?limit=1", { key: server.userKey });
     expect(list.body.items[0].id).toBe(id);

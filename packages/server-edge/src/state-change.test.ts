@@ -96,6 +96,20 @@ describe("the rule for state-changing requests", () => {
     expect(checkStateChange(post({ "sec-fetch-site": "none" }))).toBeUndefined();
   });
 
+  it("reads every value of a repeated Sec-Fetch-Site, so a second one cannot hide a foreign first", () => {
+    const repeated = (sites: string[], extra: Record<string, string> = {}) => ({
+      method: "POST",
+      host: HOST,
+      headers: normalizeHeaders({ host: HOST, "content-type": "application/json", "sec-fetch-site": sites, ...extra }),
+    });
+    expect(checkStateChange(repeated(["same-origin", "same-site"]))).toMatchObject({ code: "foreign_origin" });
+    expect(checkStateChange(repeated(["same-origin", "cross-site"]))).toMatchObject({ code: "foreign_origin" });
+    expect(
+      checkStateChange(repeated(["same-origin", "none"]), { contentTypes: ["application/json"], requireOrigin: true }),
+    ).toMatchObject({ code: "foreign_origin" });
+    expect(checkStateChange(repeated(["same-origin"]), { requireOrigin: true })).toBeUndefined();
+  });
+
   it("can accept forms, but then only with an origin that is its own", () => {
     const forms = { contentTypes: ["application/x-www-form-urlencoded"], requireOrigin: true };
     const form = { "content-type": "application/x-www-form-urlencoded", "content-length": "3" };

@@ -71,15 +71,19 @@ export function checkStateChange(request: StateChangeRequest, options: StateChan
     if (!accepted(type, allowedTypes)) return refusals.unsupportedMediaType(type, allowedTypes);
   }
   const origin = headers.get("origin");
-  const fetchSite = headers.get("sec-fetch-site")?.trim().toLowerCase();
+  // A repeated header arrives joined with ", ": every value counts, so a second one cannot hide the first.
+  const fetchSites = (headers.get("sec-fetch-site") ?? "")
+    .split(",")
+    .map((site) => site.trim().toLowerCase())
+    .filter((site) => site !== "");
   const allowedOrigin = origin !== undefined && (options.allowedOrigins ?? []).includes(origin);
   if (origin !== undefined && !allowedOrigin && !isSameOrigin(origin, request.host)) {
     return refusals.foreignOrigin(origin);
   }
-  if (fetchSite === "cross-site" || (fetchSite === "same-site" && !allowedOrigin)) {
-    return refusals.foreignOrigin(origin ?? `a ${fetchSite} page`);
-  }
-  if (options.requireOrigin === true && origin === undefined && fetchSite !== "same-origin") {
+  const foreignSite = fetchSites.find((site) => site === "cross-site" || (site === "same-site" && !allowedOrigin));
+  if (foreignSite !== undefined) return refusals.foreignOrigin(origin ?? `a ${foreignSite} page`);
+  const sameOriginPage = fetchSites.length === 1 && fetchSites[0] === "same-origin";
+  if (options.requireOrigin === true && origin === undefined && !sameOriginPage) {
     return refusals.foreignOrigin("a page that names no origin");
   }
   return undefined;

@@ -55,6 +55,8 @@ export function createApp(deps: AppDeps): Express {
       throw new MethodNotAllowedError(req.method, METHODS);
     }
     if (deps.isShuttingDown?.() === true && req.path !== "/health") throw new ShuttingDownError();
+    // No answer is ever to be read as another type than it says (a log is text, never a page).
+    res.setHeader("X-Content-Type-Options", "nosniff");
     next();
   });
 

@@ -76,7 +76,6 @@ export function deployRouter(deps: DeployRoutesDeps): Router {
     res.setHeader("Content-Type", "text/plain; charset=utf-8");
     res.setHeader("Cache-Control", "no-store");
     if (follow) {
-      res.setHeader("X-Content-Type-Options", "nosniff");
       res.flushHeaders();
       await followLog(service, req.params.id, path, res);
       return;
