@@ -4,6 +4,7 @@ import type { Driver, StartOptions } from "./drivers/driver.js";
 import { getImageRef } from "./image.js";
 import type { AgentState, ContainerConfig, DriverName, RepoOptions } from "./state.js";
 import type { ContainerOutcome } from "./stopped/outcome.js";
+import { readStoppedContainer } from "./stopped/read.js";
 import { recentOutcome } from "./stopped/remote.js";
 
 /**
@@ -272,6 +273,19 @@ export async function stopContainer(
       }
     } else {
       result.alreadyGone = true;
+      // A container that exited by itself (detached, or killed) says in its journal how its work ended.
+      const left = await readStoppedContainer(state).catch(() => null);
+      if (left !== null && left.source !== "none") {
+        result.revision = left.revision;
+        result.pushBranch = left.pushBranch ?? result.pushBranch;
+        result.pushed = left.pushed;
+        result.pushError = left.pushError;
+        Object.assign(outcome, {
+          lastMessage: left.lastMessage,
+          totalCostUsd: left.totalCostUsd,
+          stoppedCleanly: left.stoppedCleanly,
+        });
+      }
     }
   }
   if (result.pushed === false) result.recovery = recoveryFor(state, result.pushBranch);
@@ -286,7 +300,7 @@ export async function stopContainer(
     // Nothing to push at stop: the last push before it (a message's own) tells.
     pushed: result.pushed ?? outcome.pushed,
     pushError: result.pushed === null ? outcome.pushError : result.pushError,
-    stoppedCleanly: result.alreadyGone ? null : !timedOut,
+    stoppedCleanly: result.alreadyGone ? outcome.stoppedCleanly : !timedOut,
   });
   return result;
 }

@@ -210,6 +210,11 @@ describe("the CLI from the packed package", () => {
     expect(late.code).toBe(5);
     expect(late.stderr).toContain("has stopped and takes no more prompts");
     expect(late.stderr).toContain("done: answer to: second");
+
+    // Stopping what already exited reads how its work ended instead of guessing.
+    const stop = await cli(["stop", name], { cwd: dir, env });
+    expect(stop.code, stop.stderr).toBe(0);
+    expect(stop.stdout).toBe(`stopped ${name} (it had already exited); pushed ${revision} to agent/detached\n`);
   });
 
   it("ends a followed log of a runtime killed outright, with what its journal holds, and says it did not finish its stop", async () => {
