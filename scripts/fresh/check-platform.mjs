@@ -40,6 +40,9 @@ check(
   `status ${signIn.status}, ${page.slice(0, 200)}`,
 );
 
+// Folders of sources and builds, not state: releases are snapshots of the checkout, the turbo
+// cache holds build outputs, workspaces are the agents' checkouts.
+const NOT_STATE = new Set(["releases", "turbo-cache", "workspace", "node_modules"]);
 // Files that hold tokens, sessions, prompts or results, by name.
 const CREDENTIAL_FILE = /\.(db|sqlite|token|jsonl)(-wal|-shm)?$|(^|\/)\.env$/;
 
@@ -61,7 +64,7 @@ function openToOthers(root) {
   const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
-      if (entry.isDirectory() && entry.name !== "workspace" && entry.name !== "node_modules") walk(path);
+      if (entry.isDirectory() && !NOT_STATE.has(entry.name)) walk(path);
       else if (entry.isFile() && CREDENTIAL_FILE.test(path)) {
         note(path);
         for (let folder = dirname(path); folder.startsWith(root); folder = dirname(folder)) note(folder);
