@@ -78,6 +78,7 @@ describe("the checked-in build scopes", () => {
       "@app-building/container-runtime",
       "@app-building/core-back",
       "@app-building/sdk",
+      "@app-building/server-edge",
       "@app-building/testkit",
       "@app-building/types",
     ]);
