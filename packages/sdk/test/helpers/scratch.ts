@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -19,7 +19,18 @@ export interface ScratchInstall {
   cleanup(): Promise<void>;
 }
 
-/** Packs `@app-building/sdk` and `@app-building/types` and installs them in a new project, as a user would. */
+/** The Claude Code version the workspace pins (its catalog), which a user installs beside the SDK. */
+async function claudeCodeVersion(): Promise<string> {
+  const workspace = await readFile(join(repoRoot, "pnpm-workspace.yaml"), "utf8");
+  const version = /^\s+"@anthropic-ai\/claude-code": (\S+)$/m.exec(workspace)?.[1];
+  if (version === undefined) throw new Error("pnpm-workspace.yaml pins no @anthropic-ai/claude-code in its catalog");
+  return version;
+}
+
+/**
+ * Packs `@app-building/sdk` and `@app-building/types` and installs them in a new project, as a
+ * user would, with Claude Code beside them (the SDK's optional peer, as its README says).
+ */
 export async function installPackedSdk(): Promise<ScratchInstall> {
   const work = await mkdtemp(join(tmpdir(), "sdk-scratch-"));
   const sdkTarball = await pack(sdkRoot, work);
@@ -32,10 +43,13 @@ export async function installPackedSdk(): Promise<ScratchInstall> {
       name: "scratch",
       private: true,
       type: "module",
-      dependencies: { "@app-building/sdk": `file:${sdkTarball}` },
+      dependencies: {
+        "@app-building/sdk": `file:${sdkTarball}`,
+        "@anthropic-ai/claude-code": await claudeCodeVersion(),
+      },
       pnpm: {
         overrides: { "@app-building/types": `file:${typesTarball}` },
-        onlyBuiltDependencies: ["better-sqlite3"],
+        onlyBuiltDependencies: ["@anthropic-ai/claude-code", "better-sqlite3"],
       },
     }),
   );
