@@ -3,7 +3,7 @@ import { AppBuildingError, ConfigurationError, ContainerGoneError } from "./erro
 import type { Driver, StartOptions } from "./drivers/driver.js";
 import { getImageRef } from "./image.js";
 import type { AgentState, ContainerConfig, DriverName, RepoOptions } from "./state.js";
-import type { ContainerOutcome } from "./stopped/outcome.js";
+import { NO_OUTCOME, type ContainerOutcome } from "./stopped/outcome.js";
 import { readStoppedContainer } from "./stopped/read.js";
 import { recentOutcome } from "./stopped/remote.js";
 
@@ -136,16 +136,6 @@ export interface StopResult {
   /** True when the container was already gone. */
   alreadyGone: boolean;
 }
-
-const NO_OUTCOME: ContainerOutcome = {
-  revision: null,
-  pushBranch: null,
-  pushed: null,
-  pushError: null,
-  lastMessage: null,
-  totalCostUsd: null,
-  stoppedCleanly: null,
-};
 
 /** How long a stop waits, after the runtime is gone, for the events it sent last. */
 const FINAL_EVENTS_MS = 10_000;

@@ -30,6 +30,17 @@ export interface ContainerOutcome {
   stoppedCleanly: boolean | null;
 }
 
+/** An outcome that knows nothing yet: every field `null`. */
+export const NO_OUTCOME: ContainerOutcome = {
+  revision: null,
+  pushBranch: null,
+  pushed: null,
+  pushError: null,
+  lastMessage: null,
+  totalCostUsd: null,
+  stoppedCleanly: null,
+};
+
 /**
  * A container that has exited, as {@link readStoppedContainer} reads it.
  *

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { RegistryEntry } from "../registry/registry.js";
 import type { AgentState } from "../state.js";
 import { ContainerJournal } from "./journal.js";
-import { outcomeFromJournal, type ContainerOutcome, type StoppedContainer } from "./outcome.js";
+import { NO_OUTCOME, outcomeFromJournal, type StoppedContainer } from "./outcome.js";
 
 /**
  * Options of {@link readStoppedContainer}, {@link openStoppedJournal} and {@link isContainerGone}.
@@ -19,16 +19,6 @@ export interface StoppedReadOptions {
   /** The state folder the container was started with (`ContainerConfig.stateDir`); default `defaultStateDir()`. */
   stateDir?: string;
 }
-
-const NO_OUTCOME: ContainerOutcome = {
-  revision: null,
-  pushBranch: null,
-  pushed: null,
-  pushError: null,
-  lastMessage: null,
-  totalCostUsd: null,
-  stoppedCleanly: null,
-};
 
 /**
  * Whether a container has exited, judged without asking its API: a process container
