@@ -75,30 +75,35 @@ function setting(name: string) {
 
 const WRITE_A_NOTE = 'printf "%s\\n" "$1" > agent-note.txt; echo "wrote the note"';
 
+/** `run --workspace .` in `checkout`, one prompt that writes a note, pushed to `agent/work`; returns the container's name. */
+async function writeNoteIn(checkout: string, bare: string, env: Record<string, string>): Promise<string> {
+  const run = await cli(
+    [
+      "run",
+      "-p",
+      "write a note",
+      "--driver",
+      "process",
+      "--agent",
+      "command",
+      "--workspace",
+      ".",
+      "--repo",
+      bare,
+      "--push-branch",
+      "agent/work",
+    ],
+    { cwd: checkout, env },
+  );
+  expect(run.code, run.stderr).toBe(0);
+  return run.stdout.trim();
+}
+
 describe("the CLI from the packed package", () => {
   it("runs in a checkout committing only the agent's files, and leaves none of its own state in the checkout", async () => {
     const { bare, checkout, stateHome } = setting("workspace");
     const env = { XDG_STATE_HOME: stateHome, AGENT_COMMAND: WRITE_A_NOTE };
-    const run = await cli(
-      [
-        "run",
-        "-p",
-        "write a note",
-        "--driver",
-        "process",
-        "--agent",
-        "command",
-        "--workspace",
-        ".",
-        "--repo",
-        bare,
-        "--push-branch",
-        "agent/work",
-      ],
-      { cwd: checkout, env },
-    );
-    expect(run.code, run.stderr).toBe(0);
-    const name = run.stdout.trim();
+    const name = await writeNoteIn(checkout, bare, env);
     // Followed to its end: it exits once its prompt is done (a detached run).
     const followed = await cli(["events", name, "-f"], { cwd: checkout, env });
     expect(followed.code, followed.stderr).toBe(0);
@@ -117,26 +122,8 @@ describe("the CLI from the packed package", () => {
   it("commits none of its state even when the state folder is inside the workspace", async () => {
     const { bare, checkout } = setting("state-inside");
     const env = { APP_BUILDING_STATE_DIR: join(checkout, "agent-state"), AGENT_COMMAND: WRITE_A_NOTE };
-    const run = await cli(
-      [
-        "run",
-        "-p",
-        "write a note",
-        "--driver",
-        "process",
-        "--agent",
-        "command",
-        "--workspace",
-        ".",
-        "--repo",
-        bare,
-        "--push-branch",
-        "agent/work",
-      ],
-      { cwd: checkout, env },
-    );
-    expect(run.code, run.stderr).toBe(0);
-    expect((await cli(["events", run.stdout.trim(), "-f"], { cwd: checkout, env })).code).toBe(0);
+    const name = await writeNoteIn(checkout, bare, env);
+    expect((await cli(["events", name, "-f"], { cwd: checkout, env })).code).toBe(0);
 
     expect(existsSync(join(checkout, "agent-state", "registry.jsonl"))).toBe(true);
     expect(git(bare, "show", "--name-only", "--format=", "agent/work").split("\n")).toEqual(["agent-note.txt"]);
