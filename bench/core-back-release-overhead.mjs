@@ -1,7 +1,10 @@
-// Snapshot + release overhead: a deploy's build in a new release (snapshot of the
-// workspace, then turbo there) against a bare turbo build of the same filters in the
-// workspace itself, in the same cache state, side by side. Two states: nothing changed
-// (every task replays from the cache) and the console changed (turbo rebuilds it).
+// Snapshot + release overhead: what a deploy does before promotion (digest the
+// workspace's sources; promote a known-good release built from exactly them again, or
+// snapshot into a new release and build it there with turbo) against a bare turbo build
+// of the same filters in the workspace itself, in the same cache state, side by side.
+// States: nothing changed since the live release (every task would replay from the
+// cache), the console changed (turbo rebuilds it), and, for the record, nothing changed
+// but no kept release matches (a new release replays every task from turbo's cache).
 // The workspace is a snapshot of this checkout in a temp dir, so the checkout is not touched.
 //   node bench/core-back-release-overhead.mjs [rounds=2]
 import { execFileSync } from "node:child_process";
@@ -10,12 +13,15 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { loadBuildScopes, turboFilterArgs } from "../packages/types/dist/index.js";
 import { snapshotWorkspace } from "../apps/core-back/dist/deploy/releases/snapshot.js";
+import { digestSources } from "../apps/core-back/dist/deploy/releases/sources.js";
+import { ReleaseStore } from "../apps/core-back/dist/deploy/releases/store.js";
 import { ROOT, TURBO } from "./core-back-harness.mjs";
 import { median } from "./stats.mjs";
 
 const rounds = Number(process.argv[2] ?? 2);
 const scopes = loadBuildScopes(join(ROOT, "build-scopes.json"));
 const filters = turboFilterArgs(scopes, "platform");
+const scopeFilters = scopes.scopes.platform.filters;
 const env = {
   ...process.env,
   PATH: [join(ROOT, ".tools", "bin"), process.env.PATH ?? ""].join(delimiter),
@@ -27,10 +33,13 @@ const BRAND = join("apps", "console", "src", "views", "brand.ts");
 const dir = mkdtempSync(join(tmpdir(), "release-overhead-bench-"));
 const workspace = join(dir, "workspace");
 // Each side's cache as its previous build left it: releases hash their files the same
-// way every time (a repository of their own without commits), which differs from how a
-// checkout with commits is hashed, so each side is primed by a build of its own kind.
+// way every time (a repository of their own, sources staged, no commits), which differs
+// from how a checkout with commits is hashed, so each side is primed by a build of its own kind.
 const primed = join(dir, "cache-primed");
 const primedRelease = join(dir, "cache-primed-release");
+
+/** What turbo's last run replayed from its cache ("6 cached, 7 total"). */
+let lastCached = "";
 
 /**
  * @param {string} cwd
@@ -38,28 +47,38 @@ const primedRelease = join(dir, "cache-primed-release");
  */
 function turbo(cwd, cacheDir) {
   const started = performance.now();
-  execFileSync(TURBO, ["run", "build", "--ui=stream", `--cache-dir=${cacheDir}`, ...filters], {
+  const out = execFileSync(TURBO, ["run", "build", "--ui=stream", `--cache-dir=${cacheDir}`, ...filters], {
     cwd,
     env,
-    stdio: "ignore",
+    encoding: "utf8",
   });
+  lastCached = /Cached:\s+(\d+ cached, \d+ total)/.exec(out)?.[1] ?? "?";
   return performance.now() - started;
 }
 
-/** A deploy's part before promotion: snapshot into a new release, build it there. */
+/** The releases a deploy looks in; holds the live release of the workspace's sources. */
+const store = new ReleaseStore({ dir: join(dir, "releases"), keep: 2 });
+
 /**
+ * A deploy's part before promotion: the digest of the workspace's sources, then either a
+ * known-good release built from them (when `reuse`) or a snapshot into a new release
+ * built there.
  * @param {string} cacheDir
- * @param {number} n
+ * @param {boolean} reuse
  */
-async function release(cacheDir, n) {
-  const releaseDir = join(dir, `release-${n}`);
+async function release(cacheDir, reuse) {
   const started = performance.now();
-  cpSync(workspace, releaseDir, { filter: () => false }); // creates the empty dir
-  await snapshotWorkspace({ workspaceDir: workspace, releaseDir, env });
-  turbo(releaseDir, cacheDir);
+  const digest = await digestSources(workspace, env);
+  const found = reuse ? store.findReusable({ digest, filters: scopeFilters }) : undefined;
+  let made;
+  if (found === undefined) {
+    made = store.create(null);
+    await snapshotWorkspace({ workspaceDir: workspace, releaseDir: store.pathOf(made.id), env });
+    turbo(store.pathOf(made.id), cacheDir);
+  }
   const ms = performance.now() - started;
-  rmSync(releaseDir, { recursive: true, force: true });
-  return ms;
+  if (made !== undefined) rmSync(store.pathOf(made.id), { recursive: true, force: true });
+  return { ms, reused: found !== undefined };
 }
 
 try {
@@ -70,13 +89,21 @@ try {
   execFileSync("git", ["add", "-A"], git);
   execFileSync("git", ["-c", "user.name=bench", "-c", "user.email=bench@bench.test", "commit", "-qm", "bench"], git);
   turbo(workspace, primed);
-  await release(primedRelease, -1);
-  /** @type {Record<string, { bareTurboMedianMs: number, snapshotAndReleaseMedianMs: number, overheadPercent: number }>} */
+  // The live release: built from the workspace as it is, known-good.
+  const live = store.create(null);
+  const snapshot = await snapshotWorkspace({ workspaceDir: workspace, releaseDir: store.pathOf(live.id), env });
+  turbo(store.pathOf(live.id), primedRelease);
+  store.update(live.id, { state: "good" });
+  store.recordBuildKey(live.id, { digest: snapshot.digest, filters: scopeFilters });
+  store.switchTo(live.id);
+  /** @type {Record<string, { bareTurboMedianMs: number, snapshotAndReleaseMedianMs: number, overheadPercent: number, reusedLiveRelease: boolean, turboCached: object }>} */
   const results = {};
   let n = 0;
-  for (const state of ["all cached", "console changed"]) {
+  for (const state of ["all cached", "all cached, no kept release matches", "console changed"]) {
     const bare = [];
     const released = [];
+    let reused = false;
+    let cached = {};
     for (let i = 0; i < rounds; i += 1) {
       if (state === "console changed") {
         const path = join(workspace, BRAND);
@@ -94,7 +121,11 @@ try {
       cpSync(primed, cacheA, { recursive: true });
       cpSync(primedRelease, cacheB, { recursive: true });
       bare.push(turbo(workspace, cacheA));
-      released.push(await release(cacheB, n));
+      const bareCached = lastCached;
+      const made = await release(cacheB, state === "all cached");
+      released.push(made.ms);
+      reused = made.reused;
+      cached = { bareTurbo: bareCached, release: made.reused ? "no build" : lastCached };
       rmSync(cacheA, { recursive: true, force: true });
       rmSync(cacheB, { recursive: true, force: true });
       n += 1;
@@ -105,6 +136,8 @@ try {
       bareTurboMedianMs: Math.round(bareMs),
       snapshotAndReleaseMedianMs: Math.round(releaseMs),
       overheadPercent: Math.round(((releaseMs - bareMs) / bareMs) * 1000) / 10,
+      reusedLiveRelease: reused,
+      turboCached: cached,
     };
   }
   process.stdout.write(`${JSON.stringify({ rounds, targetOverheadPercent: 15, ...results }, null, 2)}\n`);

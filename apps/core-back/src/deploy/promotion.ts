@@ -87,10 +87,14 @@ export class Promotion {
     signal?: AbortSignal,
   ): Promise<PromotionOutcome> {
     const { releases } = this.options;
-    const previous = releases.currentId();
+    const was = releases.currentId();
+    const previous = releases.rollbackTarget(releaseId);
     releases.update(releaseId, { state: "candidate" });
     releases.switchTo(releaseId);
-    appendLogLine(logPath, `release ${releaseId} is live (was ${previous ?? "none"})`);
+    appendLogLine(
+      logPath,
+      `release ${releaseId} is live (was ${was ?? "none"}; a rollback goes to ${previous ?? "none"})`,
+    );
     const restarted: string[] = [];
     for (const program of programs) {
       restarted.push(program);

@@ -1,6 +1,7 @@
 import type { DeployStatus } from "@app-building/types";
 import type { DeployPatch, DeployRecord } from "./repository.js";
 import { snapshotWorkspace } from "./releases/snapshot.js";
+import { digestSources } from "./releases/sources.js";
 import { appendLogLine } from "./runner.js";
 import type { Builder, DeployEnd, ReleaseOptions } from "./service-types.js";
 
@@ -13,11 +14,16 @@ export interface ReleaseDeployDeps {
   update: (patch: DeployPatch) => DeployRecord;
 }
 
+/** A release ready to promote, or how the deploy ended before promotion. */
+type Prepared = { id: string; exitCode: number } | DeployEnd;
+
 /**
  * One deploy through releases: snapshot the workspace into a new release (an edit after
  * this point goes into the next deploy), build it there with turbo, boot-check core-back's
  * part, then promote it (switch, restart, gate, roll back on failure). Nothing here
- * touches the workspace's own `dist/` or what runs until the build passed.
+ * touches the workspace's own `dist/` or what runs until the build passed. When the
+ * workspace holds exactly the sources a known-good release was built from, with the same
+ * filters, that release is promoted again instead: a build would make the same one.
  */
 export async function runReleaseDeploy(
   deps: ReleaseDeployDeps,
@@ -25,15 +31,42 @@ export async function runReleaseDeploy(
   programs: readonly string[],
   signal: AbortSignal,
 ): Promise<DeployEnd> {
-  const { builder, selfProgram } = deps;
+  const prepared = (await reusableRelease(deps, row)) ?? (await buildRelease(deps, row, signal));
+  if ("status" in prepared) return prepared;
+  return promoteRelease(deps, row, programs, prepared, signal);
+}
+
+/** A known-good release built from the workspace's sources as they are now, if any. */
+async function reusableRelease(deps: ReleaseDeployDeps, row: DeployRecord): Promise<Prepared | undefined> {
+  const { store, workspaceDir, env } = deps.releases;
+  let digest: string;
+  try {
+    digest = await digestSources(workspaceDir, env);
+  } catch {
+    return undefined; // the snapshot that follows fails with the reason
+  }
+  const reusable = store.findReusable({ digest, filters: row.filters });
+  if (reusable === undefined) return undefined;
+  appendLogLine(
+    row.logPath,
+    `release ${reusable.id} was built from exactly these sources with these filters: promoting it again, no build needed`,
+  );
+  deps.update({ builtRelease: reusable.id, buildEndedAt: new Date().toISOString() });
+  return { id: reusable.id, exitCode: 0 };
+}
+
+/** Snapshots the workspace into a new release, builds it and boot-checks core-back's part. */
+async function buildRelease(deps: ReleaseDeployDeps, row: DeployRecord, signal: AbortSignal): Promise<Prepared> {
   const { store, promotion, workspaceDir, env } = deps.releases;
   const live = (): string | null => store.currentId();
   const release = store.create(row.id);
   deps.update({ builtRelease: release.id });
   const dir = store.pathOf(release.id);
+  let digest: string;
   try {
-    const { files } = await snapshotWorkspace({ workspaceDir, releaseDir: dir, env });
-    appendLogLine(row.logPath, `release ${release.id}: snapshot of ${files} files of ${workspaceDir}`);
+    const snapshot = await snapshotWorkspace({ workspaceDir, releaseDir: dir, env });
+    digest = snapshot.digest;
+    appendLogLine(row.logPath, `release ${release.id}: snapshot of ${snapshot.files} files of ${workspaceDir}`);
   } catch (error) {
     store.update(release.id, { state: "failed" });
     return {
@@ -44,7 +77,7 @@ export async function runReleaseDeploy(
       release: live(),
     };
   }
-  const result = await builder.run({
+  const result = await deps.builder.run({
     deployId: row.id,
     filters: row.filters,
     logPath: row.logPath,
@@ -61,6 +94,7 @@ export async function runReleaseDeploy(
     return { status, phase: "build", exitCode: result.exitCode, errorSummary: result.errorSummary, release: live() };
   }
   store.update(release.id, { state: "built", sizeBytes: store.measure(release.id) });
+  store.recordBuildKey(release.id, { digest, filters: row.filters });
   const exitCode = result.exitCode ?? 0;
   if (signal.aborted) {
     return {
@@ -77,7 +111,21 @@ export async function runReleaseDeploy(
     store.update(release.id, { state: "failed" });
     return { status: "error", phase: "boot_check", exitCode, errorSummary: bootFailure, release: live() };
   }
-  const previous = live();
+  return { id: release.id, exitCode };
+}
+
+/** Switches to the release, restarts and gates the scope's services, rolls back on failure. */
+async function promoteRelease(
+  deps: ReleaseDeployDeps,
+  row: DeployRecord,
+  programs: readonly string[],
+  release: { id: string; exitCode: number },
+  signal: AbortSignal,
+): Promise<DeployEnd> {
+  const { selfProgram } = deps;
+  const { store, promotion } = deps.releases;
+  const { exitCode } = release;
+  const previous = store.rollbackTarget(release.id);
   const others = programs.filter((program) => program !== selfProgram);
   // Until the gate passes, the live release of record is the one before: what a
   // recovery after a crash goes back to.

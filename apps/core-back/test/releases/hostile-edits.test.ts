@@ -50,6 +50,31 @@ describe("a deploy through releases", () => {
     good = result.release!;
   });
 
+  it("promotes unchanged sources again without a build: no new release, the service restarted on it and gated", async () => {
+    const before = await sv.client.getProcessInfo("web");
+    const releases = store.list().map((release) => release.id);
+    const result = await deploy();
+    expect(result).toMatchObject({ status: "ok", phase: "done", release: good, builtRelease: good });
+    expect(readFileSync(result.logPath, "utf8")).toContain("no build needed");
+    expect(store.list().map((release) => release.id)).toEqual(releases);
+    expect(store.stateOf(good)).toBe("good");
+    expect((await sv.client.getProcessInfo("web")).pid).not.toBe(before.pid);
+    expect(await served()).toBe("v2");
+  });
+
+  it("a revert to the sources of a kept good release switches back to that release, with no build", async () => {
+    ws.setSource(webSource("v5"));
+    const v5 = await deploy();
+    expect(v5).toMatchObject({ status: "ok" });
+    expect(v5.release).not.toBe(good);
+    expect(await served()).toBe("v5");
+    ws.setSource(webSource("v2"));
+    const reverted = await deploy();
+    expect(reverted).toMatchObject({ status: "ok", release: good, builtRelease: good });
+    expect(store.currentId()).toBe(good);
+    expect(await served()).toBe("v2");
+  });
+
   for (const [edit, source] of Object.entries(HOSTILE_EDITS)) {
     it(`answers an edit that ${edit.startsWith("a ") ? `has ${edit}` : edit} truthfully and keeps serving the last good build`, async () => {
       ws.setSource(source);

@@ -35,7 +35,7 @@ export async function ensureInitialRelease(
   }
   const release = store.create(null);
   const dir = store.pathOf(release.id);
-  await snapshotWorkspace({ workspaceDir: options.workspaceDir, releaseDir: dir, env: options.env });
+  const { digest } = await snapshotWorkspace({ workspaceDir: options.workspaceDir, releaseDir: dir, env: options.env });
   const runner = new BuildRunner({
     turboBin: options.turboBin,
     workspaceDir: dir,
@@ -55,6 +55,7 @@ export async function ensureInitialRelease(
     throw new Error(`the first release (${release.id}) did not build: ${result.errorSummary ?? result.outcome}`);
   }
   store.update(release.id, { state: "good", sizeBytes: store.measure(release.id) });
+  store.recordBuildKey(release.id, { digest, filters: options.filters });
   store.switchTo(release.id);
   store.prune();
   return { release: store.get(release.id) ?? release, created: true };

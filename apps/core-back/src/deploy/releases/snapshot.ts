@@ -1,33 +1,10 @@
-import { execa } from "execa";
-import { copyFile, lstat, mkdir, readdir, readlink, symlink } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { copyFile, lstat, mkdir, readdir, readlink, symlink, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { addToDigest, forEachSource, git, SnapshotError, sourcePaths } from "./sources.js";
 
-/** A snapshot that could not be taken (git failed, a file could not be copied). */
-export class SnapshotError extends Error {
-  override readonly name = "SnapshotError";
-}
-
-const GIT_ENV = { GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0" };
-
-/**
- * The files a build sees: tracked, plus untracked ones git does not ignore, as they are
- * on disk now (a tracked file deleted in the working tree is left out). No
- * `node_modules`, no `dist`: both are ignored.
- */
-async function sourceFiles(workspaceDir: string, env: Record<string, string | undefined>): Promise<string[]> {
-  const result = await execa("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
-    cwd: workspaceDir,
-    env: { ...env, ...GIT_ENV },
-    extendEnv: false,
-    reject: false,
-    stripFinalNewline: false,
-  });
-  if (result.exitCode !== 0) {
-    throw new SnapshotError(`git ls-files failed in ${workspaceDir}: ${result.stderr || result.shortMessage}`);
-  }
-  return [...new Set(result.stdout.split("\0").filter((path) => path !== ""))];
-}
+export { SnapshotError } from "./sources.js";
 
 /** Copies one entry: symlinks as symlinks, directories recursively, files as files. */
 async function copyTree(from: string, to: string): Promise<void> {
@@ -72,46 +49,40 @@ async function linkDependencies(
 
 /**
  * Copies the workspace's sources as they are now into `releaseDir` (empty, existing),
- * links its dependencies, and makes it a git repository of its own (no commits), so
- * turbo hashes the release's files rather than those of a repository around it.
+ * links its dependencies, and makes it a git repository of its own with every source
+ * staged (no commits), so turbo hashes the release's files through git's index, fast,
+ * rather than those of a repository around it.
  *
- * @returns how many source files were copied.
+ * @returns how many source files were copied, and their digest (see `digestSources`).
  * @throws {SnapshotError}
  */
 export async function snapshotWorkspace(options: {
   workspaceDir: string;
   releaseDir: string;
   env: Record<string, string | undefined>;
-}): Promise<{ files: number }> {
+}): Promise<{ files: number; digest: string }> {
   const { workspaceDir, releaseDir, env } = options;
-  const files = await sourceFiles(workspaceDir, env);
   const packageDirs = new Set<string>();
   const made = new Set<string>();
+  const hash = createHash("sha256");
   let copied = 0;
-  for (const path of files) {
-    const from = join(workspaceDir, path);
-    const stat = await lstat(from).catch(() => null);
-    if (stat === null || stat.isDirectory()) continue; // deleted in the working tree, or a submodule
-    const to = join(releaseDir, path);
+  await forEachSource(workspaceDir, await sourcePaths(workspaceDir, env), async (entry) => {
+    const to = join(releaseDir, entry.path);
     const parent = dirname(to);
     if (!made.has(parent)) {
       await mkdir(parent, { recursive: true });
       made.add(parent);
     }
-    if (stat.isSymbolicLink()) await symlink(await readlink(from), to);
-    else await copyFile(from, to);
+    // What is written is what was hashed: the digest names exactly the release's sources.
+    if (entry.kind === "symlink") await symlink(entry.target, to);
+    else await writeFile(to, entry.data, { mode: entry.mode });
+    addToDigest(hash, entry);
     copied += 1;
-    if (path === "package.json" || path.endsWith("/package.json"))
-      packageDirs.add(dirname(path) === "." ? "" : dirname(path));
-  }
-  await linkDependencies(workspaceDir, releaseDir, [...packageDirs]);
-  const init = await execa("git", ["init", "-q", "."], {
-    cwd: releaseDir,
-    env: { ...env, ...GIT_ENV },
-    extendEnv: false,
-    reject: false,
+    if (entry.path === "package.json" || entry.path.endsWith("/package.json"))
+      packageDirs.add(dirname(entry.path) === "." ? "" : dirname(entry.path));
   });
-  if (init.exitCode !== 0)
-    throw new SnapshotError(`git init failed in ${releaseDir}: ${init.stderr || init.shortMessage}`);
-  return { files: copied };
+  await linkDependencies(workspaceDir, releaseDir, [...packageDirs]);
+  await git(releaseDir, ["init", "-q", "."], env);
+  await git(releaseDir, ["add", "-A"], env);
+  return { files: copied, digest: hash.digest("hex") };
 }

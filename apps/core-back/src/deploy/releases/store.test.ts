@@ -88,4 +88,36 @@ describe("ReleaseStore", () => {
     expect(releases.get(id)).toBeUndefined();
     expect(releases.list()).toEqual([]);
   });
+
+  it("finds a known-good release built from the same sources and filters, the live one first, never a failed one", () => {
+    const releases = store();
+    const key = { digest: "d1", filters: ["@app-building/console...", "@app-building/core-back..."] };
+    const older = built(releases, new Date("2026-01-01T00:00:00Z"));
+    const live = built(releases, new Date("2026-01-02T00:00:00Z"));
+    const failed = built(releases, new Date("2026-01-03T00:00:00Z"));
+    for (const id of [older, live, failed]) releases.recordBuildKey(id, key);
+    releases.update(failed, { state: "failed" });
+    releases.switchTo(live);
+    // Filters in another order are the same build.
+    expect(releases.findReusable({ digest: "d1", filters: [...key.filters].reverse() })?.id).toBe(live);
+    releases.switchTo(older);
+    expect(releases.findReusable(key)?.id).toBe(older);
+    expect(releases.findReusable({ ...key, digest: "d2" })).toBeUndefined();
+    expect(releases.findReusable({ ...key, filters: ["@app-building/*"] })).toBeUndefined();
+    releases.update(older, { state: "failed" });
+    releases.update(live, { state: "built" });
+    expect(releases.findReusable(key)).toBeUndefined();
+  });
+
+  it("rolls a promotion back to the live release, or, when the live one is promoted again, to the newest other good one", () => {
+    const releases = store();
+    const a = built(releases, new Date("2026-01-01T00:00:00Z"));
+    const b = built(releases, new Date("2026-01-02T00:00:00Z"));
+    const c = built(releases, new Date("2026-01-03T00:00:00Z"), "built");
+    releases.switchTo(b);
+    expect(releases.rollbackTarget(c)).toBe(b);
+    expect(releases.rollbackTarget(b)).toBe(a);
+    releases.switchTo(a);
+    expect(releases.rollbackTarget(a)).toBe(b);
+  });
 });

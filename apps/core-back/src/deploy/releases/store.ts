@@ -33,6 +33,19 @@ export interface ReleaseStoreOptions {
   keep: number;
 }
 
+/** What a release was built from: the digest of its sources and the turbo filters. */
+export interface BuildKey {
+  digest: string;
+  filters: readonly string[];
+}
+
+const BUILD_KEY_FILE = "build-key.json";
+
+function sameKey(a: BuildKey, b: BuildKey): boolean {
+  const sorted = (filters: readonly string[]): string => JSON.stringify([...filters].sort());
+  return a.digest === b.digest && sorted(a.filters) === sorted(b.filters);
+}
+
 /** A new release id: sortable by creation time, unique. */
 export function newReleaseId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, "").replace(".", "").replace("Z", "");
@@ -142,6 +155,15 @@ export class ReleaseStore {
   }
 
   /**
+   * Where a promotion of `id` rolls back to: the live release, or, when `id` is the live
+   * release itself (promoted again), the newest other known-good one.
+   */
+  rollbackTarget(id: string): string | null {
+    const live = this.currentId();
+    return live !== id ? live : (this.lastGood(id)?.id ?? null);
+  }
+
+  /**
    * Deletes what is no longer needed: keeps the live release, every release still
    * building or being promoted, and the `keep` newest known-good others. A failed or
    * superseded release goes.
@@ -178,6 +200,38 @@ export class ReleaseStore {
       return total;
     };
     return existsSync(this.pathOf(id)) ? walk(this.pathOf(id)) : 0;
+  }
+
+  /** Records what a release's build was made from, once the build passed. */
+  recordBuildKey(id: string, key: BuildKey): void {
+    const path = join(this.pathOf(id), BUILD_KEY_FILE);
+    const temp = `${path}.${randomBytes(4).toString("hex")}.tmp`;
+    writeFileSync(temp, `${JSON.stringify({ digest: key.digest, filters: [...key.filters] })}\n`);
+    renameSync(temp, path);
+  }
+
+  /** What a release was built from, or `undefined` when it was not recorded. */
+  buildKeyOf(id: string): BuildKey | undefined {
+    try {
+      const parsed = JSON.parse(readFileSync(join(this.pathOf(id), BUILD_KEY_FILE), "utf8")) as Partial<BuildKey>;
+      if (typeof parsed.digest !== "string" || !Array.isArray(parsed.filters)) return undefined;
+      return { digest: parsed.digest, filters: parsed.filters.map(String) };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * A known-good release built from exactly these sources with these filters, the live
+   * one first: building again would make the same release, so a deploy can reuse it.
+   */
+  findReusable(key: BuildKey): ReleaseManifest | undefined {
+    const good = this.list().filter((release) => release.state === "good");
+    const ordered = [...good.filter((release) => release.live), ...good.filter((release) => !release.live)];
+    return ordered.find((release) => {
+      const built = this.buildKeyOf(release.id);
+      return built !== undefined && sameKey(built, key);
+    });
   }
 
   /** The state a release is in, or `undefined`. */

@@ -1,0 +1,73 @@
+import { execFileSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { snapshotWorkspace } from "./snapshot.js";
+import { digestSources, sourcePaths } from "./sources.js";
+
+const env = { PATH: process.env.PATH, HOME: process.env.HOME };
+
+/** A committed workspace with a source, an ignored build output and installed dependencies. */
+function workspace(): string {
+  const dir = mkdtempSync(join(tmpdir(), "sources-"));
+  writeFileSync(join(dir, ".gitignore"), "node_modules\ndist\n");
+  writeFileSync(join(dir, "package.json"), '{"name":"w"}\n');
+  mkdirSync(join(dir, "src"));
+  writeFileSync(join(dir, "src", "main.ts"), "export const v = 1;\n");
+  writeFileSync(join(dir, "run.sh"), "echo hi\n");
+  mkdirSync(join(dir, "node_modules", ".pnpm"), { recursive: true });
+  execFileSync("git", ["init", "-q"], { cwd: dir });
+  execFileSync("git", ["add", "-A"], { cwd: dir });
+  execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t.test", "commit", "-qm", "t"], { cwd: dir });
+  return dir;
+}
+
+describe("the sources a build sees", () => {
+  it("are the tracked and untracked-unignored files, and their digest changes exactly when a build would see something else", async () => {
+    const dir = workspace();
+    const before = await digestSources(dir, env);
+    // Build outputs and dependencies are ignored: no change.
+    mkdirSync(join(dir, "dist"));
+    writeFileSync(join(dir, "dist", "main.js"), "built");
+    expect(await digestSources(dir, env)).toBe(before);
+    // Content, a new file, an executable bit, a symlink: each is a change.
+    const changes: Array<() => void> = [
+      () => writeFileSync(join(dir, "src", "main.ts"), "export const v = 2;\n"),
+      () => writeFileSync(join(dir, "src", "new.ts"), "export {};\n"),
+      () => chmodSync(join(dir, "run.sh"), 0o755),
+      () => symlinkSync("main.ts", join(dir, "src", "link.ts")),
+    ];
+    const seen = new Set([before]);
+    for (const change of changes) {
+      change();
+      seen.add(await digestSources(dir, env));
+    }
+    expect(seen.size).toBe(changes.length + 1);
+    expect(await sourcePaths(dir, env)).toEqual([
+      ".gitignore",
+      "package.json",
+      "run.sh",
+      "src/link.ts",
+      "src/main.ts",
+      "src/new.ts",
+    ]);
+    // A deleted tracked file is left out, not an error.
+    rmSync(join(dir, "src", "new.ts"));
+    expect(await digestSources(dir, env)).not.toBe(before);
+  });
+
+  it("a snapshot copies them with their modes, names them by the same digest, and stages them for turbo", async () => {
+    const dir = workspace();
+    chmodSync(join(dir, "run.sh"), 0o755);
+    const release = mkdtempSync(join(tmpdir(), "release-"));
+    const snapshot = await snapshotWorkspace({ workspaceDir: dir, releaseDir: release, env });
+    expect(snapshot).toEqual({ files: 4, digest: await digestSources(dir, env) });
+    expect(readFileSync(join(release, "src", "main.ts"), "utf8")).toBe("export const v = 1;\n");
+    expect(statSync(join(release, "run.sh")).mode & 0o111).not.toBe(0);
+    const staged = execFileSync("git", ["ls-files"], { cwd: release, encoding: "utf8" }).trim().split("\n");
+    expect(staged).toEqual([".gitignore", "package.json", "run.sh", "src/main.ts"]);
+    // The release's own digest is the workspace's: a later deploy of these sources finds it.
+    expect(await digestSources(release, env)).toBe(snapshot.digest);
+  });
+});
