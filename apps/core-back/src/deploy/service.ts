@@ -1,14 +1,13 @@
 import { EventEmitter } from "node:events";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import { performance, type EventLoopUtilization } from "node:perf_hooks";
+import { performance } from "node:perf_hooks";
 import type { BuildScope, Deploy, DeployMode, DeployStatus, ReleaseList } from "@app-building/types";
 import { isTerminalStatus } from "@app-building/types";
 import {
   BuildInProgressError,
   DeployFinishedError,
   DeployNotFoundError,
-  DeployWaitTimeoutError,
   ReleaseNotFoundError,
   ReleaseNotPromotableError,
   ReleasesUnavailableError,
@@ -16,10 +15,12 @@ import {
 } from "../errors.js";
 import { runReleaseDeploy, runRollback } from "./release-deploy.js";
 import { runWorkspaceDeploy } from "./workspace-deploy.js";
-import { recoverReleases } from "./release-recovery.js";
+import { recoverAtBoot } from "./boot-recovery.js";
 import type { DeployPage, DeployPatch, DeployRecord } from "./repository.js";
 import { appendLogLine } from "./runner.js";
-import { killSession, looksLikeOrphanedBuild } from "./process-group.js";
+import { scheduleSelfRestart } from "./self-restart-schedule.js";
+import { SettleWindow } from "./settle-window.js";
+import { waitForDone } from "./wait-for-done.js";
 
 export type {
   Builder,
@@ -49,20 +50,13 @@ const SCOPE_WIDTH: Record<BuildScope, number> = { platform: 0, all: 1 };
  * happen synchronously, before any `await`, so two requests can never both create a
  * waiting deploy. When nothing runs, a waiting deploy builds once no request joined it
  * for `settleMs` (at most `maxSettleMs` after its first request), so a burst of
- * near-simultaneous requests shares one build while a lone request barely waits.
- *
- * The window counts only time the server could hear requests in: time its event loop
- * sat idle, waiting for I/O. A loaded server (a busy loop, a slow sync call, a starved
- * core) may hold a burst's later requests unread in its sockets while the clock runs,
- * and a timer that falls due meanwhile fires before they are read; counted by the clock
- * alone, that busy time looked like quiet and split the burst into two builds.
+ * near-simultaneous requests shares one build while a lone request barely waits; the
+ * window counts only time the server could hear requests in (see {@link SettleWindow}).
  */
 export class DeployService extends EventEmitter<DeployEvents> {
   private running: { id: string; abort: AbortController } | undefined;
   private pending: { id: string; firstAt: number } | undefined;
-  /** The event loop's idle and busy time when the waiting deploy was last joined. */
-  private quietSince: EventLoopUtilization | undefined;
-  private settleTimer: NodeJS.Timeout | undefined;
+  private readonly window: SettleWindow;
   private selfRestartPending = false;
   private closed = false;
   private runningDone: Promise<void> = Promise.resolve();
@@ -70,6 +64,7 @@ export class DeployService extends EventEmitter<DeployEvents> {
   constructor(private readonly options: DeployServiceOptions) {
     super();
     this.setMaxListeners(0);
+    this.window = new SettleWindow(options, () => this.promote());
   }
 
   /**
@@ -79,27 +74,7 @@ export class DeployService extends EventEmitter<DeployEvents> {
    * @returns the recovered deploys.
    */
   async recover(): Promise<DeployRecord[]> {
-    const recovered = this.options.repository.recoverInterrupted();
-    for (const row of recovered) {
-      appendLogLine(row.logPath, "core-back restarted while this deploy was live: marked interrupted");
-      if (row.pid !== null && looksLikeOrphanedBuild(row.pid)) {
-        this.options.logger.warn({ deployId: row.id, sid: row.pid }, "stopping a build left running by a crash");
-        await killSession(row.pid, 2000);
-      }
-    }
-    if (recovered.length > 0) {
-      this.options.logger.warn({ deployIds: recovered.map((row) => row.id) }, "deploys interrupted by a restart");
-    }
-    if (this.options.releases !== undefined) {
-      await recoverReleases({
-        releases: this.options.releases,
-        repository: this.options.repository,
-        interrupted: recovered,
-        programs: this.options.scopes.scopes.all.restart.filter((program) => program !== this.options.selfProgram),
-        logger: this.options.logger,
-      });
-    }
-    return recovered;
+    return recoverAtBoot(this.options);
   }
 
   /**
@@ -210,7 +185,7 @@ export class DeployService extends EventEmitter<DeployEvents> {
     } finally {
       this.running = undefined;
       done();
-      if (this.pending !== undefined) this.scheduleNext(0);
+      if (this.pending !== undefined) this.window.dueIn(0);
     }
   }
 
@@ -249,40 +224,12 @@ export class DeployService extends EventEmitter<DeployEvents> {
   }
 
   /**
-   * Resolves with the deploy once it is terminal: at once for a terminal row. Removes
-   * its listener on every path (done, timeout, abort).
+   * Resolves with the deploy once it is terminal (see {@link waitForDone}).
    *
-   * @throws {DeployNotFoundError} for an unknown id.
-   * @throws {DeployWaitTimeoutError} when `timeoutMs` passes first; the deploy goes on.
+   * @throws {DeployNotFoundError} @throws {DeployWaitTimeoutError}
    */
   waitForDone(id: string, timeoutMs: number, signal?: AbortSignal): Promise<DeployRecord> {
-    const row = this.options.repository.get(id);
-    if (row === undefined) return Promise.reject(new DeployNotFoundError(id));
-    if (isTerminalStatus(row.status)) return Promise.resolve(row);
-    return new Promise<DeployRecord>((resolve, reject) => {
-      const cleanup = (): void => {
-        this.off("done", onDone);
-        clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
-      };
-      const onDone = (deploy: DeployRecord): void => {
-        if (deploy.id !== id) return;
-        cleanup();
-        resolve(deploy);
-      };
-      const onAbort = (): void => {
-        cleanup();
-        reject(signal?.reason instanceof Error ? signal.reason : new Error("stopped waiting for the deploy"));
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        const current = this.options.repository.get(id);
-        reject(new DeployWaitTimeoutError(id, current?.status ?? "unknown", timeoutMs));
-      }, timeoutMs);
-      this.on("done", onDone);
-      if (signal?.aborted === true) onAbort();
-      else signal?.addEventListener("abort", onAbort, { once: true });
-    });
+    return waitForDone(this, this.options.repository, id, timeoutMs, signal);
   }
 
   /**
@@ -326,7 +273,7 @@ export class DeployService extends EventEmitter<DeployEvents> {
    */
   stopAccepting(): void {
     this.closed = true;
-    clearTimeout(this.settleTimer);
+    this.window.clear();
     if (this.pending !== undefined) {
       const { id } = this.pending;
       this.pending = undefined;
@@ -336,37 +283,7 @@ export class DeployService extends EventEmitter<DeployEvents> {
 
   /** (Re)starts the settle window of the waiting deploy: a request just joined it. */
   private settle(): void {
-    if (this.pending === undefined) return;
-    this.quietSince = performance.eventLoopUtilization();
-    this.waitForQuiet(this.options.settleMs);
-  }
-
-  /**
-   * Promotes the waiting deploy once the event loop has been idle for `settleMs` since the
-   * last join, or at the window's cap. A timer only bounds when to look again: if the loop
-   * was busy for part of the wait, the window goes on for the idle time still missing.
-   */
-  private waitForQuiet(delayMs: number): void {
-    const { settleMs, maxSettleMs = settleMs } = this.options;
-    const capAt = (this.pending?.firstAt ?? 0) + Math.max(settleMs, maxSettleMs);
-    clearTimeout(this.settleTimer);
-    this.settleTimer = setTimeout(
-      () => {
-        const idleMs =
-          this.quietSince === undefined ? settleMs : performance.eventLoopUtilization(this.quietSince).idle;
-        const missingMs = settleMs - idleMs;
-        if (missingMs >= 1 && performance.now() < capAt) this.waitForQuiet(missingMs);
-        else this.promote();
-      },
-      Math.max(0, Math.min(delayMs, capAt - performance.now())),
-    );
-    this.settleTimer.unref();
-  }
-
-  private scheduleNext(delayMs: number): void {
-    clearTimeout(this.settleTimer);
-    this.settleTimer = setTimeout(() => this.promote(), delayMs);
-    this.settleTimer.unref();
+    if (this.pending !== undefined) this.window.restart(this.pending.firstAt);
   }
 
   /** Moves the waiting deploy to running, synchronously, so later requests queue a new one. */
@@ -378,7 +295,7 @@ export class DeployService extends EventEmitter<DeployEvents> {
     this.running = { id, abort };
     this.runningDone = this.execute(id, abort.signal).finally(() => {
       this.running = undefined;
-      if (this.pending !== undefined) this.scheduleNext(0);
+      if (this.pending !== undefined) this.window.dueIn(0);
     });
   }
 
@@ -423,32 +340,17 @@ export class DeployService extends EventEmitter<DeployEvents> {
 
   /** After answering: restarts core-back itself; deploys queued meanwhile wait for the new process. */
   private scheduleSelfRestart(id: string, restart: () => Promise<void>): void {
-    const { logger, selfProgram } = this.options;
-    const resume = (): void => {
-      if (!this.selfRestartPending) return;
-      this.selfRestartPending = false;
-      if (this.pending !== undefined && this.running === undefined) this.scheduleNext(0);
-    };
-    const timer = setTimeout(() => {
-      logger.info({ deployId: id, program: selfProgram }, "restarting core-back itself");
-      restart().then(
-        () => {
-          const watchdog = setTimeout(() => {
-            logger.error(
-              { deployId: id, program: selfProgram, waitedMs: this.options.selfRestartWatchdogMs },
-              "supervisord did not restart core-back: check the program name (SELF_PROGRAM) and supervisord",
-            );
-            resume();
-          }, this.options.selfRestartWatchdogMs ?? 60_000);
-          watchdog.unref();
-        },
-        (error: unknown) => {
-          logger.error({ err: error, deployId: id }, "core-back could not restart itself");
-          resume();
-        },
-      );
-    }, this.options.selfRestartDelayMs);
-    timer.unref();
+    const { logger, selfProgram, selfRestartDelayMs, selfRestartWatchdogMs } = this.options;
+    scheduleSelfRestart(
+      { logger, selfProgram, delayMs: selfRestartDelayMs, watchdogMs: selfRestartWatchdogMs },
+      id,
+      restart,
+      () => {
+        if (!this.selfRestartPending) return;
+        this.selfRestartPending = false;
+        if (this.pending !== undefined && this.running === undefined) this.window.dueIn(0);
+      },
+    );
   }
 
   private finish(
