@@ -59,6 +59,9 @@ const DRIVERS: { name: string; setup: (sdk: typeof Sdk, scratch: string) => Prom
   },
 ];
 
+/** A tool call that runs for a minute unless interrupted. */
+const WAIT_A_MINUTE = "timeout 60 tail -f /dev/null";
+
 function hasText(event: JournalEvent, text: string): boolean {
   return event.kind === "agent" && JSON.stringify(event.data).includes(text);
 }
@@ -160,16 +163,22 @@ for (const driver of DRIVERS) {
       expect(events.some((e) => hasText(e, "hello.txt") && e.messageId === first.id)).toBe(true);
       expect(events.map((e) => e.offset)).toEqual(events.map((_, i) => i));
 
-      model.push({ toolUses: [{ name: "Bash", input: { command: "sleep 60", description: "think for a minute" } }] });
+      // A command that runs for a minute (Claude Code refuses a bare long `sleep` at once).
+      model.push({
+        toolUses: [{ name: "Bash", input: { command: WAIT_A_MINUTE, description: "think for a minute" } }],
+      });
       const slow = await client.sendMessage("Think for a minute");
       // Interrupt only once the agent is inside the slow command: an earlier interrupt would test nothing.
       await eventArrives(
         events,
-        "the agent running sleep 60",
-        (e) => e.messageId === slow.id && hasText(e, "sleep 60"),
+        "the agent running the minute-long command",
+        (e) => e.messageId === slow.id && hasText(e, WAIT_A_MINUTE),
       );
+      const modelCallsBefore = model.requests.filter((r) => r.scripted).length;
       await client.interrupt();
       expect(await client.waitForMessage(slow.id, { timeoutMs: 60_000 })).toMatchObject({ status: "interrupted" });
+      // Had the command ended first, its result would have gone back to the model in one more call.
+      expect(model.requests.filter((r) => r.scripted)).toHaveLength(modelCallsBefore);
 
       const stopped = await sdk.stopContainer(config, state, { timeoutMs: 120_000 });
       await streaming;
