@@ -31,7 +31,9 @@ export type BuildScope = (typeof BUILD_SCOPES)[number];
  *
  * @example
  * ```ts
- * requestedScopeSchema.parse("auto"); // "auto"
+ * import { requestedScopeSchema } from "@app-building/types";
+ * // A command-line flag, checked before it is sent: "--scope everything" fails here, not at the server.
+ * const scope = requestedScopeSchema.parse(process.argv[2] ?? "auto"); // "auto" | "platform" | "all"
  * ```
  */
 export const requestedScopeSchema = z.enum(["auto", ...BUILD_SCOPES]);
@@ -56,7 +58,10 @@ export type RequestedScope = z.infer<typeof requestedScopeSchema>;
  *
  * @example
  * ```ts
- * deployModeSchema.parse("restricted");
+ * import { deployModeSchema } from "@app-building/types";
+ * // The mode a server starts in, read from its environment once.
+ * const mode = deployModeSchema.parse(process.env.DEPLOY_MODE ?? "restricted");
+ * console.log(`deploy modes: ${deployModeSchema.options.join(" | ")}; starting ${mode}`);
  * ```
  */
 export const deployModeSchema = z.enum(["restricted", "unrestricted"]);
@@ -84,7 +89,13 @@ const serviceName = z.string().regex(/^[A-Za-z0-9_.-]+$/, "a supervisord program
  *
  * @example
  * ```ts
- * scopeDefinitionSchema.parse({ description: "apps", filters: ["@app-building/core-back..."], restart: ["core-back"] });
+ * import { scopeDefinitionSchema } from "@app-building/types";
+ * // A scope written by hand, checked before it goes into build-scopes.json.
+ * const docs = scopeDefinitionSchema.parse({
+ *   description: "the API server and what it depends on",
+ *   filters: ["@app-building/core-back..."],
+ *   restart: ["core-back"],
+ * });
  * ```
  */
 export const scopeDefinitionSchema = z
@@ -118,7 +129,10 @@ export type ScopeDefinition = z.infer<typeof scopeDefinitionSchema>;
  *
  * @example
  * ```ts
- * serviceCheckSchema.parse({ healthPath: "/health", smokePaths: ["/sign-in"], startTimeoutMs: 15000, settleMs: 3500 });
+ * import { serviceCheckSchema } from "@app-building/types";
+ * // A check handed to another process as JSON (an argument or an env var), read back with its defaults.
+ * const check = serviceCheckSchema.parse(JSON.parse(process.env.SERVICE_CHECK ?? "{}"));
+ * console.log(check.healthPath, check.startTimeoutMs); // "/health" 15000 when nothing was set
  * ```
  */
 export const serviceCheckSchema = z

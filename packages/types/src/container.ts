@@ -5,7 +5,9 @@ import { z } from "zod";
  *
  * @example
  * ```ts
- * agentKindSchema.parse("claude");
+ * import { agentKindSchema } from "@app-building/types";
+ * // An agent named in a user's settings, refused early when it is not one the runtime has.
+ * const agent = agentKindSchema.parse(process.env.AGENT ?? "claude"); // "claude" | "codex" | "command"
  * ```
  */
 export const agentKindSchema = z.enum(["claude", "codex", "command"]);
@@ -30,7 +32,11 @@ export type AgentKind = z.infer<typeof agentKindSchema>;
  *
  * @example
  * ```ts
- * containerStateSchema.parse("idle");
+ * import { setTimeout as sleep } from "node:timers/promises";
+ * import { containerStateSchema, healthSchema } from "@app-building/types";
+ * const wanted = containerStateSchema.parse(process.argv[2] ?? "idle"); // a typo such as "idel" fails here
+ * const health = async () => healthSchema.parse(await (await fetch("http://127.0.0.1:3100/health")).json());
+ * while ((await health()).state !== wanted) await sleep(500);
  * ```
  */
 export const containerStateSchema = z.enum(["starting", "idle", "processing", "stopping", "stopped"]);
@@ -55,7 +61,9 @@ export type ContainerState = z.infer<typeof containerStateSchema>;
  *
  * @example
  * ```ts
- * messageStatusSchema.parse("done");
+ * import { messageStatusSchema } from "@app-building/types";
+ * const usage = `--status <${messageStatusSchema.options.join("|")}>`; // for a command's help
+ * const only = messageStatusSchema.parse(process.argv[2] ?? "done");
  * ```
  */
 export const messageStatusSchema = z.enum(["queued", "processing", "done", "error", "interrupted"]);
@@ -84,7 +92,13 @@ export const MAX_PROMPT_LENGTH = 200_000;
  *
  * @example
  * ```ts
- * sendMessageRequestSchema.parse({ prompt: "Add a README" });
+ * import { sendMessageRequestSchema } from "@app-building/types";
+ * // A stand-in container for a test: it refuses what the real one refuses.
+ * async function handleMessage(request: Request): Promise<Response> {
+ *   const body = sendMessageRequestSchema.safeParse(await request.json());
+ *   if (!body.success) return Response.json({ error: "invalid_body", message: body.error.message }, { status: 400 });
+ *   return Response.json({ id: "msg_1", status: "queued" }, { status: 202 });
+ * }
  * ```
  */
 export const sendMessageRequestSchema = z
@@ -304,7 +318,12 @@ export const journalEventSchema = z.object({
  *
  * @example
  * ```ts
- * logLineSchema.parse({ offset: 0, time: new Date().toISOString(), stream: "stderr", line: "warn" });
+ * import { logLineSchema } from "@app-building/types";
+ * const response = await fetch("http://127.0.0.1:3100/logs?limit=1000", {
+ *   headers: { authorization: `Bearer ${process.env.CONTAINER_TOKEN ?? ""}` },
+ * });
+ * const { items } = (await response.json()) as { items: unknown[] };
+ * const stderr = items.map((item) => logLineSchema.parse(item)).filter((line) => line.stream === "stderr");
  * ```
  */
 export const logLineSchema = z.object({
@@ -404,7 +423,10 @@ export type ControlResponse = z.infer<typeof controlResponseSchema>;
  *
  * @example
  * ```ts
- * healthSchema.parse({ ok: true, state: "idle" });
+ * import { healthSchema } from "@app-building/types";
+ * const response = await fetch("http://127.0.0.1:3100/health"); // no token: for probes
+ * const { ok, state } = healthSchema.parse(await response.json());
+ * if (!ok) console.error(`the container answers but is ${state}`);
  * ```
  */
 export const healthSchema = z.object({ ok: z.boolean(), state: containerStateSchema });
@@ -433,7 +455,13 @@ export type Health = z.infer<typeof healthSchema>;
  *
  * @example
  * ```ts
- * taskStatusSchema.parse("pending");
+ * import { taskSchema, taskStatusSchema } from "@app-building/types";
+ * const wanted = taskStatusSchema.parse(process.argv[2] ?? "failed"); // a filter typed on the command line
+ * const response = await fetch(`${process.env.APP_BUILDING_RUNTIME_URL ?? ""}/tasks`, {
+ *   headers: { authorization: `Bearer ${process.env.APP_BUILDING_TASKS_TOKEN ?? ""}` },
+ * });
+ * const { items } = (await response.json()) as { items: unknown[] };
+ * console.log(items.map((item) => taskSchema.parse(item)).filter((task) => task.status === wanted));
  * ```
  */
 export const taskStatusSchema = z.enum(["pending", "processing", "done", "failed"]);
@@ -480,7 +508,14 @@ export const MAX_TASK_ATTEMPTS = 20;
  *
  * @example
  * ```ts
- * createTaskRequestSchema.parse({ prompt: "Write the tests for parse.ts", maxAttempts: 3 });
+ * import { createTaskRequestSchema } from "@app-building/types";
+ * // The agent checks its follow-up before queueing it (at most MAX_TASK_ATTEMPTS attempts).
+ * const body = createTaskRequestSchema.parse({ prompt: "Write the tests for parse.ts", maxAttempts: 3 });
+ * await fetch(`${process.env.APP_BUILDING_RUNTIME_URL ?? ""}/tasks`, {
+ *   method: "POST",
+ *   headers: { authorization: `Bearer ${process.env.APP_BUILDING_TASKS_TOKEN ?? ""}`, "content-type": "application/json" },
+ *   body: JSON.stringify(body),
+ * });
  * ```
  */
 export const createTaskRequestSchema = z
@@ -557,7 +592,12 @@ export type Task = z.infer<typeof taskSchema>;
  *
  * @example
  * ```ts
- * journalQuerySchema.parse({ offset: "10", limit: "100", wait: "30" });
+ * import { journalQuerySchema } from "@app-building/types";
+ * // A stand-in container for a test reads the query as the real one does: strings in, numbers out.
+ * function readQuery(url: string) {
+ *   return journalQuerySchema.parse(Object.fromEntries(new URL(url).searchParams));
+ * }
+ * readQuery("http://127.0.0.1:3100/events?offset=10&limit=100&wait=30"); // { offset: 10, limit: 100, wait: 30 }
  * ```
  */
 export const journalQuerySchema = z

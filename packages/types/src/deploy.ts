@@ -7,7 +7,12 @@ import { BUILD_SCOPES, deployModeSchema, requestedScopeSchema } from "./build-sc
  *
  * @example
  * ```ts
- * deployStatusSchema.parse("building");
+ * import { deployListSchema, deployStatusSchema } from "@app-building/types";
+ * const wanted = deployStatusSchema.parse(process.argv[2] ?? "error"); // a filter typed on the command line
+ * const response = await fetch("http://127.0.0.1:4000/deploy?limit=100", {
+ *   headers: { "x-api-key": process.env.CORE_BACK_API_KEY ?? "" },
+ * });
+ * const matching = deployListSchema.parse(await response.json()).items.filter((deploy) => deploy.status === wanted);
  * ```
  */
 export const deployStatusSchema = z.enum([
@@ -88,7 +93,10 @@ export function isTerminalStatus(status: DeployStatus): status is TerminalDeploy
  *
  * @example
  * ```ts
- * deployPhaseSchema.parse("restart");
+ * import { deployPhaseSchema } from "@app-building/types";
+ * // The phases, in order, for a progress bar.
+ * const phases = deployPhaseSchema.options; // ["queue", "build", "boot_check", "restart", "health", "rollback", "done"]
+ * const progress = (phase: (typeof phases)[number]) => `${phases.indexOf(phase) + 1}/${phases.length} ${phase}`;
  * ```
  */
 export const deployPhaseSchema = z.enum(["queue", "build", "boot_check", "restart", "health", "rollback", "done"]);
@@ -179,7 +187,14 @@ export type Deploy = z.infer<typeof deploySchema>;
  *
  * @example
  * ```ts
- * selfDeployRequestSchema.parse({ scope: "platform", sessionId: "abc" });
+ * import { selfDeployRequestSchema } from "@app-building/types";
+ * // Check the body before a ten-minute call: an unknown field or scope fails here, at once.
+ * const body = selfDeployRequestSchema.parse({ scope: process.env.DEPLOY_SCOPE ?? "auto", sessionId: "s1" });
+ * await fetch("http://127.0.0.1:4000/api/v1/self/deploy", {
+ *   method: "POST",
+ *   headers: { authorization: `Bearer ${process.env.APP_BUILDING_DEPLOY_TOKEN ?? ""}`, "content-type": "application/json" },
+ *   body: JSON.stringify(body),
+ * });
  * ```
  */
 export const selfDeployRequestSchema = z
@@ -248,7 +263,11 @@ export type SelfDeployResponse = z.infer<typeof selfDeployResponseSchema>;
  *
  * @example
  * ```ts
- * deployModeBodySchema.parse({ mode: "unrestricted" });
+ * import { deployModeBodySchema } from "@app-building/types";
+ * const response = await fetch("http://127.0.0.1:4000/deploy/mode", {
+ *   headers: { "x-api-key": process.env.CORE_BACK_API_KEY ?? "" }, // an admin's key
+ * });
+ * const { mode } = deployModeBodySchema.parse(await response.json()); // "restricted" | "unrestricted"
  * ```
  */
 export const deployModeBodySchema = z.object({ mode: deployModeSchema }).strict();

@@ -21,7 +21,14 @@ export const RELEASE_MANIFEST = "release.json";
  *
  * @example
  * ```ts
- * releaseStateSchema.parse("good");
+ * import { releaseListSchema, releaseStateSchema } from "@app-building/types";
+ * const wanted = releaseStateSchema.parse(process.argv[2] ?? "good"); // a filter typed on the command line
+ * const response = await fetch("http://127.0.0.1:4000/deploy/releases", {
+ *   headers: { "x-api-key": process.env.CORE_BACK_API_KEY ?? "" },
+ * });
+ * for (const release of releaseListSchema.parse(await response.json()).items) {
+ *   if (release.state === wanted) console.log(release.id, release.createdAt);
+ * }
  * ```
  */
 export const releaseStateSchema = z.enum(["building", "built", "candidate", "good", "failed"]);
@@ -134,7 +141,13 @@ export type ReleaseList = z.infer<typeof releaseListSchema>;
  *
  * @example
  * ```ts
- * rollbackRequestSchema.parse({ releaseId: "20261202T004500-ab12" });
+ * import { rollbackRequestSchema } from "@app-building/types";
+ * const body = rollbackRequestSchema.parse({ releaseId: process.argv[2] }); // fails without an id, before any call
+ * await fetch("http://127.0.0.1:4000/deploy/rollback", {
+ *   method: "POST",
+ *   headers: { "x-api-key": process.env.CORE_BACK_API_KEY ?? "", "content-type": "application/json" },
+ *   body: JSON.stringify(body),
+ * });
  * ```
  */
 export const rollbackRequestSchema = z.object({ releaseId: z.string().min(1).max(200) }).strict();
