@@ -11,7 +11,7 @@ import { z } from "zod";
 import { CoreBackError, CoreBackUnreachableError } from "./errors.js";
 
 /** The fields of a deploy the console shows (a deploy carries more; they are ignored). */
-export const consoleDeploySchema = deploySchema
+const consoleDeploySchema = deploySchema
   .pick({
     id: true,
     status: true,
@@ -84,7 +84,7 @@ export interface CoreBackClientOptions {
 }
 
 /** Whether a role list (comma separated) includes `admin`, as core-back reads it. */
-export function isAdminRole(role: string | null | undefined): boolean {
+function isAdminRole(role: string | null | undefined): boolean {
   return (role ?? "")
     .split(",")
     .map((part) => part.trim())

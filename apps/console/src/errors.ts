@@ -65,7 +65,7 @@ function pageStatus(status: number): ConsoleError["status"] {
 }
 
 /** The innermost reason of a failed fetch (`ECONNREFUSED`, a timeout, ...). */
-export function describeCause(cause: unknown): string {
+function describeCause(cause: unknown): string {
   let current: unknown = cause;
   for (let depth = 0; depth < 5; depth += 1) {
     const next = (current as { cause?: unknown } | null)?.cause;

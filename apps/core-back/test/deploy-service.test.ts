@@ -1,6 +1,7 @@
 import { once } from "node:events";
+import { performance, type EventLoopUtilization } from "node:perf_hooks";
 import type { Deploy } from "@app-building/types";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   BuildInProgressError,
   DeployFinishedError,
@@ -15,6 +16,42 @@ let fx: FixtureWorkspace;
 let service: DeployService;
 
 const asSelf = { requestedBy: null, sessionId: null };
+
+/**
+ * A scripted clock for the settle window: timers, `performance.now()` and the event
+ * loop's idle time all move only when the test says time passed, with the loop idle (as
+ * a server waiting for requests is). Real timers and clocks come back on `uninstall`.
+ */
+function installIdleLoopClock(): { idleFor(ms: number): void; uninstall(): void } {
+  const base = performance.now();
+  let elapsed = 0;
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+  const now = vi.spyOn(performance, "now").mockImplementation(() => base + elapsed);
+  const utilization = vi
+    .spyOn(performance, "eventLoopUtilization")
+    .mockImplementation((since?: EventLoopUtilization) => ({
+      idle: elapsed - (since?.idle ?? 0),
+      active: 0,
+      utilization: 0,
+    }));
+  let installed = true;
+  return {
+    idleFor(ms) {
+      // A millisecond at a time, so each timer sees the clock at the moment it falls due.
+      for (let i = 0; i < ms; i += 1) {
+        elapsed += 1;
+        vi.advanceTimersByTime(1);
+      }
+    },
+    uninstall() {
+      if (!installed) return;
+      installed = false;
+      now.mockRestore();
+      utilization.mockRestore();
+      vi.useRealTimers();
+    },
+  };
+}
 
 /** A finished build's timestamps: created ≤ build start ≤ build end ≤ deploy end. */
 function expectPhasesInOrder(deploy: Deploy): void {
@@ -59,21 +96,35 @@ describe("DeployService coalescing", () => {
   });
 
   it("keeps a waiting deploy open while requests keep arriving, so a spread-out burst still shares one build", async () => {
-    fx.setSlowDelay(0);
-    const debounced = createTestService(fx, { settleMs: 150, maxSettleMs: 10_000 }).service;
+    // Its own workspace, so the build it counts is its own; a scripted clock, so the
+    // window is decided by the time it is told passed, not by how busy the machine is.
+    const own = createFixtureWorkspace();
+    const debounced = createTestService(own, { settleMs: 150, maxSettleMs: 10_000 }).service;
+    const started: string[] = [];
+    debounced.on("started", (deploy) => started.push(deploy.id));
+    const clock = installIdleLoopClock();
     try {
       const ids = new Set<string>();
       for (let i = 0; i < 12; i += 1) {
         ids.add(debounced.start({ scope: "platform", ...asSelf }).deploy.id);
-        await new Promise((resolve) => setTimeout(resolve, 30));
+        clock.idleFor(100);
+        expect(started, `after request ${i + 1}`).toEqual([]);
       }
-      // 12 requests over ~360 ms, longer than the 150 ms window: the window restarted with each.
+      // 12 requests 100 ms apart: 1.2 s, far past the 150 ms window, which each request restarted.
       expect(ids.size).toBe(1);
-      expect(debounced.runningId()).toBeUndefined();
       const [id] = [...ids];
+      clock.idleFor(49);
+      expect(started).toEqual([]);
+      clock.idleFor(1);
+      expect(started).toEqual([id]);
+      clock.uninstall();
       expect((await debounced.waitForDone(id!, 60_000)).status).toBe("ok");
+      expect(started).toEqual([id]);
+      expect(own.slowRuns()).toHaveLength(1);
     } finally {
+      clock.uninstall();
       await debounced.shutdown();
+      own.remove();
     }
   });
 

@@ -187,8 +187,15 @@ export class ContainerStartError extends AppBuildingError {
  *
  * @example
  * ```ts
- * import type { FailedResponse } from "@app-building/sdk";
- * const failed: FailedResponse = { status: 404, bodyText: '{"error":"not_found","message":"no message m1"}', request: "GET /message/m1" };
+ * import { errorFromResponse, type FailedResponse } from "@app-building/sdk";
+ * async function getJson(url: string, token: string): Promise<unknown> {
+ *   const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+ *   if (!response.ok) {
+ *     const failed: FailedResponse = { status: response.status, bodyText: await response.text(), request: `GET ${url}` };
+ *     throw errorFromResponse(failed); // NotFoundError, AuthenticationError, ServerError, ...
+ *   }
+ *   return response.json();
+ * }
  * ```
  */
 export interface FailedResponse {

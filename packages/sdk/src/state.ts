@@ -7,8 +7,11 @@ import type { ContainerRegistry } from "./registry/registry.js";
  *
  * @example
  * ```ts
- * import type { DriverName } from "@app-building/sdk";
- * const driver: DriverName = "process";
+ * import { chooseDriver, startContainer, type DriverName } from "@app-building/sdk";
+ * const asked = process.env.AGENT_DRIVER as DriverName | undefined; // "process", "docker" or "fly"
+ * const driver: DriverName = asked ?? (await chooseDriver(config));
+ * const state = await startContainer({ ...config, driver }, repo);
+ * console.log(`started ${state.containerName} with the ${state.driver} driver`);
  * ```
  */
 export type DriverName = "process" | "docker" | "fly";
@@ -164,8 +167,10 @@ export interface ContainerConfig {
  *
  * @example
  * ```ts
- * import type { DockerSettings } from "@app-building/sdk";
- * const docker: DockerSettings = { network: "host", build: "missing" };
+ * import { startContainer, type DockerSettings } from "@app-building/sdk";
+ * // An engine without a bridge network (some CI runners): share the host's, and rebuild the image.
+ * const docker: DockerSettings = { network: "host", build: "always" };
+ * const state = await startContainer({ ...config, driver: "docker", docker }, repo);
  * ```
  */
 export interface DockerSettings {
@@ -185,8 +190,9 @@ export interface DockerSettings {
  *
  * @example
  * ```ts
- * import type { FlySettings } from "@app-building/sdk";
+ * import { startRemoteContainer, type FlySettings } from "@app-building/sdk";
  * const fly: FlySettings = { regions: ["ord", "iad"], guest: { cpu_kind: "shared", cpus: 2, memory_mb: 2048 } };
+ * const state = await startRemoteContainer({ ...config, flyToken: process.env.FLY_API_TOKEN, flyApp: "my-agents", fly }, repo);
  * ```
  */
 export interface FlySettings {
@@ -208,8 +214,14 @@ export interface FlySettings {
  *
  * @example
  * ```ts
- * import type { RepoOptions } from "@app-building/sdk";
- * const repo: RepoOptions = { repoUrl: "https://github.com/acme/app.git", cloneBranch: "main", pushBranch: "agent/readme" };
+ * import { createClient, startContainer, type RepoOptions } from "@app-building/sdk";
+ * const repo: RepoOptions = {
+ *   repoUrl: "https://github.com/acme/app.git",
+ *   cloneBranch: "feature-x,main", // the first of these the remote has
+ *   pushBranch: "agent/readme",
+ * };
+ * const state = await startContainer(config, repo);
+ * await createClient(state).sendMessage("Add a README");
  * ```
  */
 export interface RepoOptions {

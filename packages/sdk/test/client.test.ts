@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { JournalEvent } from "@app-building/types";
 import { startDroppingProxy } from "./helpers/dropping-proxy.js";
+import { startFailingRuntimeStandIn } from "./helpers/failing-runtime-standin.js";
 import { createProject, ECHO_AGENT, type Project } from "./helpers/project.js";
 import { crashAndRestart } from "./helpers/restart.js";
 
@@ -101,15 +102,38 @@ describe("the container client against a real runtime", () => {
     expect(lines.some((line) => line.includes("listening"))).toBe(true);
   });
 
-  it("does not retry an interrupt, and maps a stopped container to ContainerGoneError", async () => {
+  it("maps an interrupt of a stopped container to ContainerGoneError", async () => {
     const state = await project.start();
     const client = project.sdk.createClient(state);
     await client.stop();
     await client.waitForStopped({ timeoutMs: 30_000 });
-    const started = Date.now();
     await expect(client.interrupt()).rejects.toBeInstanceOf(project.sdk.ContainerGoneError);
-    expect(Date.now() - started).toBeLessThan(1_000);
   });
+
+  for (const failure of ["503", "closes the connection"] as const) {
+    it(`sends an interrupt once when the runtime ${failure === "503" ? "answers 503" : failure}, and retries a detach`, async () => {
+      const standIn = await startFailingRuntimeStandIn(failure);
+      try {
+        const client = project.sdk.createClient({
+          type: "local",
+          driver: "process",
+          containerName: "failing-stand-in",
+          baseUrl: standIn.url,
+          port: Number(new URL(standIn.url).port),
+          token: "stand-in-token",
+          startedAt: new Date().toISOString(),
+        });
+        await expect(client.interrupt()).rejects.toMatchObject({ retryable: true });
+        expect(standIn.requests).toEqual(["POST /interrupt"]);
+        // The same failure is retried for an idempotent call: the stand-in counts every attempt.
+        await expect(client.detach()).rejects.toMatchObject({ retryable: true });
+        expect(standIn.requests.filter((r) => r === "POST /detach").length).toBeGreaterThan(1);
+        expect(standIn.requests.filter((r) => r === "POST /interrupt")).toHaveLength(1);
+      } finally {
+        await standIn.close();
+      }
+    });
+  }
 
   it("ends a followed event stream when the container stops", async () => {
     const state = await project.start();

@@ -59,8 +59,34 @@ const DRIVERS: { name: string; setup: (sdk: typeof Sdk, scratch: string) => Prom
   },
 ];
 
+/** A tool call that runs for a minute unless interrupted. */
+const WAIT_A_MINUTE = "timeout 60 tail -f /dev/null";
+
 function hasText(event: JournalEvent, text: string): boolean {
   return event.kind === "agent" && JSON.stringify(event.data).includes(text);
+}
+
+/**
+ * Resolves once the streamed `events` hold one that matches, and fails the test when none
+ * has come after `timeoutMs`, naming what it waited for and the kinds it saw instead.
+ */
+async function eventArrives(
+  events: JournalEvent[],
+  what: string,
+  matches: (event: JournalEvent) => boolean,
+  timeoutMs = 60_000,
+): Promise<JournalEvent> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = events.find(matches);
+    if (found !== undefined) return found;
+    if (Date.now() >= deadline) {
+      throw new Error(
+        `${what} never came within ${timeoutMs} ms; the stream had: ${events.map((e) => e.kind).join(", ")}`,
+      );
+    }
+    await sleep(25);
+  }
 }
 
 for (const driver of DRIVERS) {
@@ -129,19 +155,30 @@ for (const driver of DRIVERS) {
       const first = await client.sendMessage("Create hello.txt");
       const done = await client.waitForMessage(first.id, { timeoutMs: 120_000 });
       expect(done).toMatchObject({ status: "done", result: "I wrote hello.txt" });
-      for (let i = 0; i < 200 && !events.some((e) => e.kind === "message.done" && e.messageId === first.id); i += 1) {
-        await sleep(25);
-      }
+      await eventArrives(
+        events,
+        `message.done of ${first.id}`,
+        (e) => e.kind === "message.done" && e.messageId === first.id,
+      );
       expect(events.some((e) => hasText(e, "hello.txt") && e.messageId === first.id)).toBe(true);
       expect(events.map((e) => e.offset)).toEqual(events.map((_, i) => i));
 
-      model.push({ toolUses: [{ name: "Bash", input: { command: "sleep 60", description: "think for a minute" } }] });
+      // A command that runs for a minute (Claude Code refuses a bare long `sleep` at once).
+      model.push({
+        toolUses: [{ name: "Bash", input: { command: WAIT_A_MINUTE, description: "think for a minute" } }],
+      });
       const slow = await client.sendMessage("Think for a minute");
-      for (let i = 0; i < 2_400 && !events.some((e) => e.messageId === slow.id && hasText(e, "sleep 60")); i += 1) {
-        await sleep(25);
-      }
+      // Interrupt only once the agent is inside the slow command: an earlier interrupt would test nothing.
+      await eventArrives(
+        events,
+        "the agent running the minute-long command",
+        (e) => e.messageId === slow.id && hasText(e, WAIT_A_MINUTE),
+      );
+      const modelCallsBefore = model.requests.filter((r) => r.scripted).length;
       await client.interrupt();
       expect(await client.waitForMessage(slow.id, { timeoutMs: 60_000 })).toMatchObject({ status: "interrupted" });
+      // Had the command ended first, its result would have gone back to the model in one more call.
+      expect(model.requests.filter((r) => r.scripted)).toHaveLength(modelCallsBefore);
 
       const stopped = await sdk.stopContainer(config, state, { timeoutMs: 120_000 });
       await streaming;

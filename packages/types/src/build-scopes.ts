@@ -17,7 +17,11 @@ export const BUILD_SCOPES = ["platform", "all"] as const;
  *
  * @example
  * ```ts
- * const scope: BuildScope = "platform";
+ * import { loadBuildScopes, turboFilterArgs, type BuildScope } from "@app-building/types";
+ * function turboBuildArgs(scope: BuildScope): string[] {
+ *   return ["run", "build", ...turboFilterArgs(loadBuildScopes("build-scopes.json"), scope)];
+ * }
+ * turboBuildArgs("platform"); // ["run", "build", "--filter=@app-building/core-back...", ...]
  * ```
  */
 export type BuildScope = (typeof BUILD_SCOPES)[number];
@@ -27,7 +31,9 @@ export type BuildScope = (typeof BUILD_SCOPES)[number];
  *
  * @example
  * ```ts
- * requestedScopeSchema.parse("auto"); // "auto"
+ * import { requestedScopeSchema } from "@app-building/types";
+ * // A command-line flag, checked before it is sent: "--scope everything" fails here, not at the server.
+ * const scope = requestedScopeSchema.parse(process.argv[2] ?? "auto"); // "auto" | "platform" | "all"
  * ```
  */
 export const requestedScopeSchema = z.enum(["auto", ...BUILD_SCOPES]);
@@ -36,7 +42,13 @@ export const requestedScopeSchema = z.enum(["auto", ...BUILD_SCOPES]);
  *
  * @example
  * ```ts
- * const requested: RequestedScope = "auto";
+ * import { resolveScope, type DeployMode, type RequestedScope } from "@app-building/types";
+ * function scopeToBuild(requested: RequestedScope, mode: DeployMode) {
+ *   const resolution = resolveScope(requested, mode);
+ *   if (!resolution.ok) throw new Error(`scope "${resolution.requested}" needs unrestricted mode`);
+ *   return resolution.scope;
+ * }
+ * scopeToBuild("auto", "restricted"); // "platform"
  * ```
  */
 export type RequestedScope = z.infer<typeof requestedScopeSchema>;
@@ -46,7 +58,10 @@ export type RequestedScope = z.infer<typeof requestedScopeSchema>;
  *
  * @example
  * ```ts
- * deployModeSchema.parse("restricted");
+ * import { deployModeSchema } from "@app-building/types";
+ * // The mode a server starts in, read from its environment once.
+ * const mode = deployModeSchema.parse(process.env.DEPLOY_MODE ?? "restricted");
+ * console.log(`deploy modes: ${deployModeSchema.options.join(" | ")}; starting ${mode}`);
  * ```
  */
 export const deployModeSchema = z.enum(["restricted", "unrestricted"]);
@@ -55,7 +70,13 @@ export const deployModeSchema = z.enum(["restricted", "unrestricted"]);
  *
  * @example
  * ```ts
- * const mode: DeployMode = "restricted";
+ * import { allowedScopes, deployModeBodySchema, type DeployMode } from "@app-building/types";
+ * async function currentMode(apiKey: string): Promise<DeployMode> {
+ *   const response = await fetch("http://127.0.0.1:4000/deploy/mode", { headers: { "x-api-key": apiKey } });
+ *   return deployModeBodySchema.parse(await response.json()).mode;
+ * }
+ * const mode = await currentMode(process.env.CORE_BACK_API_KEY ?? ""); // admins only
+ * console.log(allowedScopes(mode)); // ["platform"] while restricted
  * ```
  */
 export type DeployMode = z.infer<typeof deployModeSchema>;
@@ -68,7 +89,13 @@ const serviceName = z.string().regex(/^[A-Za-z0-9_.-]+$/, "a supervisord program
  *
  * @example
  * ```ts
- * scopeDefinitionSchema.parse({ description: "apps", filters: ["@app-building/core-back..."], restart: ["core-back"] });
+ * import { scopeDefinitionSchema } from "@app-building/types";
+ * // A scope written by hand, checked before it goes into build-scopes.json.
+ * const docs = scopeDefinitionSchema.parse({
+ *   description: "the API server and what it depends on",
+ *   filters: ["@app-building/core-back..."],
+ *   restart: ["core-back"],
+ * });
  * ```
  */
 export const scopeDefinitionSchema = z
@@ -83,7 +110,14 @@ export const scopeDefinitionSchema = z
  *
  * @example
  * ```ts
- * const platform: ScopeDefinition = loadBuildScopes("build-scopes.json").scopes.platform;
+ * import { loadBuildScopes, type ScopeDefinition } from "@app-building/types";
+ * function describeScope(name: string, scope: ScopeDefinition): string {
+ *   const restarts = scope.restart.length === 0 ? "nothing" : scope.restart.join(", ");
+ *   return `${name}: builds ${scope.filters.join(" ")}, then restarts ${restarts}`;
+ * }
+ * for (const [name, scope] of Object.entries(loadBuildScopes("build-scopes.json").scopes)) {
+ *   console.log(describeScope(name, scope));
+ * }
  * ```
  */
 export type ScopeDefinition = z.infer<typeof scopeDefinitionSchema>;
@@ -95,7 +129,10 @@ export type ScopeDefinition = z.infer<typeof scopeDefinitionSchema>;
  *
  * @example
  * ```ts
- * serviceCheckSchema.parse({ healthPath: "/health", smokePaths: ["/sign-in"], startTimeoutMs: 15000, settleMs: 3500 });
+ * import { serviceCheckSchema } from "@app-building/types";
+ * // A check handed to another process as JSON (an argument or an env var), read back with its defaults.
+ * const check = serviceCheckSchema.parse(JSON.parse(process.env.SERVICE_CHECK ?? "{}"));
+ * console.log(check.healthPath, check.startTimeoutMs); // "/health" 15000 when nothing was set
  * ```
  */
 export const serviceCheckSchema = z
@@ -115,7 +152,13 @@ export const serviceCheckSchema = z
  *
  * @example
  * ```ts
- * const check: ServiceCheck = loadBuildScopes("build-scopes.json").services.console;
+ * import { loadBuildScopes, type ServiceCheck } from "@app-building/types";
+ * async function answersHealth(baseUrl: string, check: ServiceCheck): Promise<boolean> {
+ *   const response = await fetch(new URL(check.healthPath, baseUrl), { signal: AbortSignal.timeout(check.startTimeoutMs) });
+ *   return response.ok;
+ * }
+ * const check = loadBuildScopes("build-scopes.json").services["console"];
+ * if (check !== undefined) console.log(await answersHealth("http://127.0.0.1:4001", check));
  * ```
  */
 export type ServiceCheck = z.infer<typeof serviceCheckSchema>;
@@ -160,7 +203,18 @@ export const buildScopesSchema = z
  *
  * @example
  * ```ts
- * const scopes: BuildScopes = loadBuildScopes("build-scopes.json");
+ * import { execFileSync } from "node:child_process";
+ * import { loadBuildScopes, unmatchedFilters, type BuildScopes, type WorkspacePackage } from "@app-building/types";
+ * function checkScopes(scopes: BuildScopes, packages: WorkspacePackage[]): void {
+ *   for (const [name, scope] of Object.entries(scopes.scopes)) {
+ *     const unknown = unmatchedFilters(scope.filters, packages);
+ *     if (unknown.length > 0) throw new Error(`scope ${name} names no package: ${unknown.join(", ")}`);
+ *   }
+ * }
+ * const listed = JSON.parse(execFileSync("npx", ["turbo", "ls", "--output=json"], { encoding: "utf8" })) as {
+ *   packages: { items: WorkspacePackage[] };
+ * };
+ * checkScopes(loadBuildScopes("build-scopes.json"), listed.packages.items);
  * ```
  */
 export type BuildScopes = z.infer<typeof buildScopesSchema>;
@@ -291,7 +345,13 @@ export function turboFilterArgs(scopes: BuildScopes, scope: BuildScope): string[
  *
  * @example
  * ```ts
- * const pkg: WorkspacePackage = { name: "@app-building/types", path: "packages/types" };
+ * import { execFileSync } from "node:child_process";
+ * import { unmatchedFilters, type WorkspacePackage } from "@app-building/types";
+ * function workspacePackages(): WorkspacePackage[] {
+ *   const out = execFileSync("npx", ["turbo", "ls", "--output=json"], { encoding: "utf8" });
+ *   return (JSON.parse(out) as { packages: { items: WorkspacePackage[] } }).packages.items;
+ * }
+ * unmatchedFilters(["@app-building/core-back...", "@app-building/nope"], workspacePackages()); // ["@app-building/nope"]
  * ```
  */
 export interface WorkspacePackage {

@@ -5,7 +5,9 @@ import { z } from "zod";
  *
  * @example
  * ```ts
- * agentKindSchema.parse("claude");
+ * import { agentKindSchema } from "@app-building/types";
+ * // An agent named in a user's settings, refused early when it is not one the runtime has.
+ * const agent = agentKindSchema.parse(process.env.AGENT ?? "claude"); // "claude" | "codex" | "command"
  * ```
  */
 export const agentKindSchema = z.enum(["claude", "codex", "command"]);
@@ -14,7 +16,13 @@ export const agentKindSchema = z.enum(["claude", "codex", "command"]);
  *
  * @example
  * ```ts
- * const agent: AgentKind = "claude";
+ * import { containerStatusSchema, type AgentKind } from "@app-building/types";
+ * async function agentOf(baseUrl: string, token: string): Promise<AgentKind> {
+ *   const response = await fetch(`${baseUrl}/status`, { headers: { authorization: `Bearer ${token}` } });
+ *   return containerStatusSchema.parse(await response.json()).agent;
+ * }
+ * const agent = await agentOf("http://127.0.0.1:3100", process.env.CONTAINER_TOKEN ?? "");
+ * if (agent !== "claude") console.log(`this container runs ${agent}: Claude Code's slash commands do not apply`);
  * ```
  */
 export type AgentKind = z.infer<typeof agentKindSchema>;
@@ -24,7 +32,11 @@ export type AgentKind = z.infer<typeof agentKindSchema>;
  *
  * @example
  * ```ts
- * containerStateSchema.parse("idle");
+ * import { setTimeout as sleep } from "node:timers/promises";
+ * import { containerStateSchema, healthSchema } from "@app-building/types";
+ * const wanted = containerStateSchema.parse(process.argv[2] ?? "idle"); // a typo such as "idel" fails here
+ * const health = async () => healthSchema.parse(await (await fetch("http://127.0.0.1:3100/health")).json());
+ * while ((await health()).state !== wanted) await sleep(500);
  * ```
  */
 export const containerStateSchema = z.enum(["starting", "idle", "processing", "stopping", "stopped"]);
@@ -33,7 +45,13 @@ export const containerStateSchema = z.enum(["starting", "idle", "processing", "s
  *
  * @example
  * ```ts
- * const state: ContainerState = "idle";
+ * import { healthSchema, type ContainerState } from "@app-building/types";
+ * async function stateOf(baseUrl: string): Promise<ContainerState> {
+ *   const response = await fetch(`${baseUrl}/health`); // no token needed
+ *   return healthSchema.parse(await response.json()).state;
+ * }
+ * const state = await stateOf("http://127.0.0.1:3100");
+ * if (state === "stopping" || state === "stopped") console.log("the container is going away: start a new one");
  * ```
  */
 export type ContainerState = z.infer<typeof containerStateSchema>;
@@ -43,7 +61,9 @@ export type ContainerState = z.infer<typeof containerStateSchema>;
  *
  * @example
  * ```ts
- * messageStatusSchema.parse("done");
+ * import { messageStatusSchema } from "@app-building/types";
+ * const usage = `--status <${messageStatusSchema.options.join("|")}>`; // for a command's help
+ * const only = messageStatusSchema.parse(process.argv[2] ?? "done");
  * ```
  */
 export const messageStatusSchema = z.enum(["queued", "processing", "done", "error", "interrupted"]);
@@ -72,7 +92,13 @@ export const MAX_PROMPT_LENGTH = 200_000;
  *
  * @example
  * ```ts
- * sendMessageRequestSchema.parse({ prompt: "Add a README" });
+ * import { sendMessageRequestSchema } from "@app-building/types";
+ * // A stand-in container for a test: it refuses what the real one refuses.
+ * async function handleMessage(request: Request): Promise<Response> {
+ *   const body = sendMessageRequestSchema.safeParse(await request.json());
+ *   if (!body.success) return Response.json({ error: "invalid_body", message: body.error.message }, { status: 400 });
+ *   return Response.json({ id: "msg_1", status: "queued" }, { status: 202 });
+ * }
  * ```
  */
 export const sendMessageRequestSchema = z
@@ -86,7 +112,21 @@ export const sendMessageRequestSchema = z
  *
  * @example
  * ```ts
- * const body: SendMessageRequest = { prompt: "Add a README", model: "sonnet" };
+ * import { randomUUID } from "node:crypto";
+ * import { IDEMPOTENCY_KEY_HEADER, messageAcceptedSchema, type SendMessageRequest } from "@app-building/types";
+ * async function send(baseUrl: string, token: string, body: SendMessageRequest): Promise<string> {
+ *   const response = await fetch(`${baseUrl}/message`, {
+ *     method: "POST",
+ *     headers: {
+ *       authorization: `Bearer ${token}`,
+ *       "content-type": "application/json",
+ *       [IDEMPOTENCY_KEY_HEADER]: randomUUID(), // a retry of this request queues nothing new
+ *     },
+ *     body: JSON.stringify(body),
+ *   });
+ *   return messageAcceptedSchema.parse(await response.json()).id;
+ * }
+ * const id = await send("http://127.0.0.1:3100", process.env.CONTAINER_TOKEN ?? "", { prompt: "Add a README", model: "sonnet" });
  * ```
  */
 export type SendMessageRequest = z.infer<typeof sendMessageRequestSchema>;
@@ -108,7 +148,17 @@ export const messageAcceptedSchema = z.object({
  *
  * @example
  * ```ts
- * const accepted: MessageAccepted = messageAcceptedSchema.parse(await response.json());
+ * import { messageAcceptedSchema, type MessageAccepted } from "@app-building/types";
+ * async function queueMessage(baseUrl: string, token: string, prompt: string): Promise<MessageAccepted> {
+ *   const response = await fetch(`${baseUrl}/message`, {
+ *     method: "POST",
+ *     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+ *     body: JSON.stringify({ prompt }),
+ *   });
+ *   return messageAcceptedSchema.parse(await response.json());
+ * }
+ * const { id, status } = await queueMessage("http://127.0.0.1:3100", process.env.CONTAINER_TOKEN ?? "", "Add a README");
+ * console.log(id, status); // "msg_…" "queued"
  * ```
  */
 export type MessageAccepted = z.infer<typeof messageAcceptedSchema>;
@@ -141,7 +191,18 @@ export const messageSchema = z.object({
  *
  * @example
  * ```ts
- * const message: Message = messageSchema.parse(await response.json());
+ * import { setTimeout as sleep } from "node:timers/promises";
+ * import { messageSchema, type Message } from "@app-building/types";
+ * async function waitForMessage(baseUrl: string, token: string, id: string): Promise<Message> {
+ *   for (;;) {
+ *     const response = await fetch(`${baseUrl}/message/${id}`, { headers: { authorization: `Bearer ${token}` } });
+ *     const message = messageSchema.parse(await response.json());
+ *     if (message.status !== "queued" && message.status !== "processing") return message;
+ *     await sleep(1_000);
+ *   }
+ * }
+ * const message = await waitForMessage("http://127.0.0.1:3100", process.env.CONTAINER_TOKEN ?? "", "msg_1");
+ * console.log(message.status === "done" ? message.result : message.error);
  * ```
  */
 export type Message = z.infer<typeof messageSchema>;
@@ -189,7 +250,14 @@ export const containerStatusSchema = z.object({
  *
  * @example
  * ```ts
- * const status: ContainerStatus = containerStatusSchema.parse(await response.json());
+ * import { containerStatusSchema, type ContainerStatus } from "@app-building/types";
+ * function summary(status: ContainerStatus): string {
+ *   return `${status.containerName}: ${status.state}, ${status.queueLength} queued, $${status.totalCostUsd.toFixed(2)} spent`;
+ * }
+ * const response = await fetch("http://127.0.0.1:3100/status", {
+ *   headers: { authorization: `Bearer ${process.env.CONTAINER_TOKEN ?? ""}` },
+ * });
+ * console.log(summary(containerStatusSchema.parse(await response.json())));
  * ```
  */
 export type ContainerStatus = z.infer<typeof containerStatusSchema>;
@@ -250,7 +318,12 @@ export const journalEventSchema = z.object({
  *
  * @example
  * ```ts
- * logLineSchema.parse({ offset: 0, time: new Date().toISOString(), stream: "stderr", line: "warn" });
+ * import { logLineSchema } from "@app-building/types";
+ * const response = await fetch("http://127.0.0.1:3100/logs?limit=1000", {
+ *   headers: { authorization: `Bearer ${process.env.CONTAINER_TOKEN ?? ""}` },
+ * });
+ * const { items } = (await response.json()) as { items: unknown[] };
+ * const stderr = items.map((item) => logLineSchema.parse(item)).filter((line) => line.stream === "stderr");
  * ```
  */
 export const logLineSchema = z.object({
@@ -264,7 +337,12 @@ export const logLineSchema = z.object({
  *
  * @example
  * ```ts
- * const line: LogLine = logLineSchema.parse(item);
+ * import { logLineSchema, pageSchema, type LogLine } from "@app-building/types";
+ * const print = (line: LogLine) => console.log(`[${line.stream}] ${line.line}`);
+ * const response = await fetch("http://127.0.0.1:3100/logs?offset=0&limit=100", {
+ *   headers: { authorization: `Bearer ${process.env.CONTAINER_TOKEN ?? ""}` },
+ * });
+ * pageSchema(logLineSchema).parse(await response.json()).items.forEach(print);
  * ```
  */
 export type LogLine = z.infer<typeof logLineSchema>;
@@ -325,7 +403,17 @@ export const controlResponseSchema = z.object({
  *
  * @example
  * ```ts
- * const answer: ControlResponse = controlResponseSchema.parse(await response.json());
+ * import { controlResponseSchema, type ControlResponse } from "@app-building/types";
+ * async function interrupt(baseUrl: string, token: string): Promise<ControlResponse> {
+ *   const response = await fetch(`${baseUrl}/interrupt`, {
+ *     method: "POST",
+ *     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+ *     body: "{}",
+ *   });
+ *   return controlResponseSchema.parse(await response.json());
+ * }
+ * const answer = await interrupt("http://127.0.0.1:3100", process.env.CONTAINER_TOKEN ?? "");
+ * console.log(answer.interrupted === true ? `interrupted ${answer.messageId ?? ""}` : "nothing was running");
  * ```
  */
 export type ControlResponse = z.infer<typeof controlResponseSchema>;
@@ -335,7 +423,10 @@ export type ControlResponse = z.infer<typeof controlResponseSchema>;
  *
  * @example
  * ```ts
- * healthSchema.parse({ ok: true, state: "idle" });
+ * import { healthSchema } from "@app-building/types";
+ * const response = await fetch("http://127.0.0.1:3100/health"); // no token: for probes
+ * const { ok, state } = healthSchema.parse(await response.json());
+ * if (!ok) console.error(`the container answers but is ${state}`);
  * ```
  */
 export const healthSchema = z.object({ ok: z.boolean(), state: containerStateSchema });
@@ -344,7 +435,16 @@ export const healthSchema = z.object({ ok: z.boolean(), state: containerStateSch
  *
  * @example
  * ```ts
- * const health: Health = healthSchema.parse(await response.json());
+ * import { healthSchema, type Health } from "@app-building/types";
+ * async function health(baseUrl: string): Promise<Health | null> {
+ *   try {
+ *     const response = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(2_000) });
+ *     return healthSchema.parse(await response.json());
+ *   } catch {
+ *     return null; // nothing answers there
+ *   }
+ * }
+ * console.log((await health("http://127.0.0.1:3100"))?.state ?? "down");
  * ```
  */
 export type Health = z.infer<typeof healthSchema>;
@@ -355,7 +455,13 @@ export type Health = z.infer<typeof healthSchema>;
  *
  * @example
  * ```ts
- * taskStatusSchema.parse("pending");
+ * import { taskSchema, taskStatusSchema } from "@app-building/types";
+ * const wanted = taskStatusSchema.parse(process.argv[2] ?? "failed"); // a filter typed on the command line
+ * const response = await fetch(`${process.env.APP_BUILDING_RUNTIME_URL ?? ""}/tasks`, {
+ *   headers: { authorization: `Bearer ${process.env.APP_BUILDING_TASKS_TOKEN ?? ""}` },
+ * });
+ * const { items } = (await response.json()) as { items: unknown[] };
+ * console.log(items.map((item) => taskSchema.parse(item)).filter((task) => task.status === wanted));
  * ```
  */
 export const taskStatusSchema = z.enum(["pending", "processing", "done", "failed"]);
@@ -364,7 +470,15 @@ export const taskStatusSchema = z.enum(["pending", "processing", "done", "failed
  *
  * @example
  * ```ts
- * const status: TaskStatus = "pending";
+ * import { taskSchema, type TaskStatus } from "@app-building/types";
+ * // The agent's own call, with the URL and token the runtime gave it.
+ * async function taskStatus(id: string): Promise<TaskStatus> {
+ *   const response = await fetch(`${process.env.APP_BUILDING_RUNTIME_URL ?? ""}/tasks/${id}`, {
+ *     headers: { authorization: `Bearer ${process.env.APP_BUILDING_TASKS_TOKEN ?? ""}` },
+ *   });
+ *   return taskSchema.parse(await response.json()).status;
+ * }
+ * if ((await taskStatus("task_1")) === "failed") console.log("the task ran out of attempts");
  * ```
  */
 export type TaskStatus = z.infer<typeof taskStatusSchema>;
@@ -394,7 +508,14 @@ export const MAX_TASK_ATTEMPTS = 20;
  *
  * @example
  * ```ts
- * createTaskRequestSchema.parse({ prompt: "Write the tests for parse.ts", maxAttempts: 3 });
+ * import { createTaskRequestSchema } from "@app-building/types";
+ * // The agent checks its follow-up before queueing it (at most MAX_TASK_ATTEMPTS attempts).
+ * const body = createTaskRequestSchema.parse({ prompt: "Write the tests for parse.ts", maxAttempts: 3 });
+ * await fetch(`${process.env.APP_BUILDING_RUNTIME_URL ?? ""}/tasks`, {
+ *   method: "POST",
+ *   headers: { authorization: `Bearer ${process.env.APP_BUILDING_TASKS_TOKEN ?? ""}`, "content-type": "application/json" },
+ *   body: JSON.stringify(body),
+ * });
  * ```
  */
 export const createTaskRequestSchema = z
@@ -408,7 +529,21 @@ export const createTaskRequestSchema = z
  *
  * @example
  * ```ts
- * const body: CreateTaskRequest = createTaskRequestSchema.parse({ prompt: "Write the tests" });
+ * import { taskSchema, type CreateTaskRequest } from "@app-building/types";
+ * // The agent's own call, with the URL and token the runtime gave it.
+ * async function queueTask(body: CreateTaskRequest) {
+ *   const response = await fetch(`${process.env.APP_BUILDING_RUNTIME_URL ?? ""}/tasks`, {
+ *     method: "POST",
+ *     headers: {
+ *       authorization: `Bearer ${process.env.APP_BUILDING_TASKS_TOKEN ?? ""}`,
+ *       "content-type": "application/json",
+ *     },
+ *     body: JSON.stringify(body),
+ *   });
+ *   return taskSchema.parse(await response.json());
+ * }
+ * const task = await queueTask({ prompt: "Write the tests for parse.ts", maxAttempts: 3 });
+ * console.log(task.id, task.status); // "task_…" "pending"
  * ```
  */
 export type CreateTaskRequest = z.infer<typeof createTaskRequestSchema>;
@@ -438,7 +573,15 @@ export const taskSchema = z.object({
  *
  * @example
  * ```ts
- * const task: Task = taskSchema.parse(await response.json());
+ * import { taskSchema, type Task } from "@app-building/types";
+ * async function listTasks(): Promise<Task[]> {
+ *   const response = await fetch(`${process.env.APP_BUILDING_RUNTIME_URL ?? ""}/tasks`, {
+ *     headers: { authorization: `Bearer ${process.env.APP_BUILDING_TASKS_TOKEN ?? ""}` },
+ *   });
+ *   const { items } = (await response.json()) as { items: unknown[] };
+ *   return items.map((item) => taskSchema.parse(item));
+ * }
+ * for (const task of await listTasks()) console.log(task.id, task.status, `${task.attempts}/${task.maxAttempts}`);
  * ```
  */
 export type Task = z.infer<typeof taskSchema>;
@@ -449,7 +592,12 @@ export type Task = z.infer<typeof taskSchema>;
  *
  * @example
  * ```ts
- * journalQuerySchema.parse({ offset: "10", limit: "100", wait: "30" });
+ * import { journalQuerySchema } from "@app-building/types";
+ * // A stand-in container for a test reads the query as the real one does: strings in, numbers out.
+ * function readQuery(url: string) {
+ *   return journalQuerySchema.parse(Object.fromEntries(new URL(url).searchParams));
+ * }
+ * readQuery("http://127.0.0.1:3100/events?offset=10&limit=100&wait=30"); // { offset: 10, limit: 100, wait: 30 }
  * ```
  */
 export const journalQuerySchema = z
@@ -464,7 +612,16 @@ export const journalQuerySchema = z
  *
  * @example
  * ```ts
- * const query: JournalQuery = journalQuerySchema.parse({ offset: "0", limit: "100" });
+ * import { journalEventSchema, pageSchema, type JournalQuery } from "@app-building/types";
+ * async function readEvents(baseUrl: string, token: string, { offset = 0, limit = 1000, wait = 0 }: JournalQuery) {
+ *   const response = await fetch(`${baseUrl}/events?offset=${offset}&limit=${limit}&wait=${wait}`, {
+ *     headers: { authorization: `Bearer ${token}` },
+ *   });
+ *   return pageSchema(journalEventSchema).parse(await response.json());
+ * }
+ * // A long-poll: waits up to 30 s for the events from offset 10 on.
+ * const page = await readEvents("http://127.0.0.1:3100", process.env.CONTAINER_TOKEN ?? "", { offset: 10, wait: 30 });
+ * console.log(page.items.length, page.nextOffset);
  * ```
  */
 export type JournalQuery = z.infer<typeof journalQuerySchema>;

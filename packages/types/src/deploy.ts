@@ -7,7 +7,12 @@ import { BUILD_SCOPES, deployModeSchema, requestedScopeSchema } from "./build-sc
  *
  * @example
  * ```ts
- * deployStatusSchema.parse("building");
+ * import { deployListSchema, deployStatusSchema } from "@app-building/types";
+ * const wanted = deployStatusSchema.parse(process.argv[2] ?? "error"); // a filter typed on the command line
+ * const response = await fetch("http://127.0.0.1:4000/deploy?limit=100", {
+ *   headers: { "x-api-key": process.env.CORE_BACK_API_KEY ?? "" },
+ * });
+ * const matching = deployListSchema.parse(await response.json()).items.filter((deploy) => deploy.status === wanted);
  * ```
  */
 export const deployStatusSchema = z.enum([
@@ -27,7 +32,13 @@ export const deployStatusSchema = z.enum([
  *
  * @example
  * ```ts
- * const status: DeployStatus = "building";
+ * import { deploySchema, isTerminalStatus, type DeployStatus } from "@app-building/types";
+ * async function statusOf(deployId: string, apiKey: string): Promise<DeployStatus> {
+ *   const response = await fetch(`http://127.0.0.1:4000/deploy/${deployId}`, { headers: { "x-api-key": apiKey } });
+ *   return deploySchema.parse(await response.json()).status;
+ * }
+ * const status = await statusOf("6f1c2a8e-0b7e-4a57-9a55-3f7d1c0e9a11", process.env.CORE_BACK_API_KEY ?? "");
+ * console.log(isTerminalStatus(status) ? `ended: ${status}` : `still ${status}`);
  * ```
  */
 export type DeployStatus = z.infer<typeof deployStatusSchema>;
@@ -82,7 +93,10 @@ export function isTerminalStatus(status: DeployStatus): status is TerminalDeploy
  *
  * @example
  * ```ts
- * deployPhaseSchema.parse("restart");
+ * import { deployPhaseSchema } from "@app-building/types";
+ * // The phases, in order, for a progress bar.
+ * const phases = deployPhaseSchema.options; // ["queue", "build", "boot_check", "restart", "health", "rollback", "done"]
+ * const progress = (phase: (typeof phases)[number]) => `${phases.indexOf(phase) + 1}/${phases.length} ${phase}`;
  * ```
  */
 export const deployPhaseSchema = z.enum(["queue", "build", "boot_check", "restart", "health", "rollback", "done"]);
@@ -91,7 +105,23 @@ export const deployPhaseSchema = z.enum(["queue", "build", "boot_check", "restar
  *
  * @example
  * ```ts
- * const phase: DeployPhase = "restart"; // the build passed, a service did not restart
+ * import { selfDeployResponseSchema, type DeployPhase } from "@app-building/types";
+ * const whereItFailed: Record<DeployPhase, string> = {
+ *   queue: "it never started",
+ *   build: "the build failed: fix what the log tail shows",
+ *   boot_check: "core-back of the new release did not start",
+ *   restart: "the build passed, a service did not restart",
+ *   health: "a restarted service did not answer from the new release",
+ *   rollback: "switching back to the last good release failed",
+ *   done: "nothing failed",
+ * };
+ * const response = await fetch("http://127.0.0.1:4000/api/v1/self/deploy", {
+ *   method: "POST",
+ *   headers: { authorization: `Bearer ${process.env.APP_BUILDING_DEPLOY_TOKEN ?? ""}`, "content-type": "application/json" },
+ *   body: JSON.stringify({ scope: "platform" }),
+ * });
+ * const result = selfDeployResponseSchema.parse(await response.json());
+ * if (!result.ok) console.error(whereItFailed[result.phase], result.logTail);
  * ```
  */
 export type DeployPhase = z.infer<typeof deployPhaseSchema>;
@@ -141,7 +171,13 @@ export const deploySchema = z.object({
  *
  * @example
  * ```ts
- * const deploy: Deploy = deploySchema.parse(await (await fetch(url)).json());
+ * import { deploySchema, type Deploy } from "@app-building/types";
+ * async function getDeploy(deployId: string, apiKey: string): Promise<Deploy> {
+ *   const response = await fetch(`http://127.0.0.1:4000/deploy/${deployId}`, { headers: { "x-api-key": apiKey } });
+ *   return deploySchema.parse(await response.json());
+ * }
+ * const deploy = await getDeploy("6f1c2a8e-0b7e-4a57-9a55-3f7d1c0e9a11", process.env.CORE_BACK_API_KEY ?? "");
+ * if (deploy.startedAt !== null) console.log(`waited ${Date.parse(deploy.startedAt) - Date.parse(deploy.createdAt)} ms to build`);
  * ```
  */
 export type Deploy = z.infer<typeof deploySchema>;
@@ -151,7 +187,14 @@ export type Deploy = z.infer<typeof deploySchema>;
  *
  * @example
  * ```ts
- * selfDeployRequestSchema.parse({ scope: "platform", sessionId: "abc" });
+ * import { selfDeployRequestSchema } from "@app-building/types";
+ * // Check the body before a ten-minute call: an unknown field or scope fails here, at once.
+ * const body = selfDeployRequestSchema.parse({ scope: process.env.DEPLOY_SCOPE ?? "auto", sessionId: "s1" });
+ * await fetch("http://127.0.0.1:4000/api/v1/self/deploy", {
+ *   method: "POST",
+ *   headers: { authorization: `Bearer ${process.env.APP_BUILDING_DEPLOY_TOKEN ?? ""}`, "content-type": "application/json" },
+ *   body: JSON.stringify(body),
+ * });
  * ```
  */
 export const selfDeployRequestSchema = z
@@ -165,7 +208,18 @@ export const selfDeployRequestSchema = z
  *
  * @example
  * ```ts
- * const body: SelfDeployRequest = { scope: "platform", sessionId: "s1" };
+ * import { selfDeployResponseSchema, type SelfDeployRequest } from "@app-building/types";
+ * async function selfDeploy(body: SelfDeployRequest) {
+ *   const response = await fetch("http://127.0.0.1:4000/api/v1/self/deploy", {
+ *     method: "POST",
+ *     headers: { authorization: `Bearer ${process.env.APP_BUILDING_DEPLOY_TOKEN ?? ""}`, "content-type": "application/json" },
+ *     body: JSON.stringify(body),
+ *     signal: AbortSignal.timeout(600_000), // the call answers once the deploy has ended
+ *   });
+ *   return selfDeployResponseSchema.parse(await response.json());
+ * }
+ * const result = await selfDeploy({ scope: "platform", sessionId: "s1" });
+ * console.log(result.ok ? `live: ${result.release ?? "the checkout"}` : result.errorSummary);
  * ```
  */
 export type SelfDeployRequest = z.infer<typeof selfDeployRequestSchema>;
@@ -209,7 +263,11 @@ export type SelfDeployResponse = z.infer<typeof selfDeployResponseSchema>;
  *
  * @example
  * ```ts
- * deployModeBodySchema.parse({ mode: "unrestricted" });
+ * import { deployModeBodySchema } from "@app-building/types";
+ * const response = await fetch("http://127.0.0.1:4000/deploy/mode", {
+ *   headers: { "x-api-key": process.env.CORE_BACK_API_KEY ?? "" }, // an admin's key
+ * });
+ * const { mode } = deployModeBodySchema.parse(await response.json()); // "restricted" | "unrestricted"
  * ```
  */
 export const deployModeBodySchema = z.object({ mode: deployModeSchema }).strict();
@@ -218,7 +276,16 @@ export const deployModeBodySchema = z.object({ mode: deployModeSchema }).strict(
  *
  * @example
  * ```ts
- * const body: DeployModeBody = { mode: "unrestricted" };
+ * import { deployModeBodySchema, type DeployModeBody } from "@app-building/types";
+ * async function setMode(apiKey: string, body: DeployModeBody): Promise<DeployModeBody> {
+ *   const response = await fetch("http://127.0.0.1:4000/deploy/mode", {
+ *     method: "PUT",
+ *     headers: { "x-api-key": apiKey, "content-type": "application/json" },
+ *     body: JSON.stringify(body),
+ *   });
+ *   return deployModeBodySchema.parse(await response.json());
+ * }
+ * await setMode(process.env.CORE_BACK_API_KEY ?? "", { mode: "unrestricted" }); // an admin's key
  * ```
  */
 export type DeployModeBody = z.infer<typeof deployModeBodySchema>;
@@ -241,7 +308,19 @@ export const deployListSchema = z.object({
  *
  * @example
  * ```ts
- * const page: DeployList = deployListSchema.parse(await response.json());
+ * import { deployListSchema, type Deploy, type DeployList } from "@app-building/types";
+ * async function deployPage(apiKey: string, cursor: string | null): Promise<DeployList> {
+ *   const after = cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`;
+ *   const response = await fetch(`http://127.0.0.1:4000/deploy?limit=100${after}`, { headers: { "x-api-key": apiKey } });
+ *   return deployListSchema.parse(await response.json());
+ * }
+ * const apiKey = process.env.CORE_BACK_API_KEY ?? "";
+ * let page = await deployPage(apiKey, null);
+ * const all: Deploy[] = [...page.items];
+ * while (page.nextCursor !== null) {
+ *   page = await deployPage(apiKey, page.nextCursor);
+ *   all.push(...page.items);
+ * }
  * ```
  */
 export type DeployList = z.infer<typeof deployListSchema>;

@@ -63,7 +63,18 @@ export const ERROR_CODES = {
  *
  * @example
  * ```ts
- * const code: ErrorCode = ERROR_CODES.buildInProgress; // "build_in_progress"
+ * import { ERROR_CODES, errorBodySchema, type ErrorCode } from "@app-building/types";
+ * // The answers worth calling again for: the platform is busy, not refusing.
+ * const TRY_AGAIN: readonly ErrorCode[] = [ERROR_CODES.buildInProgress, ERROR_CODES.shuttingDown, ERROR_CODES.tooManyRequests];
+ * const response = await fetch("http://127.0.0.1:4000/api/v1/self/deploy?wait=false", {
+ *   method: "POST",
+ *   headers: { authorization: `Bearer ${process.env.APP_BUILDING_DEPLOY_TOKEN ?? ""}`, "content-type": "application/json" },
+ *   body: "{}",
+ * });
+ * if (!response.ok) {
+ *   const { error, message } = errorBodySchema.parse(await response.json());
+ *   console.error(TRY_AGAIN.includes(error as ErrorCode) ? `busy, call again later: ${message}` : message);
+ * }
  * ```
  */
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

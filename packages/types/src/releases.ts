@@ -21,7 +21,14 @@ export const RELEASE_MANIFEST = "release.json";
  *
  * @example
  * ```ts
- * releaseStateSchema.parse("good");
+ * import { releaseListSchema, releaseStateSchema } from "@app-building/types";
+ * const wanted = releaseStateSchema.parse(process.argv[2] ?? "good"); // a filter typed on the command line
+ * const response = await fetch("http://127.0.0.1:4000/deploy/releases", {
+ *   headers: { "x-api-key": process.env.CORE_BACK_API_KEY ?? "" },
+ * });
+ * for (const release of releaseListSchema.parse(await response.json()).items) {
+ *   if (release.state === wanted) console.log(release.id, release.createdAt);
+ * }
  * ```
  */
 export const releaseStateSchema = z.enum(["building", "built", "candidate", "good", "failed"]);
@@ -30,7 +37,12 @@ export const releaseStateSchema = z.enum(["building", "built", "candidate", "goo
  *
  * @example
  * ```ts
- * const state: ReleaseState = "candidate";
+ * import { releaseListSchema, type ReleaseState } from "@app-building/types";
+ * async function releasesIn(state: ReleaseState, apiKey: string) {
+ *   const response = await fetch("http://127.0.0.1:4000/deploy/releases", { headers: { "x-api-key": apiKey } });
+ *   return releaseListSchema.parse(await response.json()).items.filter((release) => release.state === state);
+ * }
+ * const rollbackTargets = await releasesIn("good", process.env.CORE_BACK_API_KEY ?? "");
  * ```
  */
 export type ReleaseState = z.infer<typeof releaseStateSchema>;
@@ -57,7 +69,14 @@ export const releaseManifestSchema = z.object({
  *
  * @example
  * ```ts
- * const manifest: ReleaseManifest = { id: "r1", deployId: null, createdAt: new Date().toISOString(), state: "good", sizeBytes: null };
+ * import { readFileSync } from "node:fs";
+ * import { join } from "node:path";
+ * import { RELEASE_MANIFEST, releaseManifestSchema, type ReleaseManifest } from "@app-building/types";
+ * function readManifest(releaseDir: string): ReleaseManifest {
+ *   return releaseManifestSchema.parse(JSON.parse(readFileSync(join(releaseDir, RELEASE_MANIFEST), "utf8")));
+ * }
+ * const manifest = readManifest("/srv/app-building/releases/20261202T004500-ab12");
+ * console.log(manifest.state, manifest.deployId ?? "made by npm start");
  * ```
  */
 export type ReleaseManifest = z.infer<typeof releaseManifestSchema>;
@@ -77,7 +96,16 @@ export const releaseSchema = releaseManifestSchema.extend({ live: z.boolean() })
  *
  * @example
  * ```ts
- * const live: Release | undefined = list.items.find((release) => release.live);
+ * import { releaseListSchema, type Release } from "@app-building/types";
+ * // The newest good release older than the live one: where a rollback would go.
+ * function previousGood(releases: Release[]): Release | undefined {
+ *   const live = releases.findIndex((release) => release.live);
+ *   return releases.slice(live + 1).find((release) => release.state === "good");
+ * }
+ * const response = await fetch("http://127.0.0.1:4000/deploy/releases", {
+ *   headers: { "x-api-key": process.env.CORE_BACK_API_KEY ?? "" },
+ * });
+ * console.log(previousGood(releaseListSchema.parse(await response.json()).items)?.id);
  * ```
  */
 export type Release = z.infer<typeof releaseSchema>;
@@ -96,7 +124,14 @@ export const releaseListSchema = z.object({ items: z.array(releaseSchema), live:
  *
  * @example
  * ```ts
- * const list: ReleaseList = releaseListSchema.parse(body);
+ * import { releaseListSchema, type ReleaseList } from "@app-building/types";
+ * async function listReleases(apiKey: string): Promise<ReleaseList> {
+ *   const response = await fetch("http://127.0.0.1:4000/deploy/releases", { headers: { "x-api-key": apiKey } });
+ *   if (!response.ok) throw new Error(`GET /deploy/releases answered ${response.status}`); // 409 without releases
+ *   return releaseListSchema.parse(await response.json());
+ * }
+ * const { items, live } = await listReleases(process.env.CORE_BACK_API_KEY ?? "");
+ * console.log(`${items.length} releases, ${live ?? "none"} live`);
  * ```
  */
 export type ReleaseList = z.infer<typeof releaseListSchema>;
@@ -106,7 +141,13 @@ export type ReleaseList = z.infer<typeof releaseListSchema>;
  *
  * @example
  * ```ts
- * rollbackRequestSchema.parse({ releaseId: "20261202T004500-ab12" });
+ * import { rollbackRequestSchema } from "@app-building/types";
+ * const body = rollbackRequestSchema.parse({ releaseId: process.argv[2] }); // fails without an id, before any call
+ * await fetch("http://127.0.0.1:4000/deploy/rollback", {
+ *   method: "POST",
+ *   headers: { "x-api-key": process.env.CORE_BACK_API_KEY ?? "", "content-type": "application/json" },
+ *   body: JSON.stringify(body),
+ * });
  * ```
  */
 export const rollbackRequestSchema = z.object({ releaseId: z.string().min(1).max(200) }).strict();
@@ -115,7 +156,17 @@ export const rollbackRequestSchema = z.object({ releaseId: z.string().min(1).max
  *
  * @example
  * ```ts
- * const body: RollbackRequest = { releaseId: list.items[1].id };
+ * import { deploySchema, type RollbackRequest } from "@app-building/types";
+ * async function rollback(apiKey: string, body: RollbackRequest) {
+ *   const response = await fetch("http://127.0.0.1:4000/deploy/rollback", {
+ *     method: "POST",
+ *     headers: { "x-api-key": apiKey, "content-type": "application/json" },
+ *     body: JSON.stringify(body),
+ *   });
+ *   return deploySchema.parse(await response.json()); // action: "rollback"
+ * }
+ * const deploy = await rollback(process.env.CORE_BACK_API_KEY ?? "", { releaseId: "20261202T004500-ab12" });
+ * console.log(deploy.status, deploy.release); // "ok" "20261202T004500-ab12"
  * ```
  */
 export type RollbackRequest = z.infer<typeof rollbackRequestSchema>;

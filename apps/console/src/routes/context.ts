@@ -15,7 +15,7 @@ export interface ConsoleEnv {
 export type ConsoleContext = Context<ConsoleEnv>;
 
 /** Fixed notices a redirect may name (`?notice=`): never free text from a URL. */
-export const NOTICES: Record<string, string> = {
+const NOTICES: Record<string, string> = {
   "signed-out": "You are signed out.",
   "mode-changed": "The deploy mode was changed.",
   cancelled: "The deploy was cancelled.",

@@ -12,7 +12,7 @@ import { readForm } from "./forms.js";
 /** How many deploys a page lists. */
 export const PAGE_SIZE = 50;
 /** The most of a log the detail page shows (its tail); the raw log has it all. */
-export const MAX_LOG_BYTES = 512 * 1024;
+const MAX_LOG_BYTES = 512 * 1024;
 
 const startForm = z.object({ scope: requestedScopeSchema });
 const modeForm = z.object({ mode: deployModeSchema });

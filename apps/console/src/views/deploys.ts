@@ -5,7 +5,7 @@ import { html, type SafeHtml } from "./html.js";
 import { page, type Notice } from "./layout.js";
 
 /** Whether a deploy is still queued, building or restarting. */
-export function isLive(status: string): boolean {
+function isLive(status: string): boolean {
   return status === "queued" || status === "building" || status === "restarting";
 }
 
@@ -14,7 +14,7 @@ function deployPath(id: string): string {
 }
 
 /** Who asked: a signed-in user's email, or the agent's self-deploy call (which has no user). */
-export function requester(deploy: ConsoleDeploy): string {
+function requester(deploy: ConsoleDeploy): string {
   return deploy.requestedBy ?? "agent (self-deploy)";
 }
 

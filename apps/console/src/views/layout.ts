@@ -21,7 +21,7 @@ export interface PageOptions {
 }
 
 /** A `role="status"` or `role="alert"` message. */
-export function noticeBlock(notice: Notice): SafeHtml {
+function noticeBlock(notice: Notice): SafeHtml {
   return notice.kind === "alert"
     ? html`<p class="notice notice-alert" role="alert">${notice.text}</p>`
     : html`<p class="notice notice-status" role="status">${notice.text}</p>`;

@@ -39,7 +39,7 @@ export type PromptMode = "auto" | "arg" | "stdin";
 const PROMPT_FROM_STDIN = '__prompt=$(cat; printf x); set -- "${__prompt%x}"; unset __prompt; ';
 
 /** The argv of one turn, and whether the prompt goes on stdin. */
-export function commandInvocation(
+function commandInvocation(
   command: string,
   mode: PromptMode,
   prompt: string,

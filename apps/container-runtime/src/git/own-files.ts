@@ -5,7 +5,7 @@ import { isAbsolute, relative, sep } from "node:path";
  * they appear in a workspace: the CLI's registry (and its lock), the folder older SDKs kept
  * their containers in, and the runtime's SQLite journal with its WAL files.
  */
-export const STATE_NAMES: readonly string[] = [
+const STATE_NAMES: readonly string[] = [
   ".container-registry.jsonl",
   ".container-registry.jsonl.lock",
   ".app-building",

@@ -38,7 +38,7 @@ export interface PushOutcome {
 }
 
 /** A git command failed. */
-export class GitError extends Error {
+class GitError extends Error {
   override readonly name = "GitError";
   constructor(
     readonly args: readonly string[],
@@ -194,17 +194,6 @@ export class GitWorkspace {
     }
     await this.#refreshRevision();
     return this.#revision;
-  }
-
-  /** Whether the push branch has commits the remote lacks (checked with git, for restarts). */
-  async hasUnpushedCommits(): Promise<boolean> {
-    if (!this.hasRemote || this.#revision === null) return false;
-    const remote = await this.#git(["rev-parse", "--verify", "-q", `refs/remotes/origin/${this.#o.pushBranch}`], {
-      reject: false,
-    });
-    if (remote.exitCode !== 0) return true;
-    const ahead = await this.#git(["rev-list", "--count", `origin/${this.#o.pushBranch}..HEAD`], { reject: false });
-    return ahead.exitCode !== 0 || Number(ahead.stdout.trim()) > 0;
   }
 
   /**

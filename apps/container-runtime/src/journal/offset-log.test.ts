@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createRedactor } from "../redact.js";
 import { openDatabase } from "./database.js";
 import { Journal } from "./journal.js";
@@ -57,11 +57,20 @@ describe("the journal", () => {
     expect(journal.events.readJson(0, 10)).toHaveLength(1);
   });
 
-  it("gives up waiting after the timeout when nothing arrives", async () => {
+  it("gives up waiting after the timeout when nothing arrives, and not before", async () => {
     const journal = new Journal(openDatabase(tempDir()), createRedactor([]));
-    const started = Date.now();
-    await journal.events.waitFor(0, 50);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(40);
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      let gaveUp = false;
+      void journal.events.waitFor(0, 50).then(() => (gaveUp = true));
+      await vi.advanceTimersByTimeAsync(49);
+      expect(gaveUp).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(gaveUp).toBe(true);
+      expect(journal.events.readJson(0, 10)).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("redacts secrets before they reach disk", () => {

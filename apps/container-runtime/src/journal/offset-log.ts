@@ -31,7 +31,6 @@ export class OffsetLog<Row extends unknown[]> implements ReadableLog {
   #pending: [number, ...Row][] = [];
   #scheduled = false;
   #waiters = new Set<Waiter>();
-  readonly #listeners = new Set<(committed: number) => void>();
 
   constructor(db: Db, table: string, columns: readonly string[], toJson: (row: unknown) => string) {
     this.#db = db;
@@ -86,7 +85,6 @@ export class OffsetLog<Row extends unknown[]> implements ReadableLog {
         waiter.resolve();
       }
     }
-    for (const listener of this.#listeners) listener(this.#committed);
   }
 
   /** Up to `limit` committed items from `offset`, each as its JSON text. */
@@ -116,11 +114,5 @@ export class OffsetLog<Row extends unknown[]> implements ReadableLog {
       signal?.addEventListener("abort", done, { once: true });
       this.#waiters.add(waiter);
     });
-  }
-
-  /** Calls `listener` with the new committed offset after every commit; returns an unsubscribe. */
-  onCommit(listener: (committed: number) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
   }
 }

@@ -51,7 +51,7 @@ export interface RuntimeDeps {
 }
 
 /** The idempotency key under which `INITIAL_PROMPT` is queued, so a restart does not queue it again. */
-export const INITIAL_PROMPT_KEY = "app-building:initial-prompt";
+const INITIAL_PROMPT_KEY = "app-building:initial-prompt";
 
 const TASK_SUFFIX = `\n\nWhen this task is complete, end your reply with the marker ${TASK_DONE_MARKER}. If it is not complete, say what is left and do not print the marker.`;
 

@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -118,12 +119,29 @@ describe("the webhook dispatcher", () => {
     }
   }
 
-  const secrets = {
-    "a whsec_ secret": `whsec_${Buffer.from("0123456789abcdef0123456789abcdef").toString("base64")}`,
-    "a base64 secret without the prefix": Buffer.from("fedcba9876543210fedcba9876543210").toString("base64"),
-    "a raw string secret": "correct horse battery staple!",
+  /** Each secret form, and the HMAC key Standard Webhooks says it stands for. */
+  const secrets: Record<string, { secret: string; key: Buffer }> = {
+    "a whsec_ secret": {
+      secret: `whsec_${Buffer.from("0123456789abcdef0123456789abcdef").toString("base64")}`,
+      key: Buffer.from("0123456789abcdef0123456789abcdef"),
+    },
+    "a base64 secret without the prefix": {
+      secret: Buffer.from("fedcba9876543210fedcba9876543210").toString("base64"),
+      key: Buffer.from("fedcba9876543210fedcba9876543210"),
+    },
+    "a raw string secret": {
+      secret: "correct horse battery staple!",
+      key: Buffer.from("correct horse battery staple!", "utf8"),
+    },
   };
-  for (const [what, secret] of Object.entries(secrets)) {
+
+  /** `v1,` + base64(HMAC-SHA256(key, "<webhook-id>.<webhook-timestamp>.<body>")), per the spec. */
+  function expectedSignature(key: Buffer, headers: Record<string, string>, body: string): string {
+    const signed = `${headers["webhook-id"]}.${headers["webhook-timestamp"]}.${body}`;
+    return `v1,${createHmac("sha256", key).update(signed).digest("base64")}`;
+  }
+
+  for (const [what, { secret, key }] of Object.entries(secrets)) {
     it(`signs with ${what} so the documented verifier accepts the real delivery`, async () => {
       const hooks = await receiver([]);
       const { outbox, dispatcher } = setup(hooks.url, secret, 3);
@@ -132,10 +150,12 @@ describe("the webhook dispatcher", () => {
       expect(await dispatcher.drain(5000)).toBe(0);
       dispatcher.stop();
       hooks.close();
-      const [delivery] = hooks.bodies;
-      expect(delivery?.headers["webhook-signature"]).toMatch(/^v1,/);
-      expect(() => verifierFor(secret).verify(delivery?.body ?? "", delivery?.headers ?? {})).not.toThrow();
-      expect(() => verifierFor(`${secret}x`).verify(delivery?.body ?? "", delivery?.headers ?? {})).toThrow();
+      expect(hooks.bodies).toHaveLength(1);
+      const { body, headers } = hooks.bodies[0] ?? { body: "", headers: {} };
+      expect(headers["webhook-signature"]).toBe(expectedSignature(key, headers, body));
+      expect(headers["webhook-signature"]).not.toBe(expectedSignature(Buffer.from("a wrong key"), headers, body));
+      expect(() => verifierFor(secret).verify(body, headers)).not.toThrow();
+      expect(() => verifierFor(`${secret}x`).verify(body, headers)).toThrow();
     });
   }
 });

@@ -7,7 +7,7 @@ export type SecretFormat = "base64" | "raw";
 const PREFIX = "whsec_";
 
 /** A `WEBHOOK_SECRET` starts with `whsec_` but what follows is not base64. */
-export class WebhookSecretError extends Error {
+class WebhookSecretError extends Error {
   override readonly name = "WebhookSecretError";
 }
 

@@ -18,7 +18,7 @@ function accountOf(body: unknown): string {
  * An IPv6 address standing for a rate-limit bucket: Better-Auth's limiter keys by address,
  * so the account and the client are folded into one.
  */
-export function bucketAddress(...parts: string[]): string {
+function bucketAddress(...parts: string[]): string {
   const hex = createHash("sha256").update(parts.join("\n")).digest("hex");
   return `fd${hex.slice(0, 2)}:${hex.slice(2, 6)}:${hex.slice(6, 10)}:${hex.slice(10, 14)}:${hex.slice(14, 18)}:${hex.slice(18, 22)}:${hex.slice(22, 26)}:${hex.slice(26, 30)}`;
 }

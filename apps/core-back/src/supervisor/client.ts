@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { decodeResponse, encodeCall, type XmlRpcValue } from "./xmlrpc.js";
 
 /** supervisord's fault codes (supervisor/xmlrpc.py `Faults`). */
-export const SUPERVISOR_FAULTS = {
+const SUPERVISOR_FAULTS = {
   UNKNOWN_METHOD: 1,
   INCORRECT_PARAMETERS: 2,
   BAD_ARGUMENTS: 3,

@@ -20,8 +20,12 @@ export const DEFAULT_READY_TIMEOUT_MS = 120_000;
  *
  * @example
  * ```ts
- * import type { ReadinessWait } from "@app-building/sdk";
- * const wait: ReadinessWait = { timeoutMs: 120_000, elapsedMs: 0 };
+ * import { startContainer, type ReadinessWait } from "@app-building/sdk";
+ * function progressLine(step: string, wait?: ReadinessWait): string {
+ *   if (wait === undefined) return step;
+ *   return `${step} (${Math.round(wait.elapsedMs / 1000)} s of ${wait.timeoutMs / 1000} s gone)`;
+ * }
+ * const state = await startContainer(config, repo, { onProgress: (step, wait) => console.error(progressLine(step, wait)) });
  * ```
  */
 export interface ReadinessWait {
@@ -50,8 +54,11 @@ export type StartProgress = (step: string, wait?: ReadinessWait) => void;
  *
  * @example
  * ```ts
- * import type { StartOptions } from "@app-building/sdk";
- * const options: StartOptions = { readyTimeoutMs: 60_000, signal: AbortSignal.timeout(120_000) };
+ * import { startContainer, type StartOptions } from "@app-building/sdk";
+ * const controller = new AbortController();
+ * process.once("SIGINT", () => controller.abort()); // Ctrl-C stops the start and cleans up
+ * const options: StartOptions = { readyTimeoutMs: 60_000, signal: controller.signal, onProgress: (step) => console.error(step) };
+ * const state = await startContainer(config, repo, options);
  * ```
  */
 export interface StartOptions {

@@ -19,7 +19,12 @@ export const DEFAULT_FLY_API_BASE_URL = "https://api.machines.dev/v1";
  * @example
  * ```ts
  * import { listMachines, type FlyMachineInfo } from "@app-building/sdk";
- * const machines: FlyMachineInfo[] = await listMachines("my-agents", process.env.FLY_API_TOKEN ?? "");
+ * function stoppedAndOld(machine: FlyMachineInfo): boolean {
+ *   const ageMs = machine.createdAt === null ? 0 : Date.now() - Date.parse(machine.createdAt);
+ *   return machine.state === "stopped" && ageMs > 24 * 3_600_000;
+ * }
+ * const machines = await listMachines("my-agents", process.env.FLY_API_TOKEN ?? "");
+ * for (const machine of machines.filter(stoppedAndOld)) console.log(machine.id, machine.name, machine.region);
  * ```
  */
 export interface FlyMachineInfo {
@@ -36,8 +41,15 @@ export interface FlyMachineInfo {
  *
  * @example
  * ```ts
- * import type { FlyMachineCreate } from "@app-building/sdk";
- * const body: FlyMachineCreate = { name: "agent-1", region: "ord", config: { image: "registry.fly.io/agents:v1", env: {} } };
+ * import { FlyMachinesApi, type FlyMachineCreate } from "@app-building/sdk";
+ * const api = new FlyMachinesApi(process.env.FLY_API_TOKEN ?? "");
+ * const body: FlyMachineCreate = {
+ *   name: "agent-1",
+ *   region: "ord",
+ *   config: { image: "registry.fly.io/agents:v1", env: { AGENT: "claude" }, auto_destroy: true },
+ * };
+ * const machine = await api.create("my-agents", body);
+ * await api.waitFor("my-agents", machine.id, "started");
  * ```
  */
 export interface FlyMachineCreate {

@@ -47,7 +47,7 @@ const PRIVATE_FOLDER = 0o700;
 const PRIVATE_FILE = 0o600;
 
 /** Where the process driver keeps one container's data, workspace and output: `<stateDir>/containers/<name>`. */
-export function processContainerDir(config: ContainerConfig, containerName: string): string {
+function processContainerDir(config: ContainerConfig, containerName: string): string {
   return join(containersDir(config.stateDir), containerName);
 }
 
@@ -261,9 +261,4 @@ async function readFrom(path: string, offset: number): Promise<Buffer> {
   } finally {
     await handle.close();
   }
-}
-
-/** Deletes a stopped process container's directory (data, workspace and output). */
-export async function removeProcessContainerDir(config: ContainerConfig, containerName: string): Promise<void> {
-  await rm(processContainerDir(config, containerName), { recursive: true, force: true });
 }

@@ -5,8 +5,10 @@ import type { AgentState, ContainerConfig } from "../state.js";
  *
  * @example
  * ```ts
- * import type { HttpOptions } from "@app-building/sdk";
- * const opts: HttpOptions = { headers: { authorization: "Bearer t0ken" }, timeout: 5_000, retries: 2 };
+ * import { httpGet, httpOptsFor, type HttpOptions } from "@app-building/sdk";
+ * // A quick probe: one retry, 5 s an attempt, 15 s in all.
+ * const opts: HttpOptions = { ...httpOptsFor(state), timeout: 5_000, retries: 1, signal: AbortSignal.timeout(15_000) };
+ * const status = await httpGet(`${state.baseUrl}/status`, opts);
  * ```
  */
 export interface HttpOptions {
