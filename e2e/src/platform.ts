@@ -33,8 +33,8 @@ export interface RunningPlatform {
   env: NodeJS.ProcessEnv;
   /** The platform's agent container. */
   agent(): Promise<{ state: AgentState; client: ContainerClient }>;
-  /** Runs the start command again. */
-  start(): Promise<CommandResult>;
+  /** Runs the start command again, with `extraEnv` added to its environment. */
+  start(extraEnv?: NodeJS.ProcessEnv): Promise<CommandResult>;
   /** `npm run stop`. */
   stop(): Promise<CommandResult>;
 }
@@ -64,7 +64,12 @@ export async function startPlatform(dir: string, options: { modelUrl: string; ex
     IS_SANDBOX: "1",
     ...options.extraEnv,
   };
-  const start = () => runCommand("node", ["scripts/run.mjs", "start"], { cwd: dir, env, timeoutMs: 10 * 60_000 });
+  const start = (extraEnv?: NodeJS.ProcessEnv) =>
+    runCommand("node", ["scripts/run.mjs", "start"], {
+      cwd: dir,
+      env: { ...env, ...extraEnv },
+      timeoutMs: 10 * 60_000,
+    });
   const stop = async () => {
     const stopped = await runCommand("node", ["scripts/run.mjs", "stop"], { cwd: dir, env, timeoutMs: 2 * 60_000 });
     if (stopped.code !== 0) await forceStop(dir);

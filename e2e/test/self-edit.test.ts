@@ -4,6 +4,7 @@
 // the platform rebuilds with real turbo and restarts the console through real supervisord.
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { startScriptedModel, type ScriptedModel } from "@app-building/testkit";
 import type { Deploy } from "@app-building/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -59,8 +60,8 @@ async function health(baseUrl: string): Promise<string | null> {
 }
 
 /** Runs the build skill's exact curl, as the agent would, and parses its answer. */
-async function skillCurl(): Promise<Record<string, unknown>> {
-  const result = await runCommand("bash", ["-c", skillCommand("build")], {
+async function skillCurl(skill = "build"): Promise<Record<string, unknown>> {
+  const result = await runCommand("bash", ["-c", skillCommand(skill)], {
     cwd: copy.dir,
     env: {
       ...platform.env,
@@ -79,9 +80,110 @@ function parseResult(text: string): Record<string, unknown> {
   return JSON.parse(text.slice(start)) as Record<string, unknown>;
 }
 
+const CONSOLE_START_TIMEOUT_MS = 15_000;
+const CONSOLE_MAIN_START = "function main(): void {";
+
+/** The six console edits an agent can make that must never leave the console down. */
+const HOSTILE_CONSOLE_EDITS: Record<
+  string,
+  { edit: (source: string) => string; answer: Record<string, unknown>; summary: RegExp }
+> = {
+  "a type error": {
+    edit: (source) =>
+      source.replace(
+        CONSOLE_MAIN_START,
+        `${CONSOLE_MAIN_START}\n  const broken: number = "not a number";\n  void broken;`,
+      ),
+    answer: { status: "error", phase: "build" },
+    summary: /main\.ts\(\d+,\d+\).*TS2322/,
+  },
+  "compiles but throws at start": {
+    edit: (source) =>
+      source.replace(
+        CONSOLE_MAIN_START,
+        `${CONSOLE_MAIN_START}\n  if (Date.now() > 0) throw new Error("console boom at start");`,
+      ),
+    answer: { status: "rolled_back", phase: "health" },
+    summary: /^console exited[\s\S]*console boom at start/,
+  },
+  "listens on the wrong port": {
+    edit: (source) => source.replace("port: config.port,", "port: config.port + 1,"),
+    answer: { status: "rolled_back", phase: "health" },
+    summary: /^console: no answer on :\d+\/health from release \S+ within 15 s/,
+  },
+  "exits after 3 s": {
+    edit: (source) =>
+      source.replace(CONSOLE_MAIN_START, `${CONSOLE_MAIN_START}\n  setTimeout(() => process.exit(4), 3_000);`),
+    answer: { status: "rolled_back", phase: "health" },
+    summary: /^console stopped within its 3\.5 s settle window/,
+  },
+  "throws after 1.5 s": {
+    edit: (source) =>
+      source.replace(
+        CONSOLE_MAIN_START,
+        `${CONSOLE_MAIN_START}\n  setTimeout(() => {\n    throw new Error("console boom later");\n  }, 1_500);`,
+      ),
+    answer: { status: "rolled_back", phase: "health" },
+    summary: /^console stopped within its 3\.5 s settle window[\s\S]*console boom later/,
+  },
+  "hangs at start without listening": {
+    edit: (source) =>
+      source.replace(
+        CONSOLE_MAIN_START,
+        `${CONSOLE_MAIN_START}\n  setInterval(() => undefined, 1_000);\n  if (Date.now() > 0) return;`,
+      ),
+    answer: { status: "rolled_back", phase: "health" },
+    summary: /^console: no answer on :\d+\/health from release \S+ within 15 s/,
+  },
+};
+
+function supervisorConf(): string {
+  return join(copy.dir, ".data/supervisor/supervisord.conf");
+}
+
+/** Asks the console's health every 100 ms until stopped: which release answered, and when. */
+function pollConsole(): { samples: Array<{ at: number; release: string | null }>; stop(): Promise<void> } {
+  const samples: Array<{ at: number; release: string | null }> = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const at = Date.now();
+      samples.push({ at, release: await health(platform.consoleUrl) });
+      await sleep(Math.max(0, 100 - (Date.now() - at)));
+    }
+  })();
+  return {
+    samples,
+    async stop() {
+      running = false;
+      await loop;
+    },
+  };
+}
+
+/** core-back's deploy mode, from its health, or null when it does not answer. */
+async function mode(): Promise<string | null> {
+  try {
+    const body = (await (await fetch(`${platform.coreBackUrl}/health`)).json()) as { mode?: string };
+    return body.mode ?? null;
+  } catch {
+    return null;
+  }
+}
+
+let coreBackSource = "";
+
+/** core-back's entry with `statement` run first thing in `main`, once its config is loaded. */
+function throwInCoreBack(statement: string): string {
+  const anchor = "  const config = loadConfig();";
+  expect(coreBackSource).toContain(anchor);
+  return coreBackSource.replace(anchor, `${anchor}\n  ${statement}`);
+}
+
 beforeAll(async () => {
   model = await startScriptedModel();
   copy = await copyWorkspace();
+  coreBackSource = readFileSync(join(copy.dir, CORE_BACK_MAIN), "utf8");
   platform = await startPlatform(copy.dir, { modelUrl: model.url });
 });
 
@@ -239,36 +341,12 @@ describe("self-edit", () => {
     expect(sentToModel).toContain("console boom at start");
     const fixed = parseResult(results[3]!);
     expect(fixed, results[3]).toMatchObject({ ok: true, status: "ok", phase: "done" });
-    expect(fixed.release).not.toBe(liveBefore);
+    // The fix restores exactly the sources of the live release: that release is
+    // promoted again, with no build, and the console runs it.
+    expect(fixed.release).toBe(liveBefore);
+    expect(String(fixed.logTail)).toContain("no build needed");
     expect(await health(platform.consoleUrl)).toBe(fixed.release);
     expect(await consolePage()).toContain(served.slice(0, 200));
-  });
-
-  it("a console build that fails its gate leaves the last good build running, also after supervisord restarts it", async () => {
-    const liveBefore = await health(platform.consoleUrl);
-    const main = join(copy.dir, CONSOLE_MAIN);
-    const source = readFileSync(main, "utf8");
-    // Listens on the wrong port: it compiles and starts, but never answers where it should.
-    writeFileSync(main, source.replace("port: config.port,", "port: config.port + 1,"));
-    try {
-      const answer = await skillCurl();
-      expect(answer).toMatchObject({ ok: false, status: "rolled_back", phase: "health", release: liveBefore });
-      expect(String(answer.errorSummary)).toMatch(/console: no answer on :\d+\/health from release \S+ within \d+ s/);
-    } finally {
-      writeFileSync(main, source);
-    }
-    const restarted = await runCommand(
-      "supervisorctl",
-      ["-c", join(copy.dir, ".data/supervisor/supervisord.conf"), "restart", "console"],
-      {
-        cwd: copy.dir,
-        env: platform.env,
-        timeoutMs: 60_000,
-      },
-    );
-    expect(restarted.code, restarted.output).toBe(0);
-    await expect.poll(() => health(platform.consoleUrl), { timeout: 10_000 }).toBe(liveBefore);
-    expect(await consolePage()).toContain("<form");
   });
 
   it("a core-back that throws at start fails its boot check and is never what core-back restarts into", async () => {
@@ -316,6 +394,54 @@ describe("self-edit", () => {
     expect(refused.error).toBe("unrestricted_required");
     expect(String(refused.message)).toMatch(/platform/);
   });
+});
+
+describe("hostile console edits through the build skill's curl", () => {
+  for (const [edit, hostile] of Object.entries(HOSTILE_CONSOLE_EDITS)) {
+    it(`${edit}: a true answer, and the console serves the last good build throughout or again at once`, async () => {
+      const liveBefore = await health(platform.consoleUrl);
+      expect(liveBefore).not.toBeNull();
+      const main = join(copy.dir, CONSOLE_MAIN);
+      const source = readFileSync(main, "utf8");
+      const edited = hostile.edit(source);
+      expect(edited).not.toBe(source);
+      writeFileSync(main, edited);
+      const poll = pollConsole();
+      let answer: Record<string, unknown>;
+      let answeredAt: number;
+      try {
+        answer = await skillCurl();
+        answeredAt = Date.now();
+        await sleep(1_500);
+      } finally {
+        await poll.stop();
+        writeFileSync(main, source);
+      }
+      expect(answer, JSON.stringify(answer)).toMatchObject({ ok: false, ...hostile.answer, release: liveBefore });
+      expect(String(answer.errorSummary)).toMatch(hostile.summary);
+      // The answer came within the start timeout + 10 s of the build's end.
+      const row = (await deploys()).find((deploy) => deploy.id === answer.deployId)!;
+      expect(Date.parse(row.endedAt!) - Date.parse(row.buildEndedAt!)).toBeLessThanOrEqual(
+        CONSOLE_START_TIMEOUT_MS + 10_000,
+      );
+      // From the answer on, every poll (every 100 ms) got the last good build.
+      const afterAnswer = poll.samples.filter((sample) => sample.at >= answeredAt);
+      expect(afterAnswer.length).toBeGreaterThan(5);
+      expect(afterAnswer.filter((sample) => sample.release !== liveBefore)).toEqual([]);
+      // A failed build restarts nothing: the console answered throughout.
+      if (hostile.answer.phase === "build")
+        expect(poll.samples.filter((sample) => sample.release !== liveBefore)).toEqual([]);
+      // What a crash, an autorestart or a reboot does next: still the good build.
+      const restarted = await runCommand("supervisorctl", ["-c", supervisorConf(), "restart", "console"], {
+        cwd: copy.dir,
+        env: platform.env,
+        timeoutMs: 60_000,
+      });
+      expect(restarted.code, restarted.output).toBe(0);
+      await expect.poll(() => health(platform.consoleUrl), { timeout: 10_000 }).toBe(liveBefore);
+      expect(await consolePage()).toContain("<form");
+    });
+  }
 });
 
 describe("the console in a real browser", () => {
@@ -388,5 +514,57 @@ describe("the console in a real browser", () => {
     } finally {
       await browser.close();
     }
+  });
+});
+
+describe("in unrestricted mode, scope all restarts core-back itself", () => {
+  beforeAll(async () => {
+    const again = await platform.start({ DEPLOY_MODE: "unrestricted" });
+    expect(again.code, again.output).toBe(0);
+    for (let i = 0; i < 300 && (await mode()) !== "unrestricted"; i += 1) await sleep(100);
+    expect(await mode()).toBe("unrestricted");
+  });
+
+  afterAll(() => {
+    writeFileSync(join(copy.dir, CORE_BACK_MAIN), coreBackSource);
+  });
+
+  it("a core-back that throws at start fails its boot check, and the skill's curl keeps getting answers", async () => {
+    const liveBefore = await health(platform.coreBackUrl);
+    writeFileSync(
+      join(copy.dir, CORE_BACK_MAIN),
+      throwInCoreBack('if (Date.now() > 0) throw new Error("core-back boom at start");'),
+    );
+    const answer = await skillCurl("build-unrestricted");
+    writeFileSync(join(copy.dir, CORE_BACK_MAIN), coreBackSource);
+    expect(answer).toMatchObject({ ok: false, status: "error", phase: "boot_check", release: liveBefore });
+    expect(String(answer.errorSummary)).toContain("core-back boom at start");
+    expect(await health(platform.coreBackUrl)).toBe(liveBefore);
+  });
+
+  it("a core-back that boots, then fails after its own restart, is rolled back by the watcher with no person involved", async () => {
+    const liveBefore = await health(platform.coreBackUrl);
+    const port = new URL(platform.coreBackUrl).port;
+    // Fine on the boot check's spare port; on its own port it dies 1.5 s after it starts.
+    writeFileSync(
+      join(copy.dir, CORE_BACK_MAIN),
+      throwInCoreBack(
+        `if (String(config.port) === "${port}") setTimeout(() => { throw new Error("core-back boom on its own port"); }, 1_500);`,
+      ),
+    );
+    const answer = await skillCurl("build-unrestricted");
+    writeFileSync(join(copy.dir, CORE_BACK_MAIN), coreBackSource);
+    // What core-back could check before restarting itself passed: ok, with selfRestart.
+    expect(answer).toMatchObject({ ok: true, status: "ok", selfRestart: true });
+    expect(answer.release).not.toBe(liveBefore);
+    // The watcher gates the restart, sees it die, and brings the previous release back.
+    await expect.poll(() => health(platform.coreBackUrl), { timeout: 60_000, interval: 250 }).toBe(liveBefore);
+    const row = (await deploys()).find((deploy) => deploy.id === answer.deployId)!;
+    expect(row).toMatchObject({ status: "rolled_back", phase: "health", release: liveBefore });
+    expect(String(row.errorSummary)).toContain("core-back boom on its own port");
+    // The skill's exact curl still gets an answer: the fix deploys.
+    const fixed = await skillCurl("build-unrestricted");
+    expect(fixed).toMatchObject({ ok: true, status: "ok", selfRestart: true });
+    await expect.poll(() => health(platform.coreBackUrl), { timeout: 60_000, interval: 250 }).toBe(fixed.release);
   });
 });

@@ -245,6 +245,11 @@ export const selfDeployResponseSchema = z.object({
   phase: deployPhaseSchema,
   /** The release live after this deploy (the new one when `ok`, the last good one when `rolled_back`). */
   release: z.string().nullable(),
+  /**
+   * True when the scope restarts core-back itself: it answered before that restart, and a
+   * watcher gates it (confirm with `GET /health`'s `release`; see the self-edit API).
+   */
+  selfRestart: z.boolean(),
   logTail: z.string(),
 });
 /**

@@ -35,6 +35,7 @@ describe("deploy contracts", () => {
       errorSummary: "build timed out",
       phase: "build",
       release: "20261202T004500000-ab12cd",
+      selfRestart: false,
       logTail: "",
     });
     expect(parsed.status).toBe("timed_out");
@@ -51,6 +52,7 @@ describe("deploy contracts", () => {
       errorSummary: "console exited with code 1",
       phase: "health",
       release: "20261202T004500000-ab12cd",
+      selfRestart: false,
       logTail: "",
     });
     expect(isTerminalStatus(parsed.status)).toBe(true);

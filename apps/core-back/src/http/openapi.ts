@@ -104,6 +104,7 @@ export const OPENAPI_DOCUMENT = {
           "errorSummary",
           "phase",
           "release",
+          "selfRestart",
           "logTail",
         ],
         properties: {
@@ -122,6 +123,11 @@ export const OPENAPI_DOCUMENT = {
           release: {
             type: ["string", "null"],
             description: "The release live after this deploy: the new one when ok, the last good one when rolled_back.",
+          },
+          selfRestart: {
+            type: "boolean",
+            description:
+              "True when the scope restarts core-back itself: it answered first, and a watcher gates the restart (confirm with GET /health).",
           },
           logTail: { type: "string", description: "The last 8 KB of the deploy log, cut on a UTF-8 boundary." },
         },

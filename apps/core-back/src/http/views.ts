@@ -22,6 +22,7 @@ export function toSelfDeployResponse(record: DeployRecord): SelfDeployResponse {
     errorSummary: record.errorSummary,
     phase: record.phase,
     release: record.release,
+    selfRestart: record.selfRestart,
     logTail: readLogTail(record.logPath),
   };
 }
