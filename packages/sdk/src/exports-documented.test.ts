@@ -1,9 +1,21 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
-const src = dirname(fileURLToPath(import.meta.url));
+/**
+ * The published entry points held to this rule, as source folders with an `index.ts`: the
+ * SDK, and `@app-building/types/process` (the process groups it is built on).
+ */
+const entryPoints: [name: string, src: string][] = [
+  ["@app-building/sdk", dirname(fileURLToPath(import.meta.url))],
+  [
+    "@app-building/types/process",
+    // dist/process/index.js of the workspace's types package, back to its sources.
+    join(dirname(createRequire(import.meta.url).resolve("@app-building/types/process")), "..", "..", "src", "process"),
+  ],
+];
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -13,8 +25,8 @@ function sources(dir: string): string[] {
   });
 }
 
-/** Every name `index.ts` exports. */
-function exportedNames(): string[] {
+/** Every name an entry point's `index.ts` exports. */
+function exportedNames(src: string): string[] {
   const index = readFileSync(join(src, "index.ts"), "utf8");
   const names: string[] = [];
   for (const match of index.matchAll(/export (?:type )?\{([^}]*)\}/g)) {
@@ -27,10 +39,12 @@ function exportedNames(): string[] {
 }
 
 describe("the published API", () => {
-  it("documents every export with TSDoc that carries an @example", () => {
+  it.each(entryPoints)("documents every export of %s with TSDoc that carries an @example", (_name, src) => {
     const files = sources(src).map((path) => ({ path, text: readFileSync(path, "utf8") }));
     const undocumented: string[] = [];
-    for (const name of exportedNames()) {
+    const names = exportedNames(src);
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) {
       const declaration = new RegExp(
         `/\\*\\*((?:(?!\\*/)[\\s\\S])*)\\*/(?:\\s*//[^\\n]*)*\\s*export (?:async )?(?:const|function|class|interface|type) ${name}\\b`,
       );
