@@ -105,16 +105,19 @@ export function spawnAgent(command: string, args: readonly string[], options: Ag
   const err = splitLines(child.stderr, options.onStderr, options.redactor);
   const exited = new Promise<AgentExit>((resolve) => {
     let spawnError: Error | null = null;
+    let leftovers = Promise.resolve(true);
     child.on("error", (error) => {
       spawnError = error;
       if (pid === undefined) resolve({ code: null, signal: null, spawnError: error });
     });
     child.on("exit", () => {
-      // anything the agent left running in its group goes with it (and releases the pipes)
-      if (pid !== undefined) signalGroup(pid, "SIGKILL");
+      // anything the agent left running in its group goes with it (and releases the pipes),
+      // at once: the agent that started it is gone
+      if (pid !== undefined) leftovers = terminate({ group: pid }, { graceMs: 0 });
     });
     child.on("close", (code, signal) => {
-      void Promise.all([out, err]).then(() => resolve({ code, signal, spawnError }));
+      // The turn ends once nothing of the agent is left, not as soon as its pipes close.
+      void Promise.all([out, err, leftovers]).then(() => resolve({ code, signal, spawnError }));
     });
   });
   // Only while the group is recorded: once the agent closed, its pid may be reused.
