@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,9 +7,27 @@ import { undocumentedExports } from "./api-docs.js";
 
 const repoRoot = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 
+/** Every entry point a published package exports (`.` and each subpath), by its declarations. */
+function entryPoints(pkg: string): Array<[string, string]> {
+  const manifest = JSON.parse(readFileSync(join(repoRoot, pkg, "package.json"), "utf8")) as {
+    name: string;
+    exports: Record<string, { types: string }>;
+  };
+  return Object.entries(manifest.exports).map(([subpath, entry]) => [
+    join(manifest.name, subpath),
+    join(repoRoot, pkg, entry.types),
+  ]);
+}
+
+const published = [...entryPoints("packages/sdk"), ...entryPoints("packages/types")];
+
 describe("the published packages", () => {
-  it.each(["packages/sdk", "packages/types"])("%s documents every export with TSDoc and an @example", (pkg) => {
-    expect(undocumentedExports(join(repoRoot, pkg, "dist", "index.d.ts"))).toEqual([]);
+  it("export their subpaths too", () => {
+    expect(published.map(([name]) => name)).toContain("@app-building/types/process");
+  });
+
+  it.each(published)("%s documents every export with TSDoc and an @example", (_name, entryDts) => {
+    expect(undocumentedExports(entryDts)).toEqual([]);
   });
 });
 

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
-import { killAllAgentGroups } from "./agents/process.js";
 import { EnvError, loadConfig } from "./env.js";
 import { createApp } from "./http/app.js";
 import { Followers } from "./http/followers.js";
@@ -11,14 +10,21 @@ import { createServices } from "./services.js";
 const FOLLOWERS_DRAIN_MS = 5_000;
 /** How long it then waits for the answers in flight to go out before it cuts the connections. */
 const CONNECTIONS_DRAIN_MS = 2_000;
+/** How long a SIGTERM or SIGINT gives the stop (interrupt, commit, push, webhooks) before the runtime exits anyway. */
+const STOP_DEADLINE_MS = 30_000;
 
 /** Config → database → services → app → listen; prints `{"ready":true,"port":N}` once listening. */
 async function main(): Promise<void> {
   const config = loadConfig();
   let port = config.port;
   const services = createServices(config, { runtimeUrl: () => `http://127.0.0.1:${port}` });
-  const { runtime, journal, dispatcher } = services;
-  await runtime.init();
+  const { runtime, journal, dispatcher, agentGroups } = services;
+  try {
+    await runtime.init();
+  } catch (error) {
+    agentGroups.killAll();
+    throw error;
+  }
   dispatcher?.start();
   const followers = { events: new Followers(journal.events), logs: new Followers(journal.logs) };
   const app = createApp({
@@ -41,7 +47,7 @@ async function main(): Promise<void> {
   const exit = async (code: number): Promise<void> => {
     if (exiting) return;
     exiting = true;
-    killAllAgentGroups();
+    agentGroups.killAll();
     // Followers get the final events (container.state stopped) before the process goes.
     await Promise.all([followers.events.finish(FOLLOWERS_DRAIN_MS), followers.logs.finish(FOLLOWERS_DRAIN_MS)]);
     await new Promise<void>((resolve) => {
@@ -59,14 +65,13 @@ async function main(): Promise<void> {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {
       runtime.stop();
-      const timer = setTimeout(() => void exit(0), 30_000);
+      const timer = setTimeout(() => void exit(0), STOP_DEADLINE_MS);
       timer.unref();
     });
   }
 }
 
 main().catch((error: unknown) => {
-  killAllAgentGroups();
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(
     `${JSON.stringify({ ready: false, error: error instanceof EnvError ? "invalid_env" : "startup_failed", message })}\n`,

@@ -1,6 +1,6 @@
 import { join } from "node:path";
+import { createGroupRegistry, type GroupRegistry } from "@app-building/types/process";
 import { agentBin, createAgent } from "./agents/factory.js";
-import { useGroupRegistry } from "./agents/process.js";
 import { agentProblems } from "./agents/readiness.js";
 import type { AgentAdapter } from "./agents/types.js";
 import type { Config } from "./env.js";
@@ -25,6 +25,8 @@ export interface Services {
   journal: Journal;
   runtime: Runtime;
   dispatcher: WebhookDispatcher | null;
+  /** Every agent process group still alive, so the runtime can leave no orphan behind. */
+  agentGroups: GroupRegistry;
   /** Stops background work and closes the database. */
   close(): void;
 }
@@ -32,10 +34,18 @@ export interface Services {
 /** Wires config → database → journal → agent, git, webhooks → runtime. */
 export function createServices(
   config: Config,
-  options: { agent?: AgentAdapter; runtimeUrl?: () => string; webhookDrainMs?: number; interruptGraceMs?: number } = {},
+  options: {
+    agent?: AgentAdapter;
+    runtimeUrl?: () => string;
+    webhookDrainMs?: number;
+    /** How long an agent's own interrupt has before its process group is signalled. */
+    interruptGraceMs?: number;
+  } = {},
 ): Services {
   const db = openDatabase(config.dataDir);
-  const leftovers = useGroupRegistry(join(config.dataDir, "agent-groups.json"));
+  // Kept in the data folder: a runtime killed with -9 cannot take its agents with it, the next one kills them.
+  const agentGroups = createGroupRegistry({ file: join(config.dataDir, "agent-groups.json") });
+  const leftovers = agentGroups.killLeftovers();
   const redactor = createRedactor(config.secrets);
   const journal = new Journal(db, redactor);
   const outbox = config.webhook.url === undefined ? null : new Outbox(db, redactor, config.containerName);
@@ -67,7 +77,9 @@ export function createServices(
   const runtimeUrl = options.runtimeUrl;
   const agentEnv = (): Record<string, string> =>
     runtimeUrl === undefined ? config.agentEnv : { ...config.agentEnv, APP_BUILDING_RUNTIME_URL: runtimeUrl() };
-  const agent = options.agent ?? createAgent(config, agentEnv, redactor);
+  const agent =
+    options.agent ??
+    createAgent(config, { env: agentEnv, redactor, groups: agentGroups, interruptGraceMs: options.interruptGraceMs });
   // Checked again at most every few seconds, so a login or a new credentials file shows
   // without a restart while /status stays cheap.
   const readiness = {
@@ -95,13 +107,13 @@ export function createServices(
     git,
     dispatcher,
     ...(options.webhookDrainMs === undefined ? {} : { webhookDrainMs: options.webhookDrainMs }),
-    ...(options.interruptGraceMs === undefined ? {} : { interruptGraceMs: options.interruptGraceMs }),
   });
   return {
     db,
     journal,
     runtime,
     dispatcher,
+    agentGroups,
     close: () => {
       dispatcher?.stop();
       journal.flush();

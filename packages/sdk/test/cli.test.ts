@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { git } from "@app-building/testkit";
 import { cliEntry, sdkRoot } from "./helpers/paths.js";
 import { createProject, type Project } from "./helpers/project.js";
-import { isProcessAlive } from "../src/pid.js";
+import { isAlive } from "@app-building/types/process";
 
 const exec = promisify(execFile);
 const CLI = cliEntry();
@@ -82,8 +82,8 @@ describe("the app-building CLI", () => {
     expect(started.code, started.stderr).toBe(0);
     const { containerName, pid } = JSON.parse(started.stdout) as { containerName: string; pid: number };
     // The detached container exits by itself once its one message is done.
-    for (let i = 0; i < 200 && isProcessAlive(pid); i += 1) await sleep(50);
-    expect(isProcessAlive(pid)).toBe(false);
+    for (let i = 0; i < 200 && isAlive(pid); i += 1) await sleep(50);
+    expect(isAlive(pid)).toBe(false);
     const listed = JSON.parse((await cli("ls", "--all", "--json")).stdout) as {
       containerName: string;
       stoppedAt: string | null;

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { isProcessAlive } from "../src/pid.js";
+import { isAlive } from "@app-building/types/process";
 import { repoRoot, requireBuiltSdk, sdkRoot } from "./helpers/paths.js";
 import { createProject, type Project } from "./helpers/project.js";
 
@@ -68,6 +68,6 @@ describe("the README quick start", () => {
     expect(outcome.stderr).toMatch(/the message ended as error: the agent exited with code 3/);
     const [entry] = await project.config.registry.getRecent(10);
     expect(entry?.stoppedAt).not.toBeNull();
-    expect(isProcessAlive(entry!.pid!)).toBe(false);
+    expect(isAlive(entry!.pid!)).toBe(false);
   });
 });

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { filesOnBranch, git, seedBareRepo } from "@app-building/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isProcessAlive } from "../src/pid.js";
+import { isAlive } from "@app-building/types/process";
 import { pack } from "./helpers/pack.js";
 import { repoRoot, sdkRoot } from "./helpers/paths.js";
 
@@ -165,6 +165,6 @@ describe("seed programs against the packed SDK", () => {
     const first = entries.find((entry) => entry.containerName === out.containerName)!;
     expect(git(first.workspaceDir, "status", "--porcelain")).toBe("?? made.txt");
     expect(git(first.workspaceDir, "rev-parse", "HEAD")).toBe(mainBefore);
-    for (const entry of entries) expect(isProcessAlive(entry.pid)).toBe(false);
+    for (const entry of entries) expect(isAlive(entry.pid)).toBe(false);
   });
 });

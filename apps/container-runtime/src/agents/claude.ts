@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import type { GroupRegistry } from "@app-building/types/process";
 import type { Redactor } from "../redact.js";
-import { spawnGroup } from "./process.js";
+import { interruptLadder } from "./interrupt.js";
+import { spawnAgent } from "./process.js";
 import type { AgentAdapter, Turn, TurnInput, TurnResult, TurnSink } from "./types.js";
 
 /** The pinned Claude Code CLI the runtime depends on, or `claude` on PATH when it is not installed. */
@@ -49,7 +51,9 @@ export interface ClaudeAgentOptions {
   env: () => Record<string, string>;
   /** Redacts the agent's output before anything reads it. */
   redactor?: Redactor;
-  /** How long an interrupt may take to end the turn before the process group is signalled. */
+  /** Where each turn's process group is recorded while it runs. */
+  groups: GroupRegistry;
+  /** How long the `interrupt` control request has to end the turn (`INTERRUPT_GRACE_MS` by default). */
   interruptGraceMs?: number;
 }
 
@@ -65,11 +69,9 @@ const UNKNOWN_SESSION = /No conversation found with session ID/i;
  * conversation. Every output line is an event; `system/init` names the session, `result`
  * gives the outcome, cost and turns. Interrupt sends the CLI's own `interrupt` control
  * request, so the turn ends cleanly and the session stays usable; if the CLI does not end
- * the turn in time, its process group is signalled.
+ * the turn in time, the rest of the interrupt ladder signals its process group.
  */
 export function createClaudeAgent(options: ClaudeAgentOptions): AgentAdapter {
-  const grace = options.interruptGraceMs ?? 10_000;
-
   type Attempt = Omit<Turn, "done"> & { done: Promise<TurnResult & { unknownSession: boolean }> };
 
   function attempt(input: TurnInput, sink: TurnSink, resume: boolean): Attempt {
@@ -90,8 +92,9 @@ export function createClaudeAgent(options: ClaudeAgentOptions): AgentAdapter {
     let interrupted = false;
     let unknownSession = false;
     const stderrTail: string[] = [];
-    const proc = spawnGroup(options.bin, args, {
+    const proc = spawnAgent(options.bin, args, {
       cwd: input.cwd,
+      groups: options.groups,
       env: { ...claudeEnv(options.env()), AGENT_MESSAGE_ID: input.id },
       ...(options.redactor === undefined ? {} : { redactor: options.redactor }),
       onStdout: (line) => {
@@ -156,24 +159,21 @@ export function createClaudeAgent(options: ClaudeAgentOptions): AgentAdapter {
       interrupt: () => {
         if (interrupted) return;
         interrupted = true;
-        if (result !== null) return;
-        const request = {
-          type: "control_request",
-          request_id: `interrupt-${Date.now()}`,
-          request: { subtype: "interrupt" },
+        const ask = (): void => {
+          // A turn that has its result is ending already: the ladder only makes sure it does.
+          if (result !== null || !proc.child.stdin.writable) return;
+          const request = {
+            type: "control_request",
+            request_id: `interrupt-${Date.now()}`,
+            request: { subtype: "interrupt" },
+          };
+          proc.child.stdin.write(`${JSON.stringify(request)}\n`);
         };
-        if (proc.child.stdin.writable) proc.child.stdin.write(`${JSON.stringify(request)}\n`);
-        const timer = setTimeout(() => {
-          sink.log("runtime", "Claude Code did not end the turn after the interrupt; signalling its process group");
-          proc.signal("SIGINT");
-          proc.terminate(3000);
-        }, grace);
-        timer.unref();
-        void done.then(() => clearTimeout(timer));
-      },
-      kill: () => {
-        interrupted = true;
-        proc.signal("SIGKILL");
+        interruptLadder(proc, ask, {
+          graceMs: options.interruptGraceMs,
+          onEscalate: () =>
+            sink.log("runtime", "Claude Code did not end the turn after the interrupt; signalling its process group"),
+        });
       },
     };
   }
@@ -194,7 +194,6 @@ export function createClaudeAgent(options: ClaudeAgentOptions): AgentAdapter {
       return {
         done: done.then(({ unknownSession: _unknown, ...outcome }) => outcome),
         interrupt: () => current.interrupt(),
-        kill: () => current.kill(),
       };
     },
   };

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createGroupRegistry } from "@app-building/types/process";
 import { describe, expect, it } from "vitest";
 import { codexArgs, createCodexAgent } from "./codex.js";
 import type { TurnSink } from "./types.js";
@@ -32,6 +33,7 @@ function agent(fixture: string, extra: Record<string, string> = {}) {
       RECORDED_CODEX_LOG: log,
       ...extra,
     }),
+    groups: createGroupRegistry(),
     interruptGraceMs: 500,
   });
   const calls = () =>

@@ -1,5 +1,7 @@
+import type { GroupRegistry } from "@app-building/types/process";
 import type { Redactor } from "../redact.js";
-import { spawnGroup } from "./process.js";
+import { interruptLadder } from "./interrupt.js";
+import { spawnAgent } from "./process.js";
 import type { AgentAdapter, Turn, TurnInput, TurnResult, TurnSink } from "./types.js";
 
 /** The fields of `codex exec --json` lines the adapter reads. */
@@ -18,7 +20,9 @@ export interface CodexAgentOptions {
   env: () => Record<string, string>;
   /** Redacts the agent's output before anything reads it. */
   redactor?: Redactor;
-  /** How long after SIGINT the process group is terminated. */
+  /** Where each turn's process group is recorded while it runs. */
+  groups: GroupRegistry;
+  /** How long Ctrl-C (SIGINT) has to end the turn (`INTERRUPT_GRACE_MS` by default). */
   interruptGraceMs?: number;
 }
 
@@ -34,10 +38,10 @@ export function codexArgs(input: Pick<TurnInput, "model" | "sessionId">): string
  * to continue the conversation. Each JSONL line is an event; `thread.started` names the
  * session, the last `agent_message` item is the result, `turn.completed` ends the turn
  * (with token usage; Codex reports no cost), `turn.failed` or `error` fail it. Interrupt
- * is Ctrl-C (SIGINT) to the process group, as in a terminal.
+ * is Ctrl-C (SIGINT) to the process group, as in a terminal, the first rung of the
+ * interrupt ladder.
  */
 export function createCodexAgent(options: CodexAgentOptions): AgentAdapter {
-  const grace = options.interruptGraceMs ?? 10_000;
   return {
     kind: "codex",
     start(input: TurnInput, sink: TurnSink): Turn {
@@ -48,8 +52,9 @@ export function createCodexAgent(options: CodexAgentOptions): AgentAdapter {
       let failure: string | null = null;
       let interrupted = false;
       const stderrTail: string[] = [];
-      const proc = spawnGroup(options.bin, codexArgs(input), {
+      const proc = spawnAgent(options.bin, codexArgs(input), {
         cwd: input.cwd,
+        groups: options.groups,
         env: { ...options.env(), AGENT_MESSAGE_ID: input.id },
         ...(options.redactor === undefined ? {} : { redactor: options.redactor }),
         onStdout: (line) => {
@@ -104,14 +109,7 @@ export function createCodexAgent(options: CodexAgentOptions): AgentAdapter {
         interrupt: () => {
           if (interrupted) return;
           interrupted = true;
-          proc.signal("SIGINT");
-          const timer = setTimeout(() => proc.terminate(3000), grace);
-          timer.unref();
-          void done.then(() => clearTimeout(timer));
-        },
-        kill: () => {
-          interrupted = true;
-          proc.signal("SIGKILL");
+          interruptLadder(proc, () => proc.signal("SIGINT"), { graceMs: options.interruptGraceMs });
         },
       };
     },

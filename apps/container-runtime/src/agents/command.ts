@@ -1,6 +1,8 @@
-import type { AgentAdapter, Turn, TurnInput, TurnResult, TurnSink } from "./types.js";
+import type { GroupRegistry } from "@app-building/types/process";
 import type { Redactor } from "../redact.js";
-import { spawnGroup } from "./process.js";
+import { interruptLadder } from "./interrupt.js";
+import { spawnAgent } from "./process.js";
+import type { AgentAdapter, Turn, TurnInput, TurnResult, TurnSink } from "./types.js";
 
 /** The longest result text kept from a command's plain output. */
 const MAX_RESULT = 16 * 1024;
@@ -63,6 +65,10 @@ export interface CommandAgentOptions {
   env: () => Record<string, string>;
   /** Redacts the agent's output before anything reads it. */
   redactor?: Redactor;
+  /** Where each turn's process group is recorded while it runs. */
+  groups: GroupRegistry;
+  /** How long Ctrl-C (SIGINT) has to end the turn (`INTERRUPT_GRACE_MS` by default). */
+  interruptGraceMs?: number;
 }
 
 function isJsonObjectLine(line: string): boolean {
@@ -120,8 +126,9 @@ export function createCommandAgent(options: CommandAgentOptions): AgentAdapter {
       let interrupted = false;
       const stderrTail: string[] = [];
       const { file, args, stdin } = commandInvocation(options.command, options.promptMode, input.prompt);
-      const proc = spawnGroup(file, args, {
+      const proc = spawnAgent(file, args, {
         cwd: input.cwd,
+        groups: options.groups,
         env: { ...options.env(), AGENT_MESSAGE_ID: input.id },
         ...(options.redactor === undefined ? {} : { redactor: options.redactor }),
         onStdout: (line) => {
@@ -165,15 +172,9 @@ export function createCommandAgent(options: CommandAgentOptions): AgentAdapter {
       return {
         done,
         interrupt: () => {
+          if (interrupted) return;
           interrupted = true;
-          proc.signal("SIGINT");
-          const timer = setTimeout(() => proc.terminate(2000), 3000);
-          timer.unref();
-          void done.then(() => clearTimeout(timer));
-        },
-        kill: () => {
-          interrupted = true;
-          proc.signal("SIGKILL");
+          interruptLadder(proc, () => proc.signal("SIGINT"), { graceMs: options.interruptGraceMs });
         },
       };
     },

@@ -1,3 +1,4 @@
+import type { GroupRegistry } from "@app-building/types/process";
 import type { Config } from "../env.js";
 import type { Redactor } from "../redact.js";
 import { createClaudeAgent, defaultClaudeBin } from "./claude.js";
@@ -17,19 +18,24 @@ export function agentBin(config: Pick<Config, "agent" | "claudeBin" | "codexBin"
   }
 }
 
+/** What every adapter is given besides its own settings. */
+export interface AgentDeps {
+  env: () => Record<string, string>;
+  redactor: Redactor;
+  /** The runtime's one registry of live agent process groups. */
+  groups: GroupRegistry;
+  /** How long an agent's own interrupt has before its group is signalled (`INTERRUPT_GRACE_MS` by default). */
+  interruptGraceMs?: number;
+}
+
 /** Picks the adapter `AGENT` names. */
-export function createAgent(config: Config, env: () => Record<string, string>, redactor: Redactor): AgentAdapter {
+export function createAgent(config: Config, deps: AgentDeps): AgentAdapter {
   switch (config.agent) {
     case "command":
-      return createCommandAgent({
-        command: config.agentCommand ?? "",
-        promptMode: config.agentPromptMode,
-        env,
-        redactor,
-      });
+      return createCommandAgent({ command: config.agentCommand ?? "", promptMode: config.agentPromptMode, ...deps });
     case "claude":
-      return createClaudeAgent({ bin: agentBin(config) ?? defaultClaudeBin(), env, redactor });
+      return createClaudeAgent({ bin: agentBin(config) ?? defaultClaudeBin(), ...deps });
     case "codex":
-      return createCodexAgent({ bin: agentBin(config) ?? "codex", env, redactor });
+      return createCodexAgent({ bin: agentBin(config) ?? "codex", ...deps });
   }
 }

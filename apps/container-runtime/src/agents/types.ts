@@ -37,10 +37,11 @@ export interface TurnResult {
 export interface Turn {
   /** Settles once the agent process is gone; never rejects. */
   readonly done: Promise<TurnResult>;
-  /** Ends the turn early, keeping the session usable for the next one. */
+  /**
+   * Ends the turn early, keeping the session usable for the next one: the agent's own
+   * interrupt first, then its process group is signalled (the ladder of `interrupt.ts`).
+   */
   interrupt(): void;
-  /** Kills the agent's whole process group now. */
-  kill(): void;
 }
 
 /** One agent CLI behind the runtime's single interface. */

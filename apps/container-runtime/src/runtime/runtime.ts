@@ -46,8 +46,6 @@ export interface RuntimeDeps {
   dispatcher: WebhookDispatcher | null;
   /** How long a stop waits for webhooks to go out before exiting. */
   webhookDrainMs?: number;
-  /** How long an interrupted turn may take to end before its process group is killed. */
-  interruptGraceMs?: number;
 }
 
 /** The idempotency key under which `INITIAL_PROMPT` is queued, so a restart does not queue it again. */
@@ -168,17 +166,16 @@ export class Runtime {
     return this.#d.tasks.get(id);
   }
 
-  /** Ends the current turn (if any); the container and the session stay. */
+  /**
+   * Ends the current turn (if any); the container and the session stay. The adapter's
+   * interrupt ladder ends the agent, by SIGKILL at the last (see `agents/interrupt.ts`).
+   */
   interrupt(): ControlResponse {
     const current = this.#current;
     if (current === null) return { ok: true, state: this.#state, interrupted: false, messageId: null };
     current.interruptRequested = true;
     this.#d.notifier.log(`interrupting ${current.id}`);
     current.turn.interrupt();
-    const grace = this.#d.interruptGraceMs ?? 20_000;
-    const timer = setTimeout(() => current.turn.kill(), grace);
-    timer.unref();
-    void current.turn.done.then(() => clearTimeout(timer));
     return { ok: true, state: this.#state, interrupted: true, messageId: current.id };
   }
 

@@ -38,10 +38,7 @@ export function startTurn(
   const timer = setTimeout(() => {
     timedOut = true;
     journal.log("runtime", `turn ${input.id} ran past ${hooks.timeoutMs} ms; interrupting it`);
-    turn.interrupt();
-    const kill = setTimeout(() => turn.kill(), 15_000);
-    kill.unref();
-    void turn.done.then(() => clearTimeout(kill));
+    turn.interrupt(); // the interrupt ladder ends the agent, by SIGKILL at the last
   }, hooks.timeoutMs);
   timer.unref();
   const result = turn.done.then((outcome) => {

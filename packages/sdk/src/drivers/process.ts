@@ -1,10 +1,9 @@
-import { spawn } from "node:child_process";
 import { existsSync, readFileSync, watch, type FSWatcher } from "node:fs";
 import { mkdir, open, rm, type FileHandle } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { isAlive, spawnGroup, terminate } from "@app-building/types/process";
 import { ConfigurationError, ContainerStartError, TimeoutError } from "../errors.js";
 import type { AgentState, ContainerConfig, RepoOptions } from "../state.js";
 import { readyTimeoutFor, type Driver, type StartOptions } from "./driver.js";
@@ -13,7 +12,6 @@ import { fileTail } from "./output-tail.js";
 import { hostEnvironment, runtimeEnv } from "./runtime-env.js";
 import { findReadyLine } from "./ready-line.js";
 import { existingWorkspace } from "./workspace-dir.js";
-import { isProcessAlive } from "../pid.js";
 import { containersDir, ensurePrivateDir } from "../paths/state-dir.js";
 
 /**
@@ -46,6 +44,11 @@ export function resolveRuntimeEntry(): string {
 const PRIVATE_FOLDER = 0o700;
 const PRIVATE_FILE = 0o600;
 
+/** How long SIGTERM gives a runtime being removed (it commits, pushes and exits) before SIGKILL. */
+const STOP_GRACE_MS = 5_000;
+/** How long SIGTERM gives a runtime that failed to start before SIGKILL. */
+const FAILED_START_GRACE_MS = 1_000;
+
 /** Where the process driver keeps one container's data, workspace and output: `<stateDir>/containers/<name>`. */
 function processContainerDir(config: ContainerConfig, containerName: string): string {
   return join(containersDir(config.stateDir), containerName);
@@ -53,7 +56,7 @@ function processContainerDir(config: ContainerConfig, containerName: string): st
 
 /** True when `pid` is still a Node process running a runtime entry point (pids get reused). */
 export function isRuntimeProcess(pid: number): boolean {
-  if (!isProcessAlive(pid)) return false;
+  if (!isAlive(pid)) return false;
   try {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
     return cmdline.includes("main.js");
@@ -61,31 +64,6 @@ export function isRuntimeProcess(pid: number): boolean {
     // No /proc (macOS): trust the pid.
     return true;
   }
-}
-
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // already gone
-    }
-  }
-}
-
-/** Sends SIGTERM to the runtime's process group, then SIGKILL if it is still there after `graceMs`. */
-export async function terminateProcessGroup(pid: number, graceMs = 5_000): Promise<void> {
-  if (!isProcessAlive(pid)) return;
-  killGroup(pid, "SIGTERM");
-  const deadline = Date.now() + graceMs;
-  let delay = 10;
-  while (isProcessAlive(pid) && Date.now() < deadline) {
-    await sleep(delay);
-    delay = Math.min(delay * 2, 200);
-  }
-  if (isProcessAlive(pid)) killGroup(pid, "SIGKILL");
 }
 
 /**
@@ -141,12 +119,8 @@ export const processDriver: Driver = {
       // Never committed, even when the state folder lies inside the workspace.
       STATE_DIR: dirname(dirname(dir)),
     };
-    const child = spawn(process.execPath, [entry], {
-      cwd: dir,
-      env,
-      detached: true,
-      stdio: ["ignore", out.fd, err.fd],
-    });
+    // The leader of a process group of its own, so removing it stops everything it started.
+    const child = spawnGroup(process.execPath, [entry], { cwd: dir, env, stdio: ["ignore", out.fd, err.fd] });
     await out.close();
     await err.close();
     let exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
@@ -161,7 +135,7 @@ export const processDriver: Driver = {
     child.unref();
 
     const fail = async (message: string, cause?: unknown): Promise<never> => {
-      if (child.pid !== undefined) await terminateProcessGroup(child.pid, 1_000);
+      if (child.pid !== undefined) await terminate({ group: child.pid }, { graceMs: FAILED_START_GRACE_MS });
       const output = `${await fileTail(stdoutPath, 2048)}${await fileTail(stderrPath, 4096)}`.trim();
       const ended = exited;
       throw new ContainerStartError(output === "" ? message : `${message}\n${output}`, {
@@ -236,7 +210,9 @@ export const processDriver: Driver = {
   },
 
   async remove(_config: ContainerConfig, state: AgentState): Promise<void> {
-    if (state.pid !== undefined && isRuntimeProcess(state.pid)) await terminateProcessGroup(state.pid);
+    if (state.pid !== undefined && isRuntimeProcess(state.pid)) {
+      await terminate({ group: state.pid }, { graceMs: STOP_GRACE_MS });
+    }
   },
 };
 

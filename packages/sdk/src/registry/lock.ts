@@ -2,8 +2,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { link, open, readFile, unlink } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
+import { isAlive } from "@app-building/types/process";
 import { TimeoutError } from "../errors.js";
-import { isProcessAlive } from "../pid.js";
 
 /** How long a caller waits for a lock held by a live process before giving up. */
 const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
@@ -38,7 +38,7 @@ async function readLock(path: string): Promise<string | null> {
 }
 
 function isStale(owner: LockOwner | null): boolean {
-  return owner !== null && owner.host === hostname() && !isProcessAlive(owner.pid);
+  return owner !== null && owner.host === hostname() && !isAlive(owner.pid);
 }
 
 /**

@@ -1,0 +1,8 @@
+// Process groups, one way: spawn in a new session, signal the group (or the session), one
+// escalation ladder, is-alive with the zombie check, and a registry passed in, never global.
+export { isAlive } from "./alive.js";
+export { createGroupRegistry, type GroupRegistry } from "./registry.js";
+export { liveMembers, signalGroup, signalSet, type ProcessSet } from "./signal.js";
+export { spawnGroup, type SpawnGroupOptions } from "./spawn.js";
+export { listProcesses, readStat, type ProcStat } from "./stat.js";
+export { KILL_WITHIN_MS, terminate, type TerminateOptions } from "./terminate.js";
