@@ -263,15 +263,17 @@ export const containerStatusSchema = z.object({
 export type ContainerStatus = z.infer<typeof containerStatusSchema>;
 
 /**
- * What an event records: the agent's own JSON (`agent`), or the runtime's own markers.
+ * The happenings a container both records in its journal and sends as a webhook, under
+ * the same name: the one list both {@link eventKindSchema} and `webhookTypeSchema` are
+ * made from.
  *
  * @example
  * ```ts
- * eventKindSchema.parse("agent");
+ * webhookEventKindSchema.parse("message.done");
+ * webhookEventKindSchema.safeParse("agent").success; // false: agent output is never a webhook
  * ```
  */
-export const eventKindSchema = z.enum([
-  "agent",
+export const webhookEventKindSchema = z.enum([
   "message.started",
   "message.done",
   "message.error",
@@ -280,11 +282,32 @@ export const eventKindSchema = z.enum([
   "task.started",
   "task.done",
   "task.failed",
-  "git.committed",
   "git.pushed",
   "git.push_failed",
-  "container.state",
 ]);
+/**
+ * A happening that is both an event kind and a webhook type.
+ *
+ * @example
+ * ```ts
+ * const kind: WebhookEventKind = "git.pushed";
+ * const asEvent: EventKind = kind;
+ * const asWebhook: WebhookType = kind;
+ * ```
+ */
+export type WebhookEventKind = z.infer<typeof webhookEventKindSchema>;
+
+/**
+ * What an event records: the agent's own JSON (`agent`), or the runtime's own markers
+ * (every {@link webhookEventKindSchema} name, plus the journal-only `git.committed` and
+ * `container.state`).
+ *
+ * @example
+ * ```ts
+ * eventKindSchema.parse("agent");
+ * ```
+ */
+export const eventKindSchema = z.enum(["agent", ...webhookEventKindSchema.options, "git.committed", "container.state"]);
 /**
  * An event kind.
  *
