@@ -329,15 +329,21 @@ export function resolveScope(requested: RequestedScope, mode: DeployMode): Scope
 }
 
 /**
- * The turbo arguments that select a scope's packages.
+ * The turbo arguments that select a scope's packages (`--filter=<filter>` for each of its
+ * filters), or those of a list of filters as a deploy recorded them: the one place the
+ * scope-to-turbo mapping is written.
  *
  * @example
  * ```ts
  * turboFilterArgs(scopes, "platform"); // ["--filter=@app-building/core-back...", ...]
+ * turboFilterArgs(["@app-building/console..."]); // ["--filter=@app-building/console..."]
  * ```
  */
-export function turboFilterArgs(scopes: BuildScopes, scope: BuildScope): string[] {
-  return scopes.scopes[scope].filters.map((filter) => `--filter=${filter}`);
+export function turboFilterArgs(scopes: BuildScopes, scope: BuildScope): string[];
+export function turboFilterArgs(filters: readonly string[]): string[];
+export function turboFilterArgs(...args: [BuildScopes, BuildScope] | [readonly string[]]): string[] {
+  const filters = args.length === 1 ? args[0] : args[0].scopes[args[1]].filters;
+  return filters.map((filter) => `--filter=${filter}`);
 }
 
 /**
