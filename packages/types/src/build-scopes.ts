@@ -27,6 +27,16 @@ export const BUILD_SCOPES = ["platform", "all"] as const;
 export type BuildScope = (typeof BUILD_SCOPES)[number];
 
 /**
+ * A concrete build scope, as a deploy records it.
+ *
+ * @example
+ * ```ts
+ * buildScopeSchema.parse("platform"); // "platform"
+ * ```
+ */
+export const buildScopeSchema = z.enum(BUILD_SCOPES);
+
+/**
  * What a caller may ask for: a concrete scope, or `auto` (the widest the mode allows).
  *
  * @example
