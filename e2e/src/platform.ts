@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { FileContainerRegistry, createClient, type AgentState, type ContainerClient } from "@app-building/sdk";
 import { capture } from "./exec.js";
-import { freePort } from "./net.js";
+import { freePort } from "@app-building/testkit";
 import { repoRoot } from "./paths.js";
 
 /** What a command printed and how it ended. */
