@@ -31,7 +31,9 @@ export type BuildScope = (typeof BUILD_SCOPES)[number];
  *
  * @example
  * ```ts
- * buildScopeSchema.parse("platform"); // "platform"
+ * import { buildScopeSchema } from "@app-building/types";
+ * // "platform" or "all"; anything else (auto is a request, not a scope) throws, naming both.
+ * const scope = buildScopeSchema.parse(process.argv[2]);
  * ```
  */
 export const buildScopeSchema = z.enum(BUILD_SCOPES);

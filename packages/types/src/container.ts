@@ -269,8 +269,10 @@ export type ContainerStatus = z.infer<typeof containerStatusSchema>;
  *
  * @example
  * ```ts
- * webhookEventKindSchema.parse("message.done");
- * webhookEventKindSchema.safeParse("agent").success; // false: agent output is never a webhook
+ * import { webhookEventKindSchema, webhookPayloadSchema } from "@app-building/types";
+ * // A webhook receiver that also follows the journal: these webhooks have an event of the same name.
+ * const payload = webhookPayloadSchema.parse(JSON.parse(rawBody));
+ * if (webhookEventKindSchema.safeParse(payload.type).success) console.log(`also in the journal: ${payload.type}`);
  * ```
  */
 export const webhookEventKindSchema = z.enum([
@@ -290,9 +292,12 @@ export const webhookEventKindSchema = z.enum([
  *
  * @example
  * ```ts
- * const kind: WebhookEventKind = "git.pushed";
- * const asEvent: EventKind = kind;
- * const asWebhook: WebhookType = kind;
+ * import { createClient } from "@app-building/sdk";
+ * import type { WebhookEventKind } from "@app-building/types";
+ * // Wait in the journal for what a webhook announced (the webhook's type is the event's kind).
+ * async function journalEntryFor(kind: WebhookEventKind, client: ReturnType<typeof createClient>) {
+ *   for await (const event of client.events()) if (event.kind === kind) return event;
+ * }
  * ```
  */
 export type WebhookEventKind = z.infer<typeof webhookEventKindSchema>;
