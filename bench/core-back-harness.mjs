@@ -7,8 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { setTimeout as sleep } from "node:timers/promises";
-import { freePort } from "../packages/testkit/dist/index.js";
+import { freePort, waitForHttp } from "../packages/testkit/dist/index.js";
 
 export { freePort };
 
@@ -37,15 +36,11 @@ export async function startCoreBack(extraEnv = {}) {
     stdio: ["ignore", "ignore", "inherit"],
   });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i += 1) {
-    try {
-      if ((await fetch(`${url}/health`)).ok) break;
-    } catch {
-      // not yet
-    }
-    if (child.exitCode !== null || i > 600) throw new Error("core-back did not start (run pnpm build first)");
-    await sleep(50);
-  }
+  await waitForHttp(`${url}/health`, {
+    timeoutMs: 30_000,
+    intervalMs: 50,
+    giveUp: () => (child.exitCode !== null ? `core-back exited with ${child.exitCode} (run pnpm build first)` : null),
+  });
   return {
     url,
     pid: child.pid,

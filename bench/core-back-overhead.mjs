@@ -5,22 +5,15 @@
 // supervisord here, so no service restart is included on either side.
 // Usage: node bench/core-back-overhead.mjs [iterations=21]   (after pnpm build)
 import { spawnSync } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, startCoreBack, TURBO } from "./core-back-harness.mjs";
 import { median } from "./stats.mjs";
+import { loadBuildScopes, turboFilterArgs } from "../packages/types/dist/index.js";
 
 const iterations = Number(process.argv[2] ?? 21);
-/** @type {unknown} */
-const parsed = JSON.parse(readFileSync(join(ROOT, "build-scopes.json"), "utf8"));
-const scopes = /** @type {{ scopes: { platform: { filters: string[] } } }} */ (parsed);
-const args = [
-  "run",
-  "build",
-  "--ui=stream",
-  "--summarize",
-  ...scopes.scopes.platform.filters.map((f) => `--filter=${f}`),
-];
+const scopes = loadBuildScopes(join(ROOT, "build-scopes.json"));
+const args = ["run", "build", "--ui=stream", "--summarize", ...turboFilterArgs(scopes, "platform")];
 // The same PATH core-back gives its builds: the pinned pnpm first.
 const PATH = [join(ROOT, ".tools", "bin"), join(ROOT, "node_modules", ".bin"), process.env.PATH].join(":");
 const env = { ...process.env, PATH, TURBO_NO_UPDATE_NOTIFIER: "1", TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" };

@@ -4,10 +4,13 @@ import { execFile } from "node:child_process";
 export interface CommandResult {
   command: string;
   args: string[];
-  exitCode: number | null;
+  /** The exit code; `null` when it was killed or never started. */
+  code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+  /** Everything it printed: stdout, then stderr. */
+  output: string;
 }
 
 /** A command that exited non-zero, was killed, or could not start; the output's tail is in the message. */
@@ -17,7 +20,7 @@ export class CommandError extends Error {
     cause: unknown,
   ) {
     const tail = `${result.stdout}\n${result.stderr}`.trim().split("\n").slice(-30).join("\n");
-    const how = result.signal !== null ? `killed by ${result.signal}` : `exit ${String(result.exitCode)}`;
+    const how = result.signal !== null ? `killed by ${result.signal}` : `exit ${String(result.code)}`;
     super(`${result.command} ${result.args.join(" ")} failed (${how})${tail ? `:\n${tail}` : ""}`, { cause });
     this.name = "CommandError";
   }
@@ -48,13 +51,14 @@ export function capture(
       args,
       { cwd: options.cwd, env: options.env, timeout: options.timeoutMs ?? 0, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
+        const output = `${stdout}${stderr}`;
         if (error === null) {
-          resolve({ command, args, exitCode: 0, signal: null, stdout, stderr });
+          resolve({ command, args, code: 0, signal: null, stdout, stderr, output });
           return;
         }
-        const exitCode = typeof error.code === "number" ? error.code : null;
+        const code = typeof error.code === "number" ? error.code : null;
         const signal = error.signal ?? null;
-        resolve({ command, args, exitCode, signal, stdout, stderr, error });
+        resolve({ command, args, code, signal, stdout, stderr, output, error });
       },
     );
   });

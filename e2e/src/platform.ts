@@ -1,25 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { FileContainerRegistry, createClient, type AgentState, type ContainerClient } from "@app-building/sdk";
-import { capture } from "./exec.js";
-import { freePort } from "./net.js";
+import { capture, type CommandResult } from "./exec.js";
+import { freePort } from "@app-building/testkit";
 import { repoRoot } from "./paths.js";
 
-/** What a command printed and how it ended. */
-export interface CommandResult {
-  code: number | null;
-  output: string;
-}
-
-/** Runs a command to its end (see {@link capture}): its exit code and everything it printed. */
-export async function runCommand(
-  command: string,
-  args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number },
-): Promise<CommandResult> {
-  const result = await capture(command, args, options);
-  return { code: result.exitCode, output: `${result.stdout}${result.stderr}` };
-}
+/** Runs a command to its end: {@link capture}, under the name the self-edit suite calls it by. */
+export { capture as runCommand };
 
 /** The platform as `npm start` brought it up in a checkout. */
 export interface RunningPlatform {
@@ -65,13 +52,13 @@ export async function startPlatform(dir: string, options: { modelUrl: string; ex
     ...options.extraEnv,
   };
   const start = (extraEnv?: NodeJS.ProcessEnv) =>
-    runCommand("node", ["scripts/run.mjs", "start"], {
+    capture("node", ["scripts/run.mjs", "start"], {
       cwd: dir,
       env: { ...env, ...extraEnv },
       timeoutMs: 10 * 60_000,
     });
   const stop = async () => {
-    const stopped = await runCommand("node", ["scripts/run.mjs", "stop"], { cwd: dir, env, timeoutMs: 2 * 60_000 });
+    const stopped = await capture("node", ["scripts/run.mjs", "stop"], { cwd: dir, env, timeoutMs: 2 * 60_000 });
     if (stopped.code !== 0) await forceStop(dir);
     return stopped;
   };

@@ -8,7 +8,7 @@ import { chromium, type Browser, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { attackPage, rebindingScript, serveAttacker, type AttackTarget } from "../src/attack-pages.js";
 import { findChromium } from "../src/browser.js";
-import { freePort, waitForHttp } from "../src/net.js";
+import { freePort, waitForHttp } from "@app-building/testkit";
 import { repoRoot } from "../src/paths.js";
 
 // The three servers as they run on a developer's machine (real processes, real SQLite), an

@@ -4,7 +4,7 @@ import { delimiter, dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { containerLogs, containerState, docker, requireDockerEngine } from "../src/docker.js";
 import { capture, run } from "../src/exec.js";
-import { freePort, waitForHttp } from "../src/net.js";
+import { freePort, waitForHttp } from "@app-building/testkit";
 import { repoRoot } from "../src/paths.js";
 import { copyWorkspace, type WorkspaceCopy } from "../src/workspace-copy.js";
 
@@ -114,6 +114,8 @@ describe("the dev container", () => {
     try {
       await waitForHttp(`http://127.0.0.1:${coreBackPort}/health`, {
         timeoutMs: START_TIMEOUT_MS,
+        // Each check is a docker inspect: once a second is enough.
+        intervalMs: 1_000,
         giveUp: async () => {
           const state = await containerState(container);
           if (state === null) return "the container is gone";
@@ -210,6 +212,7 @@ describe("the dev container", () => {
     await docker(["start", container]);
     await waitForHttp(`http://127.0.0.1:${coreBackPort}/health`, {
       timeoutMs: 120_000,
+      intervalMs: 1_000,
       giveUp: async () => ((await containerState(container))?.running === false ? "the container exited" : null),
     });
     console.log(`[dev-container] healthy again ${((Date.now() - started) / 1000).toFixed(1)} s after docker start`);

@@ -11,21 +11,13 @@ import { pathToFileURL } from "node:url";
 /** @typedef {typeof import("../../packages/sdk/dist/index.js")} Sdk */
 /** @typedef {typeof import("../../skills/dist/index.js")} SkillsPackage */
 /** @typedef {typeof import("../../packages/server-edge/dist/index.js")} ServerEdge */
+/** @typedef {typeof import("../../packages/types/dist/index.js")} Types */
 /** @typedef {{ name: string, envHash: string }} AgentMarker */
 
-// What the agent may need from this environment to reach its model.
-const PASSED_THROUGH = [
-  "ANTHROPIC_API_KEY",
-  "ANTHROPIC_AUTH_TOKEN",
-  "ANTHROPIC_BASE_URL",
-  "ANTHROPIC_MODEL",
-  "CLAUDE_CODE_OAUTH_TOKEN",
-  "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC",
-  "CLAUDE_CONFIG_DIR",
-  "OPENAI_API_KEY",
-  "CODEX_API_KEY",
-  "IS_SANDBOX",
-];
+// What the agent may need from this environment besides the agents' own variables
+// (AGENT_ENVIRONMENT_VARIABLES): the Claude Code config folder, a path on this machine,
+// which the process driver's agent can use.
+const PASSED_THROUGH_HERE = ["CLAUDE_CONFIG_DIR"];
 
 /**
  * Imports a workspace package's build output at run time: this module loads before the build.
@@ -107,7 +99,8 @@ async function agentEnvironment(settings) {
     CORE_BACK_URL: settings.coreBackUrl,
     APP_BUILDING_DEPLOY_TOKEN: await selfDeployToken(settings),
   };
-  for (const name of PASSED_THROUGH) {
+  const types = /** @type {Types} */ (await loadBuilt(settings, "packages/types/dist/index.js", "the types package"));
+  for (const name of [...types.AGENT_ENVIRONMENT_VARIABLES, ...PASSED_THROUGH_HERE]) {
     const value = settings.env[name];
     if (value !== undefined && value !== "") envVars[name] = value;
   }

@@ -4,10 +4,9 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { serve } from "@hono/node-server";
 import { FileContainerRegistry, createClient } from "@app-building/sdk";
-import { freePort } from "@app-building/testkit";
+import { freePort, waitForHttp } from "@app-building/testkit";
 import { createApp } from "../src/app.js";
 import { CoreBackClient } from "../src/core-back.js";
 import { createLogger } from "../src/logger.js";
@@ -117,20 +116,18 @@ async function startCoreBackIn(dir: string, overrides: Record<string, string>): 
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i += 1) {
-    try {
-      if ((await fetch(`${url}/health`)).ok) break;
-    } catch {
-      // not listening yet
+  try {
+    await waitForHttp(`${url}/health`, {
+      timeoutMs: 20_000,
+      intervalMs: 50,
+      giveUp: () => (child.exitCode !== null ? `it exited with ${child.exitCode}` : null),
+    });
+  } catch (error) {
+    if (child.exitCode === null) {
+      child.kill("SIGKILL");
+      await once(child, "exit");
     }
-    if (child.exitCode !== null || i > 400) {
-      if (child.exitCode === null) {
-        child.kill("SIGKILL");
-        await once(child, "exit");
-      }
-      throw new Error(`core-back did not start (run pnpm build first): ${stderr}`);
-    }
-    await sleep(50);
+    throw new Error(`core-back did not start (run pnpm build first): ${stderr}`, { cause: error });
   }
   let adminCookie: string | undefined;
   return {

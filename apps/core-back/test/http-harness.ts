@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
+import type { Express } from "express";
 import { expect } from "vitest";
 import { createAuth, migrateAuth, type Auth } from "../src/auth/auth.js";
 import { createAdmin } from "../src/cli/admin.js";
@@ -46,6 +47,8 @@ export function expectDocumented(route: string, method: string, status: number, 
 /** A real core-back (real SQLite, real turbo on a fixture, Better-Auth) on an ephemeral port. */
 export interface TestServer {
   url: string;
+  /** The Express app the server runs (its route table). */
+  app: Express;
   service: DeployService;
   auth: Auth;
   adminKey: string;
@@ -127,6 +130,7 @@ export async function startTestServer(
   const userKey = (await auth.api.createApiKey({ body: { userId: user.user.id, name: "t" } })).key;
   return {
     url,
+    app,
     service,
     auth,
     adminKey: admin.apiKey!,

@@ -1,6 +1,6 @@
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
+import { waitForHttp } from "@app-building/testkit";
 import { TURBO_BIN, type FixtureWorkspace } from "./fixture-workspace.js";
 
 /** The built server and CLI (the suites run after `pnpm build`, as `npm test` does). */
@@ -52,20 +52,13 @@ export function createAdminKey(env: Record<string, string | undefined>): string 
   return (JSON.parse(out) as { apiKey: string }).apiKey;
 }
 
-/** Waits until GET /health answers. */
+/** Waits until GET /health answers; fails at once when `child` exits first. */
 export async function waitHealthy(url: string, child?: ChildProcess, withinMs = 20_000): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    try {
-      const response = await fetch(`${url}/health`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (child !== undefined && child.exitCode !== null) throw new Error(`core-back exited with ${child.exitCode}`);
-    if (Date.now() > deadline) throw new Error(`core-back did not answer ${url}/health within ${withinMs} ms`);
-    await sleep(50);
-  }
+  await waitForHttp(`${url}/health`, {
+    timeoutMs: withinMs,
+    intervalMs: 50,
+    giveUp: () => (child !== undefined && child.exitCode !== null ? `core-back exited with ${child.exitCode}` : null),
+  });
 }
 
 /** A core-back process started by a test. */

@@ -83,6 +83,13 @@ describe("filters", () => {
     expect(turboFilterArgs(parseBuildScopes(definition), "platform")).toEqual(["--filter=@app-building/core-back..."]);
   });
 
+  it("turns the filters a deploy recorded into the same arguments", () => {
+    expect(turboFilterArgs(["@app-building/console...", "./apps/*"])).toEqual([
+      "--filter=@app-building/console...",
+      "--filter=./apps/*",
+    ]);
+  });
+
   it("matches names, graph markers, globs and directories against the workspace", () => {
     expect(
       unmatchedFilters(

@@ -27,6 +27,18 @@ export const BUILD_SCOPES = ["platform", "all"] as const;
 export type BuildScope = (typeof BUILD_SCOPES)[number];
 
 /**
+ * A concrete build scope, as a deploy records it.
+ *
+ * @example
+ * ```ts
+ * import { buildScopeSchema } from "@app-building/types";
+ * // "platform" or "all"; anything else (auto is a request, not a scope) throws, naming both.
+ * const scope = buildScopeSchema.parse(process.argv[2]);
+ * ```
+ */
+export const buildScopeSchema = z.enum(BUILD_SCOPES);
+
+/**
  * What a caller may ask for: a concrete scope, or `auto` (the widest the mode allows).
  *
  * @example
@@ -329,15 +341,21 @@ export function resolveScope(requested: RequestedScope, mode: DeployMode): Scope
 }
 
 /**
- * The turbo arguments that select a scope's packages.
+ * The turbo arguments that select a scope's packages (`--filter=<filter>` for each of its
+ * filters), or those of a list of filters as a deploy recorded them: the one place the
+ * scope-to-turbo mapping is written.
  *
  * @example
  * ```ts
  * turboFilterArgs(scopes, "platform"); // ["--filter=@app-building/core-back...", ...]
+ * turboFilterArgs(["@app-building/console..."]); // ["--filter=@app-building/console..."]
  * ```
  */
-export function turboFilterArgs(scopes: BuildScopes, scope: BuildScope): string[] {
-  return scopes.scopes[scope].filters.map((filter) => `--filter=${filter}`);
+export function turboFilterArgs(scopes: BuildScopes, scope: BuildScope): string[];
+export function turboFilterArgs(filters: readonly string[]): string[];
+export function turboFilterArgs(...args: [BuildScopes, BuildScope] | [readonly string[]]): string[] {
+  const filters = args.length === 1 ? args[0] : args[0].scopes[args[1]].filters;
+  return filters.map((filter) => `--filter=${filter}`);
 }
 
 /**

@@ -7,6 +7,8 @@ import {
   MAX_TASK_ATTEMPTS,
   taskSchema,
   TASK_DONE_MARKER,
+  eventKindSchema,
+  webhookEventKindSchema,
 } from "./container.js";
 import { webhookTypeSchema } from "./webhooks.js";
 
@@ -74,5 +76,16 @@ describe("control answers and webhook types", () => {
     for (const type of ["task.queued", "task.failed", "message.interrupted"]) {
       expect(webhookTypeSchema.safeParse(type).success).toBe(true);
     }
+  });
+
+  it("names each happening the container both journals and sends once, as an event kind and a webhook type", () => {
+    for (const name of webhookEventKindSchema.options) {
+      expect(eventKindSchema.options).toContain(name);
+      expect(webhookTypeSchema.options).toContain(name);
+    }
+    const both = eventKindSchema.options.filter((kind) => webhookTypeSchema.safeParse(kind).success);
+    expect(both).toEqual(webhookEventKindSchema.options);
+    expect(webhookTypeSchema.safeParse("agent").success).toBe(false);
+    expect(eventKindSchema.safeParse("container.idle").success).toBe(false);
   });
 });

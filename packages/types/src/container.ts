@@ -263,15 +263,19 @@ export const containerStatusSchema = z.object({
 export type ContainerStatus = z.infer<typeof containerStatusSchema>;
 
 /**
- * What an event records: the agent's own JSON (`agent`), or the runtime's own markers.
+ * The happenings a container both records in its journal and sends as a webhook, under
+ * the same name: the one list both {@link eventKindSchema} and `webhookTypeSchema` are
+ * made from.
  *
  * @example
  * ```ts
- * eventKindSchema.parse("agent");
+ * import { webhookEventKindSchema, webhookPayloadSchema } from "@app-building/types";
+ * // A webhook receiver that also follows the journal: these webhooks have an event of the same name.
+ * const payload = webhookPayloadSchema.parse(JSON.parse(rawBody));
+ * if (webhookEventKindSchema.safeParse(payload.type).success) console.log(`also in the journal: ${payload.type}`);
  * ```
  */
-export const eventKindSchema = z.enum([
-  "agent",
+export const webhookEventKindSchema = z.enum([
   "message.started",
   "message.done",
   "message.error",
@@ -280,11 +284,35 @@ export const eventKindSchema = z.enum([
   "task.started",
   "task.done",
   "task.failed",
-  "git.committed",
   "git.pushed",
   "git.push_failed",
-  "container.state",
 ]);
+/**
+ * A happening that is both an event kind and a webhook type.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from "@app-building/sdk";
+ * import type { WebhookEventKind } from "@app-building/types";
+ * // Wait in the journal for what a webhook announced (the webhook's type is the event's kind).
+ * async function journalEntryFor(kind: WebhookEventKind, client: ReturnType<typeof createClient>) {
+ *   for await (const event of client.events()) if (event.kind === kind) return event;
+ * }
+ * ```
+ */
+export type WebhookEventKind = z.infer<typeof webhookEventKindSchema>;
+
+/**
+ * What an event records: the agent's own JSON (`agent`), or the runtime's own markers
+ * (every {@link webhookEventKindSchema} name, plus the journal-only `git.committed` and
+ * `container.state`).
+ *
+ * @example
+ * ```ts
+ * eventKindSchema.parse("agent");
+ * ```
+ */
+export const eventKindSchema = z.enum(["agent", ...webhookEventKindSchema.options, "git.committed", "container.state"]);
 /**
  * An event kind.
  *

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BUILD_SCOPES, deployModeSchema, requestedScopeSchema } from "./build-scopes.js";
+import { buildScopeSchema, deployModeSchema, requestedScopeSchema } from "./build-scopes.js";
 
 /**
  * Every status a deploy can have. `queued`, `building` and `restarting` are live; the
@@ -99,7 +99,12 @@ export function isTerminalStatus(status: DeployStatus): status is TerminalDeploy
  * const progress = (phase: (typeof phases)[number]) => `${phases.indexOf(phase) + 1}/${phases.length} ${phase}`;
  * ```
  */
-export const deployPhaseSchema = z.enum(["queue", "build", "boot_check", "restart", "health", "rollback", "done"]);
+export const deployPhaseSchema = z
+  .enum(["queue", "build", "boot_check", "restart", "health", "rollback", "done"])
+  .meta({
+    description:
+      "Where the deploy is or ended: build (turbo in the new release), boot_check (core-back of the new release on a spare port), restart, health (health URL, smoke paths, settle window), rollback, done.",
+  });
 /**
  * A deploy phase.
  *
@@ -137,34 +142,38 @@ export type DeployPhase = z.infer<typeof deployPhaseSchema>;
 export const deploySchema = z.object({
   id: z.string(),
   status: deployStatusSchema,
-  scope: z.enum(BUILD_SCOPES),
+  scope: buildScopeSchema,
   filters: z.array(z.string()),
-  requestedBy: z.string().nullable(),
+  requestedBy: z.string().nullable().meta({ description: "The signed-in user's email; null for a self-deploy." }),
   sessionId: z.string().nullable(),
   /** When the deploy was requested (ISO 8601). Queue time is `startedAt − createdAt`. */
-  createdAt: z.string(),
+  createdAt: z.string().meta({ format: "date-time" }),
   /** When the build started (ISO 8601), or null while the deploy waits or if it never built. */
-  startedAt: z.string().nullable(),
+  startedAt: z.string().nullable().meta({ format: "date-time", description: "When the build started." }),
   /**
    * When the turbo build finished, successfully or not, before any service restart (ISO
    * 8601); null until then, for a deploy that never built, or for a deploy recorded
    * before this field existed. Build time is `buildEndedAt − startedAt`; restart time is
    * `endedAt − buildEndedAt`.
    */
-  buildEndedAt: z.string().nullable(),
+  buildEndedAt: z.string().nullable().meta({
+    format: "date-time",
+    description:
+      "When the build finished, successfully or not, before any restart; null if it never built. Build time is buildEndedAt − startedAt, restart time endedAt − buildEndedAt.",
+  }),
   /** When the deploy ended (ISO 8601), or null while it is live. */
-  endedAt: z.string().nullable(),
+  endedAt: z.string().nullable().meta({ format: "date-time" }),
   durationMs: z.number().int().nullable(),
   exitCode: z.number().int().nullable(),
   errorSummary: z.string().nullable(),
   phase: deployPhaseSchema,
-  selfRestart: z.boolean(),
+  selfRestart: z.boolean().meta({ description: "core-back restarted itself right after this deploy answered." }),
   /** `deploy` (a build) or `rollback` (an admin switched the live release). */
-  action: z.enum(["deploy", "rollback"]),
+  action: z.enum(["deploy", "rollback"]).meta({ description: "A build, or an admin's rollback." }),
   /** The release this deploy built (null until its snapshot exists). */
-  builtRelease: z.string().nullable(),
+  builtRelease: z.string().nullable().meta({ description: "The release this deploy built (or rolled back to)." }),
   /** The release live when the deploy ended (null while it runs, or without releases). */
-  release: z.string().nullable(),
+  release: z.string().nullable().meta({ description: "The release live when the deploy ended." }),
 });
 /**
  * One deploy.
@@ -237,20 +246,28 @@ export const selfDeployResponseSchema = z.object({
   ok: z.boolean(),
   deployId: z.string(),
   status: deployStatusSchema,
-  scope: z.enum(BUILD_SCOPES),
+  scope: buildScopeSchema,
   durationMs: z.number().int().nullable(),
   exitCode: z.number().int().nullable(),
-  errorSummary: z.string().nullable(),
+  errorSummary: z.string().nullable().meta({
+    description:
+      "What failed, naming the service and quoting only this attempt's output (crash output, exit code, or no answer on :PORT/health within N s).",
+  }),
   /** Where the deploy ended: the failing phase, or `done`. */
   phase: deployPhaseSchema,
   /** The release live after this deploy (the new one when `ok`, the last good one when `rolled_back`). */
-  release: z.string().nullable(),
+  release: z.string().nullable().meta({
+    description: "The release live after this deploy: the new one when ok, the last good one when rolled_back.",
+  }),
   /**
    * True when the scope restarts core-back itself: it answered before that restart, and a
    * watcher gates it (confirm with `GET /health`'s `release`; see the self-edit API).
    */
-  selfRestart: z.boolean(),
-  logTail: z.string(),
+  selfRestart: z.boolean().meta({
+    description:
+      "True when the scope restarts core-back itself: it answered first, and a watcher gates the restart (confirm with GET /health).",
+  }),
+  logTail: z.string().meta({ description: "The last 8 KB of the deploy log, cut on a UTF-8 boundary." }),
 });
 /**
  * The answer of a blocking self-deploy.

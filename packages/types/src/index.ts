@@ -4,3 +4,4 @@ export * from "./container.js";
 export * from "./webhooks.js";
 export * from "./errors.js";
 export * from "./releases.js";
+export * from "./agent-env.js";

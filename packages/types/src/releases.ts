@@ -58,11 +58,11 @@ export type ReleaseState = z.infer<typeof releaseStateSchema>;
 export const releaseManifestSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9_.-]+$/),
   /** The deploy that made it; null for the release `npm start` made from the checkout. */
-  deployId: z.string().nullable(),
-  createdAt: z.string(),
+  deployId: z.string().nullable().meta({ description: "The deploy that made it; null for the first release." }),
+  createdAt: z.string().meta({ format: "date-time" }),
   state: releaseStateSchema,
   /** Disk used by the release's own files (symlinked dependencies not counted); null until measured. */
-  sizeBytes: z.number().int().nullable(),
+  sizeBytes: z.number().int().nullable().meta({ description: "Disk used by its own files." }),
 });
 /**
  * A release manifest.

@@ -1,7 +1,9 @@
 import { z } from "zod";
+import { webhookEventKindSchema } from "./container.js";
 
 /**
- * Every webhook type a container sends.
+ * Every webhook type a container sends: its lifecycle, a queued message, and every
+ * {@link webhookEventKindSchema} name (the happenings it also records as journal events).
  *
  * @example
  * ```ts
@@ -14,16 +16,7 @@ export const webhookTypeSchema = z.enum([
   "container.stopping",
   "container.stopped",
   "message.queued",
-  "message.started",
-  "message.done",
-  "message.error",
-  "message.interrupted",
-  "task.queued",
-  "task.started",
-  "task.done",
-  "task.failed",
-  "git.pushed",
-  "git.push_failed",
+  ...webhookEventKindSchema.options,
 ]);
 /**
  * A webhook type.

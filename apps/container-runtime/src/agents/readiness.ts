@@ -1,7 +1,7 @@
 import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
-import type { AgentKind } from "@app-building/types";
+import { AGENT_CREDENTIAL_VARIABLES, type AgentKind } from "@app-building/types";
 
 /** What {@link agentProblems} looks at: the agent, the CLI it spawns, the environment it gets. */
 export interface ReadinessInput {
@@ -15,10 +15,8 @@ export interface ReadinessInput {
   platform?: NodeJS.Platform;
 }
 
-const CLAUDE_KEYS = ["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "CLAUDE_CODE_OAUTH_TOKEN"];
 /** Claude Code on a cloud provider authenticates with that provider's credentials, which we cannot check. */
 const CLAUDE_PROVIDERS = ["CLAUDE_CODE_USE_BEDROCK", "CLAUDE_CODE_USE_VERTEX"];
-const CODEX_KEYS = ["OPENAI_API_KEY", "CODEX_API_KEY"];
 
 const INSTALL: Record<"claude" | "codex", { name: string; how: string; variable: string }> = {
   claude: { name: "Claude Code", how: "npm install -g @anthropic-ai/claude-code", variable: "CLAUDE_BIN" },
@@ -49,23 +47,32 @@ export function agentProblems(input: ReadinessInput): string[] {
       input.platform === "darwin"
         ? " A login kept in the macOS Keychain cannot be seen from here; ignore this if you use one."
         : "";
-    problems.push(
-      `ANTHROPIC_API_KEY is not set: the claude agent cannot answer prompts. Set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN / CLAUDE_CODE_OAUTH_TOKEN) in the container's environment.${keychain}`,
-    );
+    problems.push(`${missingKey("claude")} in the container's environment.${keychain}`);
   }
   if (input.agent === "codex") {
     const authFile = join(nonEmpty(env.CODEX_HOME) ?? join(home, ".codex"), "auth.json");
-    if (!CODEX_KEYS.some((name) => nonEmpty(env[name]) !== undefined) && !existsSync(authFile)) {
+    if (!hasKey("codex", env) && !existsSync(authFile)) {
       problems.push(
-        `OPENAI_API_KEY is not set: the codex agent cannot answer prompts. Set OPENAI_API_KEY (or CODEX_API_KEY) in the container's environment, or run \`codex login\` so ${authFile} exists.`,
+        `${missingKey("codex")} in the container's environment, or run \`codex login\` so ${authFile} exists.`,
       );
     }
   }
   return problems;
 }
 
+/** Whether one of the agent's credential variables is set and not blank. */
+function hasKey(agent: keyof typeof AGENT_CREDENTIAL_VARIABLES, env: Record<string, string>): boolean {
+  return AGENT_CREDENTIAL_VARIABLES[agent].some((name) => nonEmpty(env[name]) !== undefined);
+}
+
+/** "X is not set: ... Set X (or Y / Z)": the first credential variable is the one to suggest. */
+function missingKey(agent: keyof typeof AGENT_CREDENTIAL_VARIABLES): string {
+  const [first, ...others] = AGENT_CREDENTIAL_VARIABLES[agent];
+  return `${first} is not set: the ${agent} agent cannot answer prompts. Set ${first} (or ${others.join(" / ")})`;
+}
+
 function claudeHasCredentials(env: Record<string, string>, home: string): boolean {
-  if (CLAUDE_KEYS.some((name) => nonEmpty(env[name]) !== undefined)) return true;
+  if (hasKey("claude", env)) return true;
   if (CLAUDE_PROVIDERS.some((name) => isTruthy(env[name]))) return true;
   const configDirs = [nonEmpty(env.CLAUDE_CONFIG_DIR), join(home, ".claude")].filter((dir) => dir !== undefined);
   return configDirs.some(

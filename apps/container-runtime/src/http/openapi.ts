@@ -13,6 +13,7 @@ import {
   sendMessageRequestSchema,
   taskSchema,
 } from "@app-building/types";
+import { buildOpenApiDocument, type OpenApiRoute } from "@app-building/server-edge/openapi";
 import { z } from "zod";
 
 /** One route of the container API as the OpenAPI document describes it. */
@@ -168,75 +169,37 @@ export const ROUTES: readonly RouteSpec[] = [
   },
 ];
 
-function jsonSchema(schema: z.ZodType, io: "input" | "output"): unknown {
-  return z.toJSONSchema(schema, { io, unrepresentable: "any" });
+/** What the edge answers on every guarded route (see docs/security.md). */
+function edgeResponses(route: RouteSpec): OpenApiRoute["responses"] {
+  if (!route.auth) return {};
+  const forbidden = {
+    description:
+      "`forbidden_host` (a Host not the runtime's own, without the container token), `foreign_origin` (another site's or port's Origin), or `not_localhost` (no CONTAINER_TOKEN set and not a direct loopback caller)",
+    schema: errorBodySchema,
+  };
+  if (route.method !== "post") return { 403: forbidden };
+  return {
+    403: forbidden,
+    415: { description: "`unsupported_media_type`: a body that is not JSON", schema: errorBodySchema },
+  };
+}
+
+/** One route as the shared generator takes it: its security, its SSE answer, and the edge's answers. */
+function toOpenApiRoute(route: RouteSpec): OpenApiRoute {
+  const { auth, responses, ...rest } = route;
+  const own: Record<number, OpenApiRoute["responses"][number]> = {};
+  for (const [status, { sse, ...response }] of Object.entries(responses)) {
+    own[Number(status)] = sse === true ? { ...response, text: "text/event-stream" } : response;
+  }
+  return { ...rest, ...(auth ? {} : { security: [] }), responses: { ...own, ...edgeResponses(route) } };
 }
 
 /** Builds the OpenAPI 3.1 document from {@link ROUTES}. */
 export function buildOpenApi(): Record<string, unknown> {
-  const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of ROUTES) {
-    const parameters: unknown[] = [];
-    for (const match of route.path.matchAll(/\{(\w+)\}/g)) {
-      parameters.push({ name: match[1], in: "path", required: true, schema: { type: "string" } });
-    }
-    if (route.query !== undefined) {
-      for (const [name, field] of Object.entries(route.query.shape)) {
-        parameters.push({ name, in: "query", required: false, schema: jsonSchema(field as z.ZodType, "input") });
-      }
-    }
-    for (const header of route.headers ?? []) {
-      parameters.push({
-        name: header.name,
-        in: "header",
-        required: false,
-        description: header.description,
-        schema: { type: "string" },
-      });
-    }
-    const responses: Record<string, unknown> = {};
-    // What the edge answers on every guarded route (see docs/security.md).
-    const edge: RouteSpec["responses"] = {};
-    if (route.auth) {
-      edge[403] = {
-        description:
-          "`forbidden_host` (a Host not the runtime's own, without the container token), `foreign_origin` (another site's or port's Origin), or `not_localhost` (no CONTAINER_TOKEN set and not a direct loopback caller)",
-        schema: errorBodySchema,
-      };
-      if (route.method === "post") {
-        edge[415] = { description: "`unsupported_media_type`: a body that is not JSON", schema: errorBodySchema };
-      }
-    }
-    for (const [status, response] of Object.entries({ ...route.responses, ...edge })) {
-      const content: Record<string, unknown> = {};
-      if (response.schema !== undefined)
-        content["application/json"] = { schema: jsonSchema(response.schema, "output") };
-      if (response.sse === true) content["text/event-stream"] = { schema: { type: "string" } };
-      responses[status] = {
-        description: response.description,
-        ...(Object.keys(content).length > 0 ? { content } : {}),
-      };
-    }
-    (paths[route.path] ??= {})[route.method] = {
-      summary: route.summary,
-      ...(route.auth ? {} : { security: [] }),
-      ...(parameters.length > 0 ? { parameters } : {}),
-      ...(route.body === undefined
-        ? {}
-        : {
-            requestBody: {
-              required: true,
-              content: { "application/json": { schema: jsonSchema(route.body, "input") } },
-            },
-          }),
-      responses,
-    };
-  }
-  return {
-    openapi: "3.1.0",
+  return buildOpenApiDocument({
     info: { title: "app-building container API", version: "1.0.0" },
-    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
-    security: [{ bearer: [] }],
-    paths,
-  };
+    securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+    security: ["bearer"],
+    routes: ROUTES.map(toOpenApiRoute),
+  });
 }

@@ -1,4 +1,4 @@
-import type { EventKind, WebhookType } from "@app-building/types";
+import type { EventKind, WebhookEventKind, WebhookType } from "@app-building/types";
 import type { Journal } from "../journal/journal.js";
 import type { Outbox } from "../webhooks/outbox.js";
 
@@ -25,11 +25,11 @@ export class Notifier {
     this.#outbox?.add(type, data);
   }
 
-  /** Both: an event of `kind` and a webhook of `type`. */
-  both(kind: EventKind, type: WebhookType, messageId: string | null, data: Record<string, unknown>): void {
+  /** Both, under the one name: an event of `kind` and a webhook of the same type. */
+  both(kind: WebhookEventKind, messageId: string | null, data: Record<string, unknown>): void {
     this.#journal.event(kind, messageId, data);
     this.#journal.flush();
-    this.#outbox?.add(type, data);
+    this.#outbox?.add(kind, data);
   }
 
   /** A runtime log line. */

@@ -99,7 +99,7 @@ export class Runtime {
     this.#event("container.state", { state: "starting" });
     for (const problem of this.#d.problems()) notifier.log(`problem: ${problem}`);
     for (const id of messages.recoverInterrupted()) {
-      notifier.both("message.interrupted", "message.interrupted", id, {
+      notifier.both("message.interrupted", id, {
         messageId: id,
         status: "interrupted",
         error: "the runtime stopped while this message ran",
@@ -149,7 +149,7 @@ export class Runtime {
   addTask(prompt: string, maxAttempts: number | undefined): Task {
     if (this.#stopRequested) throw new ContainerStoppingError(this.#state);
     const task = this.#d.tasks.add(prompt, maxAttempts ?? this.#d.config.taskMaxAttempts);
-    this.#d.notifier.both("task.queued", "task.queued", task.id, {
+    this.#d.notifier.both("task.queued", task.id, {
       taskId: task.id,
       prompt,
       maxAttempts: task.maxAttempts,
@@ -313,7 +313,7 @@ export class Runtime {
     messages.markProcessing(message.id);
     this.#currentMessageId = message.id;
     this.#setState("processing");
-    notifier.both("message.started", "message.started", message.id, { messageId: message.id });
+    notifier.both("message.started", message.id, { messageId: message.id });
     const { active, result } = this.#runAgent(message.id, message.prompt, message.model);
     let outcome = await result;
     this.#current = null;
@@ -325,7 +325,7 @@ export class Runtime {
     );
     messages.finish(message.id, outcome);
     this.#currentMessageId = null;
-    notifier.both(`message.${outcome.status}`, `message.${outcome.status}`, message.id, {
+    notifier.both(`message.${outcome.status}`, message.id, {
       messageId: message.id,
       status: outcome.status,
       result: outcome.result,
@@ -343,7 +343,7 @@ export class Runtime {
     tasks.startAttempt(task.id);
     this.#setState("processing");
     const attempt = task.attempts + 1;
-    notifier.both("task.started", "task.started", task.id, { taskId: task.id, attempt, maxAttempts: task.maxAttempts });
+    notifier.both("task.started", task.id, { taskId: task.id, attempt, maxAttempts: task.maxAttempts });
     const { active, result } = this.#runAgent(task.id, task.prompt + TASK_SUFFIX, null);
     const outcome = await result;
     this.#current = null;
@@ -373,12 +373,7 @@ export class Runtime {
     if (ended.status === "done" || ended.status === "failed") {
       const s = this.#d.state.get();
       this.#d.state.update({ tasksProcessed: s.tasksProcessed + 1 });
-      notifier.both(
-        ended.status === "done" ? "task.done" : "task.failed",
-        ended.status === "done" ? "task.done" : "task.failed",
-        task.id,
-        data,
-      );
+      notifier.both(ended.status === "done" ? "task.done" : "task.failed", task.id, data);
     } else {
       notifier.log(`task ${task.id} attempt ${attempt} did not finish; it will be retried`);
     }
@@ -400,14 +395,14 @@ export class Runtime {
     const push = await git.push();
     if (push.pushed) {
       state.update({ pendingPush: false });
-      notifier.both("git.pushed", "git.pushed", id, {
+      notifier.both("git.pushed", id, {
         revision: push.revision,
         branch: git.pushBranch,
         attempts: push.attempts,
       });
     } else {
       state.update({ pendingPush: true });
-      notifier.both("git.push_failed", "git.push_failed", id, {
+      notifier.both("git.push_failed", id, {
         revision: push.revision,
         branch: git.pushBranch,
         attempts: push.attempts,

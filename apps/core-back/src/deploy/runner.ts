@@ -1,3 +1,4 @@
+import { turboFilterArgs } from "@app-building/types";
 import { execa } from "execa";
 import { appendFileSync, closeSync, mkdirSync, openSync, rmSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
@@ -73,7 +74,7 @@ export class BuildRunner {
   /** The turbo arguments for a set of filters. */
   args(filters: readonly string[]): string[] {
     const cache = this.options.cacheDir === undefined ? [] : [`--cache-dir=${this.options.cacheDir}`];
-    return ["run", "build", "--ui=stream", "--summarize", ...cache, ...filters.map((filter) => `--filter=${filter}`)];
+    return ["run", "build", "--ui=stream", "--summarize", ...cache, ...turboFilterArgs(filters)];
   }
 
   /** Runs one build to its end; never throws for a failing build, only reports it. */

@@ -3,6 +3,7 @@ import type { RequestHandler } from "express";
 import type { z } from "zod";
 import { selfDeployRequestSchema, type SelfDeployRequest } from "@app-building/types";
 import { InvalidBodyError, InvalidQueryError, InvalidScopeError } from "../errors.js";
+import { queryFlagSchema } from "./schemas.js";
 
 /**
  * A JSON body parser with a size limit that accepts only objects and arrays. The edge has
@@ -57,9 +58,9 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
 /** A boolean query flag: absent = `fallback`; `1`/`true`/`0`/`false` otherwise. */
 export function queryFlag(value: unknown, name: string, fallback: boolean): boolean {
   if (value === undefined) return fallback;
-  if (value === "1" || value === "true") return true;
-  if (value === "0" || value === "false") return false;
-  throw new InvalidQueryError(`?${name} must be true, false, 1 or 0`);
+  const flag = queryFlagSchema.safeParse(value);
+  if (!flag.success) throw new InvalidQueryError(`?${name} must be true, false, 1 or 0`);
+  return flag.data === "1" || flag.data === "true";
 }
 
 /** An integer query value in a range. */

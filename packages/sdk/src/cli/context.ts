@@ -1,22 +1,15 @@
+import { AGENT_ENVIRONMENT_VARIABLES } from "@app-building/types";
 import { resolve } from "node:path";
 import { defaultRegistryPath, defaultStateDir } from "../paths/state-dir.js";
 import type { ContainerConfig, DriverName } from "../state.js";
 import { UsageError } from "./exit-codes.js";
 import { cliRegistry } from "./registry.js";
 
-/** Environment variables passed on to the runtime when set (no driver passes on the rest of the CLI's environment). */
-const FORWARDED = [
-  "ANTHROPIC_API_KEY",
-  "ANTHROPIC_BASE_URL",
-  "ANTHROPIC_AUTH_TOKEN",
-  "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC",
-  "OPENAI_API_KEY",
-  "GIT_TOKEN",
-  "GIT_AUTHOR_NAME",
-  "GIT_AUTHOR_EMAIL",
-  "AGENT_COMMAND",
-  "IS_SANDBOX",
-];
+/**
+ * Environment variables passed on to the runtime when set (no driver passes on the rest of
+ * the CLI's environment): the agents' credentials and model settings, and the runtime's own.
+ */
+const FORWARDED = [...AGENT_ENVIRONMENT_VARIABLES, "GIT_TOKEN", "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "AGENT_COMMAND"];
 
 /** What the CLI reads from its environment, once. */
 export interface CliEnvironment {
