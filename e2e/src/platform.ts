@@ -5,9 +5,6 @@ import { capture, type CommandResult } from "./exec.js";
 import { freePort } from "@app-building/testkit";
 import { repoRoot } from "./paths.js";
 
-/** Runs a command to its end: {@link capture}, under the name the self-edit suite calls it by. */
-export { capture as runCommand };
-
 /** The platform as `npm start` brought it up in a checkout. */
 export interface RunningPlatform {
   dir: string;

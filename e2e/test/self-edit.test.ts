@@ -10,7 +10,8 @@ import type { Deploy } from "@app-building/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allEvents, toolResults } from "../src/agent-events.js";
 import { launchBrowser, recordProblems, screenshot } from "../src/browser.js";
-import { runCommand, signIn, startPlatform, type RunningPlatform } from "../src/platform.js";
+import { capture } from "../src/exec.js";
+import { signIn, startPlatform, type RunningPlatform } from "../src/platform.js";
 import { skillCommand } from "../src/skill.js";
 import { copyWorkspace } from "../src/workspace-copy.js";
 
@@ -61,7 +62,7 @@ async function health(baseUrl: string): Promise<string | null> {
 
 /** Runs the build skill's exact curl, as the agent would, and parses its answer. */
 async function skillCurl(skill = "build"): Promise<Record<string, unknown>> {
-  const result = await runCommand("bash", ["-c", skillCommand(skill)], {
+  const result = await capture("bash", ["-c", skillCommand(skill)], {
     cwd: copy.dir,
     env: {
       ...platform.env,
@@ -209,15 +210,11 @@ describe("npm start", () => {
     expect(status.problems).toEqual([]);
     expect(readFileSync(join(copy.dir, ".claude", "skills", "build", "SKILL.md"), "utf8")).toContain("self/deploy");
     // The CLI the start command points to, as a fresh checkout links it (installed before the build).
-    const cli = await runCommand(
-      join(copy.dir, "node_modules", ".bin", "app-building"),
-      ["status", state.containerName],
-      {
-        cwd: copy.dir,
-        env: platform.env,
-        timeoutMs: 30_000,
-      },
-    );
+    const cli = await capture(join(copy.dir, "node_modules", ".bin", "app-building"), ["status", state.containerName], {
+      cwd: copy.dir,
+      env: platform.env,
+      timeoutMs: 30_000,
+    });
     expect(cli.code, cli.output).toBe(0);
     expect(cli.output).toContain("idle");
   });
@@ -369,7 +366,7 @@ describe("self-edit", () => {
       writeFileSync(main, source);
     }
     // What a crash or a reboot does next: core-back restarts, into the live release.
-    const restarted = await runCommand(
+    const restarted = await capture(
       "supervisorctl",
       ["-c", join(copy.dir, ".data/supervisor/supervisord.conf"), "restart", "core-back"],
       {
@@ -432,7 +429,7 @@ describe("hostile console edits through the build skill's curl", () => {
       if (hostile.answer.phase === "build")
         expect(poll.samples.filter((sample) => sample.release !== liveBefore)).toEqual([]);
       // What a crash, an autorestart or a reboot does next: still the good build.
-      const restarted = await runCommand("supervisorctl", ["-c", supervisorConf(), "restart", "console"], {
+      const restarted = await capture("supervisorctl", ["-c", supervisorConf(), "restart", "console"], {
         cwd: copy.dir,
         env: platform.env,
         timeoutMs: 60_000,
@@ -552,15 +549,29 @@ describe("in unrestricted mode, scope all restarts core-back itself", () => {
         `if (String(config.port) === "${port}") setTimeout(() => { throw new Error("core-back boom on its own port"); }, 1_500);`,
       ),
     );
+    // One session for the wait below: sign-ins are rate-limited, sessions outlive restarts.
+    const cookie = await signIn(platform.coreBackUrl, platform.admin);
     const answer = await skillCurl("build-unrestricted");
     writeFileSync(join(copy.dir, CORE_BACK_MAIN), coreBackSource);
     // What core-back could check before restarting itself passed: ok, with selfRestart.
     expect(answer).toMatchObject({ ok: true, status: "ok", selfRestart: true });
     expect(answer.release).not.toBe(liveBefore);
-    // The watcher gates the restart, sees it die, and brings the previous release back.
-    await expect.poll(() => health(platform.coreBackUrl), { timeout: 60_000, interval: 250 }).toBe(liveBefore);
-    const row = (await deploys()).find((deploy) => deploy.id === answer.deployId)!;
+    // The watcher gates the restart, sees it die, and brings the previous release back;
+    // the core-back that comes back records it on the deploy row.
+    const rowOf = async (): Promise<Deploy | null> => {
+      try {
+        const response = await fetch(`${platform.coreBackUrl}/deploy/${String(answer.deployId)}`, {
+          headers: { cookie },
+        });
+        return response.status === 200 ? ((await response.json()) as Deploy) : null;
+      } catch {
+        return null; // core-back is restarting
+      }
+    };
+    await expect.poll(async () => (await rowOf())?.status, { timeout: 90_000, interval: 500 }).toBe("rolled_back");
+    const row = (await rowOf())!;
     expect(row).toMatchObject({ status: "rolled_back", phase: "health", release: liveBefore });
+    expect(await health(platform.coreBackUrl)).toBe(liveBefore);
     expect(String(row.errorSummary)).toContain("core-back boom on its own port");
     // The skill's exact curl still gets an answer: the fix deploys.
     const fixed = await skillCurl("build-unrestricted");
