@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import * as errors from "./errors.js";
+import { STATUS_BY_CODE, statusOf } from "./http/errors.js";
 
 const apiDocs = readFileSync(new URL("../../../docs/self-edit/api.md", import.meta.url), "utf8");
 const skills = ["build", "build-unrestricted"].map((name) =>
@@ -71,13 +72,32 @@ const ownMessages: [errors.AppError, string][] = [
   [new errors.InternalError(new Error("disk full")), "core-back failed unexpectedly: see its log"],
 ];
 
+const everySample = [...samples, ...ownMessages.map(([error]) => error)];
+
 describe("the error hierarchy", () => {
-  it("gives every error a stable code and an HTTP status", () => {
-    for (const error of [...samples, ...ownMessages.map(([e]) => e)]) {
+  it("gives every error a stable code of its own list, and no HTTP status", () => {
+    for (const error of everySample) {
       expect(error).toBeInstanceOf(errors.AppError);
-      expect(error.code).toMatch(/^[a-z_]+$/);
-      expect(error.status).toBeGreaterThanOrEqual(400);
+      expect(errors.APP_ERROR_CODES, error.name).toContain(error.code);
+      expect(error, error.name).not.toHaveProperty("status");
     }
+  });
+
+  it("has a sample of every error class it exports, so the checks below see them all", () => {
+    const classes = Object.values(errors).filter(
+      (value): value is typeof errors.AppError =>
+        typeof value === "function" && value.prototype instanceof errors.AppError,
+    );
+    const sampled = new Set(everySample.map((error) => error.constructor));
+    for (const errorClass of classes) expect(sampled.has(errorClass), errorClass.name).toBe(true);
+  });
+
+  it("maps every code to an HTTP status in the one table at the HTTP edge", () => {
+    for (const code of errors.APP_ERROR_CODES) {
+      expect(Object.hasOwn(STATUS_BY_CODE, code), code).toBe(true);
+      expect(STATUS_BY_CODE[code], code).toBeGreaterThanOrEqual(400);
+    }
+    expect(Object.keys(STATUS_BY_CODE).sort()).toEqual([...errors.APP_ERROR_CODES].sort());
   });
 
   it("says what the caller should do next in every message it writes itself", () => {
@@ -95,7 +115,7 @@ describe("the error hierarchy", () => {
   it("is documented: every code is in the API docs with its status", () => {
     for (const error of samples) {
       expect(apiDocs, error.code).toMatch(
-        new RegExp(`\`${error.status}\`[^\\n]*\`${error.code}\`|\`${error.status} ${error.code}\``),
+        new RegExp(`\`${statusOf(error)}\`[^\\n]*\`${error.code}\`|\`${statusOf(error)} ${error.code}\``),
       );
     }
   });
@@ -115,7 +135,7 @@ describe("the error hierarchy", () => {
             "bad_request",
           ].includes(error.code),
       )
-      .map((error) => `${error.status} ${error.code}`);
+      .map((error) => `${statusOf(error)} ${error.code}`);
     for (const skill of skills) {
       for (const answer of selfDeployCodes) expect(skill, answer).toContain(answer);
     }
