@@ -8,9 +8,7 @@ const samples: [errors.AppError, number][] = [
   [new errors.InvalidBodyError("prompt: required", { field: "prompt" }), 400],
   [new errors.InvalidQueryError("offset must be a whole number"), 400],
   [new errors.InvalidJsonError(), 400],
-  [new errors.PayloadTooLargeError(1024), 413],
   [new errors.NotFoundError("no message m1"), 404],
-  [new errors.NotLocalhostError(), 403],
   [new errors.ContainerStoppingError("stopping"), 409],
 ];
 

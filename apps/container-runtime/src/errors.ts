@@ -6,9 +6,7 @@ export const APP_ERROR_CODES = [
   ERROR_CODES.invalidBody,
   ERROR_CODES.invalidQuery,
   ERROR_CODES.invalidJson,
-  ERROR_CODES.payloadTooLarge,
   ERROR_CODES.notFound,
-  ERROR_CODES.notLocalhost,
   ERROR_CODES.containerStopping,
 ] as const;
 
@@ -60,24 +58,10 @@ export class InvalidJsonError extends AppError {
   }
 }
 
-/** The body is larger than the runtime accepts. */
-export class PayloadTooLargeError extends AppError {
-  constructor(limit: number) {
-    super(ERROR_CODES.payloadTooLarge, `the request body must be at most ${limit} bytes`);
-  }
-}
-
 /** Nothing has that id or path. */
 export class NotFoundError extends AppError {
   constructor(message: string) {
     super(ERROR_CODES.notFound, message);
-  }
-}
-
-/** The route is for loopback callers (the agent itself) only. */
-export class NotLocalhostError extends AppError {
-  constructor() {
-    super(ERROR_CODES.notLocalhost, "this endpoint answers loopback callers only; send the container token");
   }
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import * as errors from "./errors.js";
+import { refusals } from "@app-building/server-edge";
 import { STATUS_BY_CODE, statusOf } from "./http/errors.js";
 
 const apiDocs = readFileSync(new URL("../../../docs/self-edit/api.md", import.meta.url), "utf8");
@@ -15,7 +16,6 @@ const samples: errors.AppError[] = [
   new errors.PayloadTooLargeError(1),
   new errors.BadRequestError("the request is malformed: fix it"),
   new errors.InvalidScopeError("everything"),
-  new errors.NotLocalhostError("proxied"),
   new errors.UnrestrictedRequiredError("all"),
   new errors.UnauthorizedError(),
   new errors.ForbiddenError("only an admin may do this"),
@@ -33,14 +33,6 @@ const ownMessages: [errors.AppError, string][] = [
   [new errors.PayloadTooLargeError(1024), "the request body is larger than 1024 bytes: send less"],
   [new errors.MethodNotAllowedError("TRACE", ["GET", "POST"]), "TRACE is not supported: use GET, POST"],
   [new errors.InvalidScopeError("everything"), 'unknown scope "everything": use "auto", "platform" or "all"'],
-  [
-    new errors.NotLocalhostError("proxied"),
-    "this endpoint only answers direct loopback calls: call http://127.0.0.1 without a proxy",
-  ],
-  [
-    new errors.NotLocalhostError("remote_peer"),
-    "this endpoint only answers loopback peers: call it from this machine on 127.0.0.1",
-  ],
   [
     new errors.UnrestrictedRequiredError("all"),
     'scope "all" needs unrestricted mode; the platform is in restricted mode: use "platform" or "auto"',
@@ -73,6 +65,12 @@ const ownMessages: [errors.AppError, string][] = [
 ];
 
 const everySample = [...samples, ...ownMessages.map(([error]) => error)];
+
+/** Every answer the API docs list: core-back's errors with their statuses, and the edge's loopback refusal. */
+const answers: { status: number; code: string }[] = [
+  ...samples.map((error) => ({ status: statusOf(error), code: error.code })),
+  refusals.notLocal("proxied"),
+];
 
 describe("the error hierarchy", () => {
   it("gives every error a stable code of its own list, and no HTTP status", () => {
@@ -113,15 +111,13 @@ describe("the error hierarchy", () => {
   });
 
   it("is documented: every code is in the API docs with its status", () => {
-    for (const error of samples) {
-      expect(apiDocs, error.code).toMatch(
-        new RegExp(`\`${statusOf(error)}\`[^\\n]*\`${error.code}\`|\`${statusOf(error)} ${error.code}\``),
-      );
+    for (const { status, code } of answers) {
+      expect(apiDocs, code).toMatch(new RegExp(`\`${status}\`[^\\n]*\`${code}\`|\`${status} ${code}\``));
     }
   });
 
   it("matches what the build skills tell the agent about the self-deploy answers", () => {
-    const selfDeployCodes = samples
+    const selfDeployCodes = answers
       .filter(
         (error) =>
           ![
@@ -135,7 +131,7 @@ describe("the error hierarchy", () => {
             "bad_request",
           ].includes(error.code),
       )
-      .map((error) => `${statusOf(error)} ${error.code}`);
+      .map((answer) => `${answer.status} ${answer.code}`);
     for (const skill of skills) {
       for (const answer of selfDeployCodes) expect(skill, answer).toContain(answer);
     }

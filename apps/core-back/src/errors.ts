@@ -12,7 +12,6 @@ export const APP_ERROR_CODES = [
   ERROR_CODES.payloadTooLarge,
   ERROR_CODES.methodNotAllowed,
   ERROR_CODES.invalidScope,
-  ERROR_CODES.notLocalhost,
   ERROR_CODES.unrestrictedRequired,
   ERROR_CODES.unauthorized,
   ERROR_CODES.forbidden,
@@ -100,18 +99,6 @@ export class MethodNotAllowedError extends AppError {
 export class InvalidScopeError extends AppError {
   constructor(scope: unknown) {
     super(ERROR_CODES.invalidScope, `unknown scope ${JSON.stringify(scope)}: use "auto", "platform" or "all"`);
-  }
-}
-
-/** A self-deploy from a peer that is not this machine, or through a proxy. */
-export class NotLocalhostError extends AppError {
-  constructor(reason: "remote_peer" | "proxied") {
-    super(
-      ERROR_CODES.notLocalhost,
-      reason === "proxied"
-        ? "this endpoint only answers direct loopback calls: call http://127.0.0.1 without a proxy"
-        : "this endpoint only answers loopback peers: call it from this machine on 127.0.0.1",
-    );
   }
 }
 

@@ -11,10 +11,8 @@ export const STATUS_BY_CODE = {
   [ERROR_CODES.invalidQuery]: 400,
   [ERROR_CODES.invalidJson]: 400,
   [ERROR_CODES.unauthorized]: 401,
-  [ERROR_CODES.notLocalhost]: 403,
   [ERROR_CODES.notFound]: 404,
   [ERROR_CODES.containerStopping]: 409,
-  [ERROR_CODES.payloadTooLarge]: 413,
 } as const satisfies Record<AppErrorCode, number>;
 
 /**

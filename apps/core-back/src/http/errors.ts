@@ -24,7 +24,6 @@ export const STATUS_BY_CODE = {
   [ERROR_CODES.badRequest]: 400,
   [ERROR_CODES.invalidScope]: 400,
   [ERROR_CODES.unauthorized]: 401,
-  [ERROR_CODES.notLocalhost]: 403,
   [ERROR_CODES.unrestrictedRequired]: 403,
   [ERROR_CODES.forbidden]: 403,
   [ERROR_CODES.notFound]: 404,
