@@ -1,9 +1,8 @@
-import { EdgeError } from "@app-building/server-edge";
 import { edgeBodyLimit, edgeGuard } from "@app-building/server-edge/hono";
 import { Hono } from "hono";
 import type { CoreBackClient } from "./core-back.js";
 import type { Containers } from "./containers.js";
-import { ConsoleError, CoreBackError } from "./errors.js";
+import { errorHandler } from "./error-handler.js";
 import type { Logger } from "./logger.js";
 import { assetRoutes } from "./routes/assets.js";
 import { authRoutes } from "./routes/auth.js";
@@ -82,29 +81,7 @@ export function createApp(deps: AppDeps): Hono<ConsoleEnv> {
     return c.html(errorPage(404, `There is no page ${c.req.path}: start from the deploys.`, c.get("user") ?? null));
   });
 
-  app.onError((error, c) => {
-    const user = c.get("user") ?? null;
-    if (error instanceof CoreBackError && error.upstreamStatus === 401) {
-      return c.redirect("/sign-in", 303);
-    }
-    if (error instanceof EdgeError) {
-      c.status(error.status as 403);
-      return c.html(errorPage(error.status, error.message, user));
-    }
-    if (error instanceof ConsoleError) {
-      if (error.status >= 500) deps.logger.warn(error.message, { path: c.req.path, code: error.code });
-      c.status(error.status);
-      return c.html(errorPage(error.status, error.message, user));
-    }
-    deps.logger.error("request failed unexpectedly", {
-      path: c.req.path,
-      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-    });
-    c.status(500);
-    return c.html(
-      errorPage(500, "The console failed to show this page: try again, and see its log if it persists.", user),
-    );
-  });
+  app.onError(errorHandler(deps.logger));
 
   return app;
 }

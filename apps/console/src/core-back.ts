@@ -8,7 +8,7 @@ import {
   type RequestedScope,
 } from "@app-building/types";
 import { z } from "zod";
-import { CoreBackError, CoreBackUnreachableError } from "./errors.js";
+import { CoreBackError, CoreBackUnreachableError, SignInRefusedError } from "./errors.js";
 
 /** The fields of a deploy the console shows (a deploy carries more; they are ignored). */
 const consoleDeploySchema = deploySchema
@@ -119,10 +119,16 @@ export class CoreBackClient {
   /**
    * Signs in with email and password.
    *
-   * @throws {CoreBackError} with `upstreamStatus` 401 for wrong credentials.
+   * @throws {SignInRefusedError} for wrong credentials (401, or 400 for a malformed email) or too many attempts (429).
    */
   async signIn(email: string, password: string): Promise<AuthOutcome> {
     const response = await this.send("POST", "/api/auth/sign-in/email", { body: { email, password } });
+    const refused =
+      response.status === 429 ? "too_many_attempts" : [400, 401].includes(response.status) ? "wrong_credentials" : null;
+    if (refused !== null) {
+      await response.body?.cancel();
+      throw new SignInRefusedError(refused, email);
+    }
     if (!response.ok) throw await errorFrom(response);
     await response.body?.cancel();
     return { setCookies: response.headers.getSetCookie() };
@@ -264,5 +270,5 @@ async function errorFrom(response: Response): Promise<CoreBackError> {
   }
   const code = parsed?.error ?? parsed?.code?.toLowerCase() ?? `http_${response.status}`;
   const message = parsed?.message ?? `core-back answered ${response.status} ${text.slice(0, 200)}`.trim();
-  return new CoreBackError(message, response.status, code);
+  return new CoreBackError(code, message, response.status);
 }

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "./env.js";
+import { EnvError } from "@app-building/server-edge";
+import { loadConfig } from "./env.js";
 
 describe("loadConfig", () => {
   it("defaults to port 4001 on loopback, core-back on 4000 and the workspace's registry", () => {
@@ -29,7 +30,7 @@ describe("loadConfig", () => {
   });
 
   it("names every bad variable", () => {
-    expect(() => loadConfig({ PORT: "70000", CORE_BACK_URL: "ftp://x" })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: "70000", CORE_BACK_URL: "ftp://x" })).toThrow(EnvError);
     expect(() => loadConfig({ PORT: "70000", CORE_BACK_URL: "ftp://x" })).toThrow(/PORT.*CORE_BACK_URL/);
   });
 });

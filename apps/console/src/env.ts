@@ -36,18 +36,13 @@ export interface Config {
   ownHostNames: string[];
 }
 
-/** A configuration error: the message names each bad variable. */
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
-}
-
 /**
  * Parses and validates the environment. The only place the console reads `process.env`.
  *
- * @throws {ConfigError} naming every invalid variable.
+ * @throws {EnvError} (from server-edge) naming every invalid variable.
  */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
-  const env = parseEnv(envSchema, source, (problems) => new ConfigError(`invalid console environment: ${problems}`));
+  const env = parseEnv(envSchema, source, "console environment");
   return {
     port: env.PORT,
     host: env.HOST,

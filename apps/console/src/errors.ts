@@ -1,67 +1,88 @@
+import { ERROR_CODES } from "@app-building/types";
+
 /**
- * The console's one error hierarchy: each error knows the HTTP status of the page that
- * shows it, and its message says what to do next. `app.ts` maps them to pages once.
+ * The console's one error hierarchy: a stable `code`, the fields a page needs, and a
+ * message that says what to do next. Errors know nothing about pages or statuses:
+ * `error-handler.ts` maps each to its page, once.
  */
 export class ConsoleError extends Error {
-  override readonly name: string = "ConsoleError";
   constructor(
-    message: string,
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 500 | 502 | 503 | 504,
     readonly code: string,
+    message: string,
     options?: { cause?: unknown },
   ) {
     super(message, options);
+    this.name = new.target.name;
   }
 }
 
 /** A form or query the console cannot use. */
 export class BadRequestError extends ConsoleError {
-  override readonly name = "BadRequestError";
   constructor(message: string) {
-    super(message, 400, "bad_request");
+    super(ERROR_CODES.badRequest, message);
   }
 }
 
 /** A page for something that does not exist. */
 export class NotFoundError extends ConsoleError {
-  override readonly name = "NotFoundError";
   constructor(message: string) {
-    super(message, 404, "not_found");
+    super(ERROR_CODES.notFound, message);
   }
 }
 
-/** core-back answered with an error (`{error, message}`, or Better-Auth's `{code, message}`). */
+/** core-back answered with an error (`{error, message}`, or Better-Auth's `{code, message}`): its code. */
 export class CoreBackError extends ConsoleError {
-  override readonly name = "CoreBackError";
   constructor(
-    message: string,
-    /** core-back's own status (the page uses it when it is a 4xx, 502 otherwise). */
-    readonly upstreamStatus: number,
     code: string,
+    message: string,
+    /** core-back's own status (a page shows it when it is a client error). */
+    readonly upstreamStatus: number,
   ) {
-    super(message, pageStatus(upstreamStatus), code);
+    super(code, message);
   }
 }
 
 /** core-back did not answer at all (refused, reset, timed out). */
 export class CoreBackUnreachableError extends ConsoleError {
-  override readonly name = "CoreBackUnreachableError";
   constructor(
     readonly url: string,
     cause: unknown,
   ) {
     super(
-      `core-back at ${url} is not answering (${describeCause(cause)}): check that it runs and that CORE_BACK_URL points at it`,
-      502,
       "core_back_unreachable",
+      `core-back at ${url} is not answering (${describeCause(cause)}): check that it runs and that CORE_BACK_URL points at it`,
       { cause },
     );
   }
 }
 
-function pageStatus(status: number): ConsoleError["status"] {
-  const known = [400, 401, 403, 404, 409, 413, 503, 504] as const;
-  return (known as readonly number[]).includes(status) ? (status as ConsoleError["status"]) : 502;
+/** core-back refused a sign-in: wrong credentials, or too many attempts. */
+export class SignInRefusedError extends ConsoleError {
+  constructor(
+    readonly reason: "wrong_credentials" | "too_many_attempts",
+    /** The email the visitor typed, to fill the form in again. */
+    readonly email: string,
+  ) {
+    super(
+      reason === "too_many_attempts" ? ERROR_CODES.tooManyRequests : "wrong_credentials",
+      reason === "too_many_attempts"
+        ? "Too many sign-in attempts for this account: wait a minute, then try again."
+        : "Wrong email or password: check both and try again.",
+    );
+  }
+}
+
+/** A container action (prompt, interrupt, stop) the SDK could not carry out; `cause` is the SDK's error. */
+export class ContainerActionError extends ConsoleError {
+  /** The HTTP status the container answered with, when it answered. */
+  readonly upstreamStatus: number | undefined;
+
+  constructor(what: string, reason: string, cause: unknown) {
+    const code = (cause as { code?: unknown } | null)?.code;
+    super(typeof code === "string" ? code : "container_failed", `${what} failed: ${reason}`, { cause });
+    const status = (cause as { status?: unknown } | null)?.status;
+    this.upstreamStatus = typeof status === "number" ? status : undefined;
+  }
 }
 
 /** The innermost reason of a failed fetch (`ECONNREFUSED`, a timeout, ...). */

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { agentKindSchema, type AgentKind } from "@app-building/types";
-import { flag, nameList, newToken, optionalText, port } from "@app-building/server-edge";
+import { EnvError, flag, nameList, newToken, optionalText, parseEnv, port } from "@app-building/server-edge";
 import { z } from "zod";
 import { secretValuesFromEnv } from "./redact.js";
 import { secretFormat } from "./webhooks/signing.js";
@@ -114,11 +114,6 @@ export interface Config {
   agentEnv: Record<string, string>;
 }
 
-/** A variable of the environment is missing or wrong; the message names it. */
-export class EnvError extends Error {
-  override readonly name = "EnvError";
-}
-
 /** Variables the agent process never sees: they belong to the runtime. */
 const RUNTIME_ONLY = ["CONTAINER_TOKEN", "TASKS_TOKEN", "GIT_TOKEN", "WEBHOOK_SECRET", "WEBHOOK_BEARER_TOKEN"];
 
@@ -127,12 +122,7 @@ const RUNTIME_ONLY = ["CONTAINER_TOKEN", "TASKS_TOKEN", "GIT_TOKEN", "WEBHOOK_SE
  * bad variable.
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
-    throw new EnvError(`invalid environment: ${problems.join("; ")}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(envSchema, env, "environment");
   if (e.AGENT === "command" && e.AGENT_COMMAND === undefined) {
     throw new EnvError("invalid environment: AGENT_COMMAND: required when AGENT=command");
   }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
-import { EnvError, loadConfig } from "./env.js";
+import { EnvError } from "@app-building/server-edge";
+import { loadConfig } from "./env.js";
 import { createApp } from "./http/app.js";
 import { Followers } from "./http/followers.js";
 import { createServices } from "./services.js";

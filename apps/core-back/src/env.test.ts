@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "./env.js";
+import { EnvError } from "@app-building/server-edge";
+import { loadConfig } from "./env.js";
 
 describe("loadConfig", () => {
   it("gives a working default configuration: port 4000 on loopback, restricted mode", () => {
@@ -32,7 +33,7 @@ describe("loadConfig", () => {
   });
 
   it("names every invalid variable", () => {
-    expect(() => loadConfig({ PORT: "http", DEPLOY_MODE: "wide", BETTER_AUTH_SECRET: "short" })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: "http", DEPLOY_MODE: "wide", BETTER_AUTH_SECRET: "short" })).toThrow(EnvError);
     try {
       loadConfig({ PORT: "http", DEPLOY_MODE: "wide", BETTER_AUTH_SECRET: "short" });
     } catch (error) {

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { deployModeSchema, readReleaseId } from "@app-building/types";
-import { int, nameList, optionalText, parseEnv } from "@app-building/server-edge";
+import { EnvError, int, nameList, optionalText, parseEnv } from "@app-building/server-edge";
 import { z } from "zod";
 
 /** The workspace root, seen from this file (`apps/core-back/{src,dist}/env.*`). */
@@ -98,18 +98,13 @@ export interface Config {
   childEnv: Record<string, string | undefined>;
 }
 
-/** A configuration error: the message names each bad variable. */
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
-}
-
 /**
  * Parses and validates the environment. The only place core-back reads `process.env`.
  *
- * @throws {ConfigError} naming every invalid variable.
+ * @throws {EnvError} naming every invalid variable.
  */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
-  const env = parseEnv(envSchema, source, (problems) => new ConfigError(`invalid core-back environment: ${problems}`));
+  const env = parseEnv(envSchema, source, "core-back environment");
   const authUrl = env.BETTER_AUTH_URL ?? `http://127.0.0.1:${env.PORT}`;
   const workspaceDir = resolve(env.WORKSPACE_DIR);
   const dataDir = resolve(env.CORE_BACK_DATA_DIR ?? join(workspaceDir, ".data", "core-back"));
@@ -171,7 +166,7 @@ function parseServiceUrls(text: string | undefined): Record<string, string> {
     const at = pair.indexOf("=");
     if (at <= 0) continue;
     const url = pair.slice(at + 1).trim();
-    if (!URL.canParse(url)) throw new ConfigError(`SERVICE_URLS: "${url}" is not a URL`);
+    if (!URL.canParse(url)) throw new EnvError(`SERVICE_URLS: "${url}" is not a URL`);
     urls[pair.slice(0, at).trim()] = url.replace(/\/$/, "");
   }
   return urls;

@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import * as errors from "./errors.js";
+import { refusals } from "@app-building/server-edge";
+import { STATUS_BY_CODE, statusOf } from "./http/errors.js";
 
 const apiDocs = readFileSync(new URL("../../../docs/self-edit/api.md", import.meta.url), "utf8");
 const skills = ["build", "build-unrestricted"].map((name) =>
@@ -14,7 +16,6 @@ const samples: errors.AppError[] = [
   new errors.PayloadTooLargeError(1),
   new errors.BadRequestError("the request is malformed: fix it"),
   new errors.InvalidScopeError("everything"),
-  new errors.NotLocalhostError("proxied"),
   new errors.UnrestrictedRequiredError("all"),
   new errors.UnauthorizedError(),
   new errors.ForbiddenError("only an admin may do this"),
@@ -32,14 +33,6 @@ const ownMessages: [errors.AppError, string][] = [
   [new errors.PayloadTooLargeError(1024), "the request body is larger than 1024 bytes: send less"],
   [new errors.MethodNotAllowedError("TRACE", ["GET", "POST"]), "TRACE is not supported: use GET, POST"],
   [new errors.InvalidScopeError("everything"), 'unknown scope "everything": use "auto", "platform" or "all"'],
-  [
-    new errors.NotLocalhostError("proxied"),
-    "this endpoint only answers direct loopback calls: call http://127.0.0.1 without a proxy",
-  ],
-  [
-    new errors.NotLocalhostError("remote_peer"),
-    "this endpoint only answers loopback peers: call it from this machine on 127.0.0.1",
-  ],
   [
     new errors.UnrestrictedRequiredError("all"),
     'scope "all" needs unrestricted mode; the platform is in restricted mode: use "platform" or "auto"',
@@ -71,13 +64,38 @@ const ownMessages: [errors.AppError, string][] = [
   [new errors.InternalError(new Error("disk full")), "core-back failed unexpectedly: see its log"],
 ];
 
+const everySample = [...samples, ...ownMessages.map(([error]) => error)];
+
+/** Every answer the API docs list: core-back's errors with their statuses, and the edge's loopback refusal. */
+const answers: { status: number; code: string }[] = [
+  ...samples.map((error) => ({ status: statusOf(error), code: error.code })),
+  refusals.notLocal("proxied"),
+];
+
 describe("the error hierarchy", () => {
-  it("gives every error a stable code and an HTTP status", () => {
-    for (const error of [...samples, ...ownMessages.map(([e]) => e)]) {
+  it("gives every error a stable code of its own list, and no HTTP status", () => {
+    for (const error of everySample) {
       expect(error).toBeInstanceOf(errors.AppError);
-      expect(error.code).toMatch(/^[a-z_]+$/);
-      expect(error.status).toBeGreaterThanOrEqual(400);
+      expect(errors.APP_ERROR_CODES, error.name).toContain(error.code);
+      expect(error, error.name).not.toHaveProperty("status");
     }
+  });
+
+  it("has a sample of every error class it exports, so the checks below see them all", () => {
+    const classes = Object.values(errors).filter(
+      (value): value is typeof errors.AppError =>
+        typeof value === "function" && value.prototype instanceof errors.AppError,
+    );
+    const sampled = new Set(everySample.map((error) => error.constructor));
+    for (const errorClass of classes) expect(sampled.has(errorClass), errorClass.name).toBe(true);
+  });
+
+  it("maps every code to an HTTP status in the one table at the HTTP edge", () => {
+    for (const code of errors.APP_ERROR_CODES) {
+      expect(Object.hasOwn(STATUS_BY_CODE, code), code).toBe(true);
+      expect(STATUS_BY_CODE[code], code).toBeGreaterThanOrEqual(400);
+    }
+    expect(Object.keys(STATUS_BY_CODE).sort()).toEqual([...errors.APP_ERROR_CODES].sort());
   });
 
   it("says what the caller should do next in every message it writes itself", () => {
@@ -93,15 +111,13 @@ describe("the error hierarchy", () => {
   });
 
   it("is documented: every code is in the API docs with its status", () => {
-    for (const error of samples) {
-      expect(apiDocs, error.code).toMatch(
-        new RegExp(`\`${error.status}\`[^\\n]*\`${error.code}\`|\`${error.status} ${error.code}\``),
-      );
+    for (const { status, code } of answers) {
+      expect(apiDocs, code).toMatch(new RegExp(`\`${status}\`[^\\n]*\`${code}\`|\`${status} ${code}\``));
     }
   });
 
   it("matches what the build skills tell the agent about the self-deploy answers", () => {
-    const selfDeployCodes = samples
+    const selfDeployCodes = answers
       .filter(
         (error) =>
           ![
@@ -115,7 +131,7 @@ describe("the error hierarchy", () => {
             "bad_request",
           ].includes(error.code),
       )
-      .map((error) => `${error.status} ${error.code}`);
+      .map((answer) => `${answer.status} ${answer.code}`);
     for (const skill of skills) {
       for (const answer of selfDeployCodes) expect(skill, answer).toContain(answer);
     }

@@ -51,7 +51,7 @@ export {
 } from "./drivers/fly-api.js";
 export { DEFAULT_READY_TIMEOUT_MS } from "./drivers/driver.js";
 export type { Driver, ReadinessWait, StartOptions, StartProgress } from "./drivers/driver.js";
-export { EXIT_CODES } from "./cli/exit-codes.js";
+export { EXIT_CODES } from "./exit-codes.js";
 export { defaultRegistryPath, defaultStateDir } from "./paths/state-dir.js";
 export { ContainerJournal } from "./stopped/journal.js";
 export type { ContainerOutcome, StoppedContainer } from "./stopped/outcome.js";

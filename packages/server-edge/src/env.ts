@@ -37,22 +37,39 @@ export const nameList = z
   );
 
 /**
- * Parses an environment with a schema, or throws `makeError` with one message naming every
- * bad variable. The one way each app reads its environment (in its `env.ts`).
+ * An environment an app cannot start with: the message names every bad variable. The one
+ * such error of the three apps; their `env.ts` throw it, their `main.ts` report it.
  *
  * @example
  * ```ts
- * const env = parseEnv(envSchema, process.env, (message) => new ConfigError(`invalid core-back environment: ${message}`));
+ * if (env.AGENT === "command" && env.AGENT_COMMAND === undefined) {
+ *   throw new EnvError("invalid environment: AGENT_COMMAND: required when AGENT=command");
+ * }
+ * ```
+ */
+export class EnvError extends Error {
+  override readonly name = "EnvError";
+}
+
+/**
+ * Parses an environment with a schema, or throws an {@link EnvError} saying `invalid
+ * <what>: ` and naming every bad variable. The one way each app reads its environment (in
+ * its `env.ts`).
+ *
+ * @example
+ * ```ts
+ * const env = parseEnv(envSchema, process.env, "core-back environment");
  * ```
  */
 export function parseEnv<T extends z.ZodType>(
   schema: T,
   source: Record<string, string | undefined>,
-  makeError: (message: string) => Error,
+  what: string,
 ): z.infer<T> {
   const parsed = schema.safeParse(source);
   if (!parsed.success) {
-    throw makeError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "));
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
+    throw new EnvError(`invalid ${what}: ${problems}`);
   }
   return parsed.data;
 }

@@ -18,6 +18,25 @@ describe("the error map", () => {
     expect(toErrorResponse(new EdgeError(refusals.payloadTooLarge(5)), "x")).toMatchObject({ status: 413 });
   });
 
+  it("gives a domain error the status its server's table names for its code", () => {
+    const error = Object.assign(new Error("deploy d1 already ended"), {
+      code: "deploy_finished",
+      details: { deployId: "d1" },
+    });
+    expect(toErrorResponse(error, "x", { deploy_finished: 409 })).toEqual({
+      status: 409,
+      body: { error: "deploy_finished", message: "deploy d1 already ended", deployId: "d1" },
+      known: true,
+    });
+    // A code the table does not name (a Node error's ENOENT) stays unknown.
+    const missing = Object.assign(new Error("ENOENT /secret"), { code: "ENOENT" });
+    expect(toErrorResponse(missing, "see the log", { deploy_finished: 409 })).toMatchObject({
+      status: 500,
+      known: false,
+    });
+    expect(toErrorResponse(Object.assign(new Error("x"), { code: "toString" }), "y", {}).known).toBe(false);
+  });
+
   it("never shows an unknown error's text", () => {
     const answer = toErrorResponse(new Error("ENOENT /secret/path token=abc"), "see the log");
     expect(answer).toEqual({ status: 500, body: { error: "internal_error", message: "see the log" }, known: false });

@@ -5,6 +5,6 @@ export { checkStateChange, isSameOrigin, type StateChangeOptions, type StateChan
 export { judgeRequest, type EdgePolicy, type EdgeRequest } from "./judge.js";
 export { declaredLengthExceeds } from "./body-limit.js";
 export { EdgeError, refusals, type Refusal } from "./refusal.js";
-export { toErrorResponse, type ErrorResponse, type HttpErrorLike } from "./error-map.js";
+export { toErrorResponse, type ErrorResponse, type HttpErrorLike, type StatusTable } from "./error-map.js";
 export { bearerChecker, bearerToken, newToken, readOrCreateSecret } from "./credentials.js";
-export { flag, int, nameList, optionalText, parseEnv, port } from "./env.js";
+export { EnvError, flag, int, nameList, optionalText, parseEnv, port } from "./env.js";

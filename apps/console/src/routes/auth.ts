@@ -1,7 +1,8 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { CoreBackClient } from "../core-back.js";
-import { CoreBackError, CoreBackUnreachableError } from "../errors.js";
+import type { Context } from "hono";
+import { CoreBackError, CoreBackUnreachableError, type SignInRefusedError } from "../errors.js";
 import { signInPage } from "../views/sign-in.js";
 import type { ConsoleEnv } from "./context.js";
 import { noticeFrom } from "./context.js";
@@ -28,6 +29,16 @@ export function safeNext(next: string | undefined): string {
   return url.origin === HERE && !url.pathname.startsWith("//") ? url.pathname + url.search : "/";
 }
 
+/**
+ * The sign-in form again, after core-back refused it: the email filled in, the place to go
+ * next kept (read again from the form, which Hono keeps), and why it was refused.
+ */
+export async function signInAgainPage(c: Context, error: SignInRefusedError): Promise<string> {
+  const form = await c.req.parseBody().catch((): Record<string, unknown> => ({}));
+  const next = typeof form.next === "string" ? form.next : undefined;
+  return signInPage({ email: error.email, next: safeNext(next), notice: { kind: "alert", text: error.message } });
+}
+
 /** A cookie that expires the session cookie, for when core-back cannot be asked to. */
 const CLEAR_SESSION = "better-auth.session_token=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax";
 
@@ -42,38 +53,9 @@ export function authRoutes(coreBack: CoreBackClient): Hono<ConsoleEnv> {
 
   routes.post("/sign-in", async (c) => {
     const form = await readForm(c, signInForm);
-    const next = safeNext(form.next);
-    try {
-      const { setCookies } = await coreBack.signIn(form.email, form.password);
-      for (const cookie of setCookies) c.header("Set-Cookie", cookie, { append: true });
-      return c.redirect(next, 303);
-    } catch (error) {
-      if (error instanceof CoreBackUnreachableError) throw error;
-      if (error instanceof CoreBackError && error.upstreamStatus === 429) {
-        c.status(429);
-        return c.html(
-          signInPage({
-            email: form.email,
-            next,
-            notice: {
-              kind: "alert",
-              text: "Too many sign-in attempts for this account: wait a minute, then try again.",
-            },
-          }),
-        );
-      }
-      if (error instanceof CoreBackError && (error.upstreamStatus === 401 || error.upstreamStatus === 400)) {
-        c.status(401);
-        return c.html(
-          signInPage({
-            email: form.email,
-            next,
-            notice: { kind: "alert", text: "Wrong email or password: check both and try again." },
-          }),
-        );
-      }
-      throw error;
-    }
+    const { setCookies } = await coreBack.signIn(form.email, form.password);
+    for (const cookie of setCookies) c.header("Set-Cookie", cookie, { append: true });
+    return c.redirect(safeNext(form.next), 303);
   });
 
   routes.post("/sign-out", async (c) => {

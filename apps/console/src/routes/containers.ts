@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import { describeContainerError, type Containers } from "../containers.js";
-import { BadRequestError, ConsoleError, NotFoundError } from "../errors.js";
+import { BadRequestError, ContainerActionError, NotFoundError } from "../errors.js";
 import { summarizeEvent } from "../event-summary.js";
 import { containerDetailPage, containerListPage, type ContainerSummary, type Probe } from "../views/containers.js";
 import type { ConsoleEnv } from "./context.js";
@@ -45,16 +45,9 @@ async function probe(client: ContainerClient, timeoutMs: number): Promise<Probe>
   }
 }
 
-/** An SDK failure as a page: the container's words, status 502 (it is the upstream). */
-function actionFailed(error: unknown, state: AgentState, what: string): ConsoleError {
-  const status = (error as { status?: unknown }).status;
-  const code = (error as { code?: unknown }).code;
-  return new ConsoleError(
-    `${what} failed: ${describeContainerError(error, state)}`,
-    status === 400 || status === 404 || status === 409 ? status : 502,
-    typeof code === "string" ? code : "container_failed",
-    { cause: error },
-  );
+/** An SDK failure of an action, in the container's words. */
+function actionFailed(error: unknown, state: AgentState, what: string): ContainerActionError {
+  return new ContainerActionError(what, describeContainerError(error, state), error);
 }
 
 /** `/containers`, `/containers/:name` and its events, prompt, interrupt and stop. */

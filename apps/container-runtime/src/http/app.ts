@@ -1,4 +1,3 @@
-import { toErrorResponse } from "@app-building/server-edge";
 import { edgeBodyLimit } from "@app-building/server-edge/hono";
 import {
   createTaskRequestSchema,
@@ -12,6 +11,7 @@ import { InvalidQueryError, NotFoundError } from "../errors.js";
 import type { Journal } from "../journal/journal.js";
 import type { Runtime } from "../runtime/runtime.js";
 import { authMiddleware } from "./auth.js";
+import { errorAnswer } from "./errors.js";
 import { readJson } from "./body.js";
 import type { Followers } from "./followers.js";
 import { journalHandler } from "./journal-routes.js";
@@ -41,7 +41,7 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
 
   app.onError((error, c) => {
-    const answer = toErrorResponse(error, "the runtime failed to answer; see GET /logs");
+    const answer = errorAnswer(error);
     if (!answer.known) {
       journal.log("runtime", `unexpected error on ${c.req.method} ${c.req.path}: ${error.stack ?? error.message}`);
     }

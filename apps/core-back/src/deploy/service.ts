@@ -17,6 +17,8 @@ import { runReleaseDeploy, runRollback } from "./release-deploy.js";
 import { runWorkspaceDeploy } from "./workspace-deploy.js";
 import { recoverAtBoot } from "./boot-recovery.js";
 import type { DeployPage, DeployPatch, DeployRecord } from "./repository.js";
+import { followLogFile, readLogFile } from "./log-reader.js";
+import { readLogTail } from "./log-tail.js";
 import { appendLogLine } from "./runner.js";
 import { scheduleSelfRestart } from "./self-restart-schedule.js";
 import { SettleWindow } from "./settle-window.js";
@@ -204,8 +206,22 @@ export class DeployService extends EventEmitter<DeployEvents> {
     return this.options.repository.list(limit, cursor);
   }
 
-  /** A deploy's log file. @throws {DeployNotFoundError} */
-  getLogPath(id: string): string {
+  /** A deploy's log as it is now, chunk by chunk. @throws {DeployNotFoundError} */
+  readLog(id: string): AsyncIterable<Buffer> {
+    return readLogFile(this.logPath(id));
+  }
+
+  /** A deploy's log as it grows, until it ends or `signal` aborts. @throws {DeployNotFoundError} */
+  followLog(id: string, signal?: AbortSignal): AsyncIterable<Buffer> {
+    return followLogFile(this.logPath(id), id, this, { signal });
+  }
+
+  /** The last 8 KB of a deploy's log, cut on UTF-8 boundaries. @throws {DeployNotFoundError} */
+  readLogTail(id: string): string {
+    return readLogTail(this.logPath(id));
+  }
+
+  private logPath(id: string): string {
     const path = this.options.repository.getLogPath(id);
     if (path === undefined) throw new DeployNotFoundError(id);
     return path;

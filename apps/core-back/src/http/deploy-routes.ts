@@ -1,14 +1,20 @@
-import { createReadStream } from "node:fs";
+import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { Router } from "express";
+import { Router, type Response } from "express";
 import { deployModeBodySchema, rollbackRequestSchema } from "@app-building/types";
 import type { Auth } from "../auth/auth.js";
 import type { DeployService } from "../deploy/service.js";
 import { DeployNotFoundError } from "../errors.js";
 import { jsonBody, parseBody, parseDeployRequest, queryCursor, queryFlag, queryInt } from "./body.js";
-import { followLog } from "./log-follow.js";
+import { writeFollowed } from "./log-follow.js";
 import { currentUser, requireAdmin, requireSession } from "./session.js";
 import { scopeFor, toDeployView } from "./views.js";
+
+/** A log is plain text, read fresh on every call. */
+function sendLogHeaders(res: Response): void {
+  res.setHeader("Content-Type", "text/plain; charset=utf-8");
+  res.setHeader("Cache-Control", "no-store");
+}
 
 /** What the `/deploy` routes need. */
 export interface DeployRoutesDeps {
@@ -72,17 +78,18 @@ export function deployRouter(deps: DeployRoutesDeps): Router {
 
   router.get("/deploy/:id/log", async (req, res) => {
     const follow = queryFlag(req.query.follow, "follow", false);
-    const path = service.getLogPath(req.params.id);
-    res.setHeader("Content-Type", "text/plain; charset=utf-8");
-    res.setHeader("Cache-Control", "no-store");
     if (follow) {
+      const hangUp = new AbortController();
+      const log = service.followLog(req.params.id, hangUp.signal);
+      sendLogHeaders(res);
       res.flushHeaders();
-      await followLog(service, req.params.id, path, res);
+      await writeFollowed(log, res, hangUp);
       return;
     }
-    await pipeline(createReadStream(path), res).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === "ENOENT" && !res.headersSent) res.end();
-      else if (!res.writableEnded) res.destroy();
+    const log = service.readLog(req.params.id);
+    sendLogHeaders(res);
+    await pipeline(Readable.from(log), res).catch(() => {
+      if (!res.writableEnded) res.destroy();
     });
   });
 

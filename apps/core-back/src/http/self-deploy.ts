@@ -64,7 +64,7 @@ export function selfDeployRouter(deps: SelfDeployDeps): Router {
         if (hangUp.signal.aborted && !(error instanceof DeployWaitTimeoutError)) return; // the caller left
         throw error;
       }
-      const answer = toSelfDeployResponse(done);
+      const answer = toSelfDeployResponse(done, deps.service.readLogTail(done.id));
       res.status(answer.ok ? 200 : 500).json(answer);
     },
   );

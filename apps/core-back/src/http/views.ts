@@ -1,7 +1,6 @@
 import type { BuildScope, Deploy, DeployMode, RequestedScope, SelfDeployResponse } from "@app-building/types";
 import { resolveScope } from "@app-building/types";
 import type { DeployRecord } from "../deploy/repository.js";
-import { readLogTail } from "../deploy/log-tail.js";
 import { UnrestrictedRequiredError } from "../errors.js";
 
 /** A deploy as the API shows it (without the server's log path and process id). */
@@ -10,8 +9,8 @@ export function toDeployView(record: DeployRecord): Deploy {
   return view;
 }
 
-/** The answer of a blocking self-deploy, with the last 8 KB of the log. */
-export function toSelfDeployResponse(record: DeployRecord): SelfDeployResponse {
+/** The answer of a blocking self-deploy, with the last 8 KB of the log (`logTail`). */
+export function toSelfDeployResponse(record: DeployRecord, logTail: string): SelfDeployResponse {
   return {
     ok: record.status === "ok",
     deployId: record.id,
@@ -23,7 +22,7 @@ export function toSelfDeployResponse(record: DeployRecord): SelfDeployResponse {
     phase: record.phase,
     release: record.release,
     selfRestart: record.selfRestart,
-    logTail: readLogTail(record.logPath),
+    logTail,
   };
 }
 

@@ -7,27 +7,7 @@ import {
   NotFoundError,
   TimeoutError,
 } from "../errors.js";
-
-/**
- * The CLI's exit codes, for scripts.
- *
- * @example
- * ```ts
- * import { EXIT_CODES } from "@app-building/sdk";
- * if (result.exitCode === EXIT_CODES.notFound) console.log("no such container");
- * ```
- */
-export const EXIT_CODES = {
-  ok: 0,
-  failure: 1,
-  usage: 2,
-  notFound: 3,
-  auth: 4,
-  gone: 5,
-  config: 6,
-  timeout: 7,
-  startFailed: 8,
-} as const;
+import { EXIT_CODES } from "../exit-codes.js";
 
 /** The exit code for an error. */
 export function exitCodeFor(error: unknown): number {

@@ -1,6 +1,7 @@
 import type { ContainerClient } from "../client/client.js";
 import { AppBuildingError, ContainerGoneError } from "../errors.js";
-import { EXIT_CODES, UsageError } from "./exit-codes.js";
+import { EXIT_CODES } from "../exit-codes.js";
+import { UsageError } from "./exit-codes.js";
 import { formatEvent } from "./format.js";
 
 const PROMPT = "> ";

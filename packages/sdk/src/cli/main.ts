@@ -4,7 +4,8 @@ import { Command, CommanderError, Option } from "commander";
 import { AppBuildingError } from "../errors.js";
 import type { RunFlags } from "./commands/run.js";
 import { readCliEnvironment } from "./context.js";
-import { EXIT_CODES, exitCodeFor } from "./exit-codes.js";
+import { EXIT_CODES } from "../exit-codes.js";
+import { exitCodeFor } from "./exit-codes.js";
 
 const version = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
 const cli = readCliEnvironment();

@@ -2,7 +2,8 @@ import { FlyMachinesApi } from "../../drivers/fly-api.js";
 import { FLY_METADATA_KEY } from "../../drivers/fly.js";
 import { ConfigurationError } from "../../errors.js";
 import type { CliEnvironment } from "../context.js";
-import { EXIT_CODES, UsageError } from "../exit-codes.js";
+import { EXIT_CODES } from "../../exit-codes.js";
+import { UsageError } from "../exit-codes.js";
 import { printJson } from "../output.js";
 
 function api(cli: CliEnvironment): { api: FlyMachinesApi; app: string } {

@@ -1,5 +1,5 @@
 import { configFor, type CliEnvironment } from "../context.js";
-import { EXIT_CODES } from "../exit-codes.js";
+import { EXIT_CODES } from "../../exit-codes.js";
 import { printJson } from "../output.js";
 
 /**

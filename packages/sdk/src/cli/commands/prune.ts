@@ -1,6 +1,6 @@
 import { pruneContainers } from "../../prune.js";
 import { configFor, type CliEnvironment } from "../context.js";
-import { EXIT_CODES } from "../exit-codes.js";
+import { EXIT_CODES } from "../../exit-codes.js";
 import { printJson } from "../output.js";
 
 /** `app-building prune [--dry-run]`: remove what stopped containers left, and say what. */

@@ -1,7 +1,8 @@
 import { createClient } from "../../client/client.js";
 import { startContainer } from "../../lifecycle.js";
 import { configFor, type CliEnvironment } from "../context.js";
-import { EXIT_CODES, UsageError } from "../exit-codes.js";
+import { EXIT_CODES } from "../../exit-codes.js";
+import { UsageError } from "../exit-codes.js";
 import { formatProblems } from "../format.js";
 import { printJson, progress, startProgress } from "../output.js";
 

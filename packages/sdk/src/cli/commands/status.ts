@@ -4,7 +4,7 @@ import { ContainerGoneError } from "../../errors.js";
 import type { RegistryEntry } from "../../registry/registry.js";
 import { openStoppedJournal } from "../../stopped/read.js";
 import { configFor, type CliEnvironment } from "../context.js";
-import { EXIT_CODES } from "../exit-codes.js";
+import { EXIT_CODES } from "../../exit-codes.js";
 import { formatEvent, formatProblems } from "../format.js";
 import { printJson } from "../output.js";
 import { findContainer } from "../resolve.js";

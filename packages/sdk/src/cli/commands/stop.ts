@@ -1,6 +1,6 @@
 import { stopContainer } from "../../lifecycle.js";
 import { configFor, type CliEnvironment } from "../context.js";
-import { EXIT_CODES } from "../exit-codes.js";
+import { EXIT_CODES } from "../../exit-codes.js";
 import { printJson, progress } from "../output.js";
 import { resolveContainer } from "../resolve.js";
 

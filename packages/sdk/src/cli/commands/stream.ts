@@ -3,7 +3,7 @@ import { createClient } from "../../client/client.js";
 import { ContainerGoneError } from "../../errors.js";
 import { isContainerGone, openStoppedJournal } from "../../stopped/read.js";
 import { configFor, type CliEnvironment } from "../context.js";
-import { EXIT_CODES } from "../exit-codes.js";
+import { EXIT_CODES } from "../../exit-codes.js";
 import { formatEvent, formatLogLine } from "../format.js";
 import { findContainer } from "../resolve.js";
 import { hasExited } from "../stopped.js";

@@ -1,0 +1,23 @@
+/**
+ * The exit codes of the `app-building` CLI, for scripts that run it. A library module
+ * (the CLI imports it, never the other way round), so importing the SDK never loads the CLI.
+ *
+ * @example
+ * ```ts
+ * import { execa } from "execa";
+ * import { EXIT_CODES } from "@app-building/sdk";
+ * const result = await execa("app-building", ["status", "my-agent"], { reject: false });
+ * if (result.exitCode === EXIT_CODES.notFound) console.log("no such container");
+ * ```
+ */
+export const EXIT_CODES = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  notFound: 3,
+  auth: 4,
+  gone: 5,
+  config: 6,
+  timeout: 7,
+  startFailed: 8,
+} as const;
