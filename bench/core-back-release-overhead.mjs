@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { loadBuildScopes, turboFilterArgs } from "../packages/types/dist/index.js";
 import { snapshotWorkspace } from "../apps/core-back/dist/deploy/releases/snapshot.js";
-import { digestSources } from "../apps/core-back/dist/deploy/releases/sources.js";
+import { readSources } from "../apps/core-back/dist/deploy/releases/sources.js";
 import { ReleaseStore } from "../apps/core-back/dist/deploy/releases/store.js";
 import { ROOT, TURBO } from "./core-back-harness.mjs";
 import { median } from "./stats.mjs";
@@ -68,12 +68,20 @@ const store = new ReleaseStore({ dir: join(dir, "releases"), keep: 2 });
  */
 async function release(cacheDir, reuse) {
   const started = performance.now();
-  const digest = await digestSources(workspace, env);
-  const found = reuse ? store.findReusable({ digest, filters: scopeFilters }) : undefined;
+  // What runReleaseDeploy does: read the sources once, look for a kept release built
+  // from them, else write the snapshot from that read and build it.
+  const sources = await readSources(workspace, env);
+  const found = reuse ? store.findReusable({ digest: sources.digest, filters: scopeFilters }) : undefined;
   let made;
   if (found === undefined) {
     made = store.create(null);
-    await snapshotWorkspace({ workspaceDir: workspace, releaseDir: store.pathOf(made.id), env });
+    await snapshotWorkspace({
+      workspaceDir: workspace,
+      releaseDir: store.pathOf(made.id),
+      env,
+      objectStore: store.objectStore,
+      sources: sources.entries ?? undefined,
+    });
     turbo(store.pathOf(made.id), cacheDir);
   }
   const ms = performance.now() - started;
@@ -91,7 +99,12 @@ try {
   turbo(workspace, primed);
   // The live release: built from the workspace as it is, known-good.
   const live = store.create(null);
-  const snapshot = await snapshotWorkspace({ workspaceDir: workspace, releaseDir: store.pathOf(live.id), env });
+  const snapshot = await snapshotWorkspace({
+    workspaceDir: workspace,
+    releaseDir: store.pathOf(live.id),
+    env,
+    objectStore: store.objectStore,
+  });
   turbo(store.pathOf(live.id), primedRelease);
   store.update(live.id, { state: "good" });
   store.recordBuildKey(live.id, { digest: snapshot.digest, filters: scopeFilters });

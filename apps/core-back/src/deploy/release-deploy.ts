@@ -1,7 +1,7 @@
 import type { DeployStatus } from "@app-building/types";
 import type { DeployPatch, DeployRecord } from "./repository.js";
 import { snapshotWorkspace } from "./releases/snapshot.js";
-import { digestSources } from "./releases/sources.js";
+import { readSources, type ReadSources, type SourceEntry } from "./releases/sources.js";
 import { appendLogLine } from "./runner.js";
 import type { Builder, DeployEnd, ReleaseOptions } from "./service-types.js";
 
@@ -31,20 +31,26 @@ export async function runReleaseDeploy(
   programs: readonly string[],
   signal: AbortSignal,
 ): Promise<DeployEnd> {
-  const prepared = (await reusableRelease(deps, row)) ?? (await buildRelease(deps, row, signal));
+  const read = await readWorkspace(deps);
+  const prepared =
+    (read !== null ? reusableRelease(deps, row, read.digest) : undefined) ??
+    (await buildRelease(deps, row, read?.entries ?? undefined, signal));
   if ("status" in prepared) return prepared;
   return promoteRelease(deps, row, programs, prepared, signal);
 }
 
-/** A known-good release built from the workspace's sources as they are now, if any. */
-async function reusableRelease(deps: ReleaseDeployDeps, row: DeployRecord): Promise<Prepared | undefined> {
-  const { store, workspaceDir, env } = deps.releases;
-  let digest: string;
+/** The workspace's sources as they are now, read once; null when they cannot be read. */
+async function readWorkspace(deps: ReleaseDeployDeps): Promise<ReadSources | null> {
   try {
-    digest = await digestSources(workspaceDir, env);
+    return await readSources(deps.releases.workspaceDir, deps.releases.env);
   } catch {
-    return undefined; // the snapshot that follows fails with the reason
+    return null; // the snapshot that follows fails with the reason
   }
+}
+
+/** A known-good release built from sources with this digest, if one is kept. */
+function reusableRelease(deps: ReleaseDeployDeps, row: DeployRecord, digest: string): Prepared | undefined {
+  const { store } = deps.releases;
   const reusable = store.findReusable({ digest, filters: row.filters });
   if (reusable === undefined) return undefined;
   appendLogLine(
@@ -55,8 +61,16 @@ async function reusableRelease(deps: ReleaseDeployDeps, row: DeployRecord): Prom
   return { id: reusable.id, exitCode: 0 };
 }
 
-/** Snapshots the workspace into a new release, builds it and boot-checks core-back's part. */
-async function buildRelease(deps: ReleaseDeployDeps, row: DeployRecord, signal: AbortSignal): Promise<Prepared> {
+/**
+ * Snapshots the workspace into a new release (from `sources` when they were just read),
+ * builds it and boot-checks core-back's part.
+ */
+async function buildRelease(
+  deps: ReleaseDeployDeps,
+  row: DeployRecord,
+  sources: readonly SourceEntry[] | undefined,
+  signal: AbortSignal,
+): Promise<Prepared> {
   const { store, promotion, workspaceDir, env } = deps.releases;
   const live = (): string | null => store.currentId();
   const release = store.create(row.id);
@@ -64,7 +78,13 @@ async function buildRelease(deps: ReleaseDeployDeps, row: DeployRecord, signal: 
   const dir = store.pathOf(release.id);
   let digest: string;
   try {
-    const snapshot = await snapshotWorkspace({ workspaceDir, releaseDir: dir, env });
+    const snapshot = await snapshotWorkspace({
+      workspaceDir,
+      releaseDir: dir,
+      env,
+      objectStore: store.objectStore,
+      sources,
+    });
     digest = snapshot.digest;
     appendLogLine(row.logPath, `release ${release.id}: snapshot of ${snapshot.files} files of ${workspaceDir}`);
   } catch (error) {

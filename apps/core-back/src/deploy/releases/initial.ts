@@ -35,7 +35,12 @@ export async function ensureInitialRelease(
   }
   const release = store.create(null);
   const dir = store.pathOf(release.id);
-  const { digest } = await snapshotWorkspace({ workspaceDir: options.workspaceDir, releaseDir: dir, env: options.env });
+  const { digest } = await snapshotWorkspace({
+    workspaceDir: options.workspaceDir,
+    releaseDir: dir,
+    env: options.env,
+    objectStore: store.objectStore,
+  });
   const runner = new BuildRunner({
     turboBin: options.turboBin,
     workspaceDir: dir,

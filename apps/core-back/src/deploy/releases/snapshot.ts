@@ -2,9 +2,12 @@ import { createHash } from "node:crypto";
 import { copyFile, lstat, mkdir, readdir, readlink, symlink, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { addToDigest, forEachSource, git, SnapshotError, sourcePaths } from "./sources.js";
+import { addToDigest, forEachSource, git, SnapshotError, sourcePaths, type SourceEntry } from "./sources.js";
 
 export { SnapshotError } from "./sources.js";
+
+/** How many sources a snapshot writes at once. */
+const WRITE_BATCH = 64;
 
 /** Copies one entry: symlinks as symlinks, directories recursively, files as files. */
 async function copyTree(from: string, to: string): Promise<void> {
@@ -51,7 +54,9 @@ async function linkDependencies(
  * Copies the workspace's sources as they are now into `releaseDir` (empty, existing),
  * links its dependencies, and makes it a git repository of its own with every source
  * staged (no commits), so turbo hashes the release's files through git's index, fast,
- * rather than those of a repository around it.
+ * rather than those of a repository around it. With `objectStore`, the staged blobs go
+ * to that object directory shared by every release (the release's repository borrows it
+ * as an alternate), so a file unchanged since an earlier release is not written again.
  *
  * @returns how many source files were copied, and their digest (see `digestSources`).
  * @throws {SnapshotError}
@@ -60,29 +65,60 @@ export async function snapshotWorkspace(options: {
   workspaceDir: string;
   releaseDir: string;
   env: Record<string, string | undefined>;
+  /** A git object directory shared by releases (see `ReleaseStore.objectStore`). */
+  objectStore?: string;
+  /** The sources as already read (`readSources`): written as they were, not read again. */
+  sources?: readonly SourceEntry[];
 }): Promise<{ files: number; digest: string }> {
-  const { workspaceDir, releaseDir, env } = options;
+  const { workspaceDir, releaseDir, env, objectStore } = options;
   const packageDirs = new Set<string>();
   const made = new Set<string>();
   const hash = createHash("sha256");
   let copied = 0;
-  await forEachSource(workspaceDir, await sourcePaths(workspaceDir, env), async (entry) => {
-    const to = join(releaseDir, entry.path);
-    const parent = dirname(to);
-    if (!made.has(parent)) {
-      await mkdir(parent, { recursive: true });
-      made.add(parent);
+  // Writes a batch at once (the file system works on several files in parallel), then
+  // hashes it in order: what is written is what was hashed, so the digest names exactly
+  // the release's sources.
+  const writeBatch = async (entries: readonly SourceEntry[]): Promise<void> => {
+    const parents = [...new Set(entries.map((entry) => dirname(join(releaseDir, entry.path))))];
+    await Promise.all(
+      parents
+        .filter((parent) => !made.has(parent))
+        .map(async (parent) => {
+          await mkdir(parent, { recursive: true });
+          made.add(parent);
+        }),
+    );
+    await Promise.all(
+      entries.map((entry) => {
+        const to = join(releaseDir, entry.path);
+        return entry.kind === "symlink" ? symlink(entry.target, to) : writeFile(to, entry.data, { mode: entry.mode });
+      }),
+    );
+    for (const entry of entries) {
+      addToDigest(hash, entry);
+      copied += 1;
+      if (entry.path === "package.json" || entry.path.endsWith("/package.json"))
+        packageDirs.add(dirname(entry.path) === "." ? "" : dirname(entry.path));
     }
-    // What is written is what was hashed: the digest names exactly the release's sources.
-    if (entry.kind === "symlink") await symlink(entry.target, to);
-    else await writeFile(to, entry.data, { mode: entry.mode });
-    addToDigest(hash, entry);
-    copied += 1;
-    if (entry.path === "package.json" || entry.path.endsWith("/package.json"))
-      packageDirs.add(dirname(entry.path) === "." ? "" : dirname(entry.path));
-  });
+  };
+  if (options.sources !== undefined) {
+    for (let start = 0; start < options.sources.length; start += WRITE_BATCH)
+      await writeBatch(options.sources.slice(start, start + WRITE_BATCH));
+  } else {
+    const pending: SourceEntry[] = [];
+    await forEachSource(workspaceDir, await sourcePaths(workspaceDir, env), async (entry) => {
+      pending.push(entry);
+      if (pending.length >= WRITE_BATCH) await writeBatch(pending.splice(0));
+    });
+    await writeBatch(pending);
+  }
   await linkDependencies(workspaceDir, releaseDir, [...packageDirs]);
   await git(releaseDir, ["init", "-q", "."], env);
-  await git(releaseDir, ["add", "-A"], env);
+  if (objectStore === undefined) await git(releaseDir, ["add", "-A"], env);
+  else {
+    await mkdir(objectStore, { recursive: true });
+    await writeFile(join(releaseDir, ".git", "objects", "info", "alternates"), `${objectStore}\n`);
+    await git(releaseDir, ["add", "-A"], { ...env, GIT_OBJECT_DIRECTORY: objectStore });
+  }
   return { files: copied, digest: hash.digest("hex") };
 }

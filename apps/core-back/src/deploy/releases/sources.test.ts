@@ -1,5 +1,15 @@
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -69,5 +79,29 @@ describe("the sources a build sees", () => {
     expect(staged).toEqual([".gitignore", "package.json", "run.sh", "src/main.ts"]);
     // The release's own digest is the workspace's: a later deploy of these sources finds it.
     expect(await digestSources(release, env)).toBe(snapshot.digest);
+  });
+
+  it("with a shared object store, a snapshot writes each blob once, and its repository reads them through the store", async () => {
+    const dir = workspace();
+    const objectStore = join(mkdtempSync(join(tmpdir(), "objects-")), ".git-objects");
+    const blobs = (): string[] =>
+      readdirSync(objectStore)
+        .filter((name) => /^[0-9a-f]{2}$/.test(name))
+        .flatMap((sub) => readdirSync(join(objectStore, sub)));
+    const first = mkdtempSync(join(tmpdir(), "release-"));
+    await snapshotWorkspace({ workspaceDir: dir, releaseDir: first, env, objectStore });
+    const stored = blobs().length;
+    expect(stored).toBe(4);
+    writeFileSync(join(dir, "src", "main.ts"), "export const v = 2;\n");
+    const second = mkdtempSync(join(tmpdir(), "release-"));
+    await snapshotWorkspace({ workspaceDir: dir, releaseDir: second, env, objectStore });
+    // Only the changed file's blob is new.
+    expect(blobs().length).toBe(stored + 1);
+    const show = execFileSync("git", ["show", ":src/main.ts"], { cwd: second, encoding: "utf8" });
+    expect(show).toBe("export const v = 2;\n");
+    // Every source is staged as it is on disk: nothing modified after staging, nothing untracked.
+    const status = execFileSync("git", ["status", "--porcelain"], { cwd: second, encoding: "utf8" }).trim().split("\n");
+    expect(status.filter((line) => !line.startsWith("A  "))).toEqual([]);
+    expect(status).toHaveLength(4);
   });
 });

@@ -70,7 +70,7 @@ export async function forEachSource(
   workspaceDir: string,
   paths: readonly string[],
   each: (entry: SourceEntry) => Promise<void> | void,
-  batch = 32,
+  batch = 64,
 ): Promise<void> {
   for (let start = 0; start < paths.length; start += batch) {
     const entries = await Promise.all(paths.slice(start, start + batch).map((path) => readSource(workspaceDir, path)));
@@ -78,12 +78,37 @@ export async function forEachSource(
   }
 }
 
+/** The workspace's sources as read once: their digest, and the entries when they were kept. */
+export interface ReadSources {
+  digest: string;
+  /** What was read, to write a snapshot from; null when larger than the limit it was read with. */
+  entries: SourceEntry[] | null;
+}
+
 /**
- * A digest of the workspace's sources as they are now: equal for two workspaces exactly
- * when a build would see the same files with the same content.
+ * Reads the workspace's sources once: their digest (equal for two workspaces exactly when
+ * a build would see the same files with the same content) and, up to `keepBytes` of
+ * file content, the entries themselves, so a snapshot can be written from this very read.
  */
-export async function digestSources(workspaceDir: string, env: Record<string, string | undefined>): Promise<string> {
+export async function readSources(
+  workspaceDir: string,
+  env: Record<string, string | undefined>,
+  keepBytes = 64 * 1024 * 1024,
+): Promise<ReadSources> {
   const hash = createHash("sha256");
-  await forEachSource(workspaceDir, await sourcePaths(workspaceDir, env), (entry) => addToDigest(hash, entry));
-  return hash.digest("hex");
+  let entries: SourceEntry[] | null = [];
+  let bytes = 0;
+  await forEachSource(workspaceDir, await sourcePaths(workspaceDir, env), (entry) => {
+    addToDigest(hash, entry);
+    if (entries === null) return;
+    bytes += entry.kind === "file" ? entry.data.length : entry.target.length;
+    if (bytes > keepBytes) entries = null;
+    else entries.push(entry);
+  });
+  return { digest: hash.digest("hex"), entries };
+}
+
+/** The digest of the workspace's sources as they are now (see {@link readSources}). */
+export async function digestSources(workspaceDir: string, env: Record<string, string | undefined>): Promise<string> {
+  return (await readSources(workspaceDir, env, 0)).digest;
 }

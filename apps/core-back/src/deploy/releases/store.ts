@@ -73,6 +73,15 @@ export class ReleaseStore {
     return join(this.options.dir, id);
   }
 
+  /**
+   * The git object directory releases share for their staged sources
+   * (`<releases>/.git-objects`): a blob is written once, whichever releases hold it.
+   * Never pruned; it holds only the sources' compressed blobs.
+   */
+  get objectStore(): string {
+    return join(this.options.dir, ".git-objects");
+  }
+
   /** The path services run from: the `current` link. */
   get currentPath(): string {
     return join(this.options.dir, CURRENT_LINK);
