@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import type { CoreBackClient } from "./core-back.js";
 import type { Containers } from "./containers.js";
 import { errorHandler } from "./error-handler.js";
-import type { Logger } from "./logger.js";
+import type { Logger } from "@app-building/server-edge/log";
 import { assetRoutes } from "./routes/assets.js";
 import { authRoutes } from "./routes/auth.js";
 import { containerRoutes } from "./routes/containers.js";

@@ -3,7 +3,7 @@ import { ERROR_CODES } from "@app-building/types";
 import type { ErrorHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ConsoleError, ContainerActionError, CoreBackError, SignInRefusedError } from "./errors.js";
-import type { Logger } from "./logger.js";
+import type { Logger } from "@app-building/server-edge/log";
 import type { ConsoleEnv } from "./routes/context.js";
 import { signInAgainPage } from "./routes/auth.js";
 import { errorPage } from "./views/errors.js";
@@ -53,13 +53,13 @@ export function errorHandler(logger: Logger): ErrorHandler<ConsoleEnv> {
     }
     if (error instanceof ConsoleError) {
       const status = pageStatus(error);
-      if (status >= 500) logger.warn(error.message, { path: c.req.path, code: error.code });
+      if (status >= 500) logger.warn({ path: c.req.path, code: error.code }, error.message);
       return c.html(errorPage(status, error.message, user), status);
     }
-    logger.error("request failed unexpectedly", {
-      path: c.req.path,
-      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-    });
+    logger.error(
+      { path: c.req.path, error: error instanceof Error ? (error.stack ?? error.message) : String(error) },
+      "request failed unexpectedly",
+    );
     return c.html(
       errorPage(500, "The console failed to show this page: try again, and see its log if it persists.", user),
       500,

@@ -9,7 +9,7 @@ import { FileContainerRegistry, createClient } from "@app-building/sdk";
 import { freePort, waitForHttp } from "@app-building/testkit";
 import { createApp } from "../src/app.js";
 import { CoreBackClient } from "../src/core-back.js";
-import { createLogger } from "../src/logger.js";
+import { silentLogger } from "@app-building/server-edge/log";
 
 /** The repository root. */
 export const REPO_ROOT = resolve(import.meta.dirname, "../../..");
@@ -183,7 +183,7 @@ export async function startConsole(coreBackUrl: string, registryPath: string): P
     coreBack: new CoreBackClient({ baseUrl: coreBackUrl }),
     containers: () =>
       Promise.resolve({ registry: new FileContainerRegistry(registryPath), registryPath, createClient }),
-    logger: createLogger("silent"),
+    logger: silentLogger(),
     probeTimeoutMs: 1_000,
     heartbeatMs: 500,
   });

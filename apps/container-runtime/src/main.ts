@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
-import { EnvError } from "@app-building/server-edge";
+import { EnvError, writeReadyLine } from "@app-building/server-edge";
 import { loadConfig } from "./env.js";
 import { createApp } from "./http/app.js";
 import { Followers } from "./http/followers.js";
-import { createServices } from "./services.js";
+import { wireRuntime } from "./wiring.js";
 
 /** How long an exiting runtime waits for its followers to read the last events and log lines. */
 const FOLLOWERS_DRAIN_MS = 5_000;
@@ -18,7 +18,7 @@ const STOP_DEADLINE_MS = 30_000;
 async function main(): Promise<void> {
   const config = loadConfig();
   let port = config.port;
-  const services = createServices(config, { runtimeUrl: () => `http://127.0.0.1:${port}` });
+  const services = wireRuntime(config, { runtimeUrl: () => `http://127.0.0.1:${port}` });
   const { runtime, journal, dispatcher, agentGroups } = services;
   try {
     await runtime.init();
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     port = info.port;
     journal.log("runtime", `listening on ${info.address}:${info.port}`);
     runtime.run();
-    process.stdout.write(`${JSON.stringify({ ready: true, port: info.port })}\n`);
+    writeReadyLine(info.port);
   });
 
   let exiting = false;

@@ -1,14 +1,14 @@
 // core-back's entry: config → db → services → app → listen. `node dist/main.js`.
-import { readOrCreateSecret } from "@app-building/server-edge";
+import { readOrCreateSecret, writeReadyLine } from "@app-building/server-edge";
+import { createLogger } from "@app-building/server-edge/log";
 import { createApp } from "./http/app.js";
 import { loadConfig } from "./env.js";
-import { createLogger } from "./logger.js";
 import { listen } from "./server.js";
 import { buildPlatform } from "./wiring.js";
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger("core-back", config.logLevel);
   const { db, auth, service } = await buildPlatform(config, logger);
   let shuttingDown = false;
   const app = createApp({
@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     { mode: service.getMode(), workspace: config.workspaceDir, supervisor: config.supervisorSocket ?? null },
     "core-back ready: POST /api/v1/self/deploy, /deploy, GET /health",
   );
+  writeReadyLine(running.port);
 
   const shutdown = async (signal: string): Promise<void> => {
     if (shuttingDown) return;

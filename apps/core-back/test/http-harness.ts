@@ -14,7 +14,7 @@ import { DeployService, type DeployServiceOptions } from "../src/deploy/service.
 import { loadBuildScopes } from "@app-building/types";
 import { createApp } from "../src/http/app.js";
 import { OPENAPI_DOCUMENT } from "../src/http/openapi.js";
-import { silentLogger } from "../src/logger.js";
+import { silentLogger } from "@app-building/server-edge/log";
 import { listen, type RunningServer } from "../src/server.js";
 import { TURBO_BIN, type FixtureWorkspace } from "./fixture-workspace.js";
 

@@ -6,7 +6,7 @@ import { openDatabase } from "../src/db/database.js";
 import { DeployRepository } from "../src/deploy/repository.js";
 import { BuildRunner } from "../src/deploy/runner.js";
 import { DeployService, type DeployServiceOptions, type Restarter } from "../src/deploy/service.js";
-import { silentLogger } from "../src/logger.js";
+import { silentLogger } from "@app-building/server-edge/log";
 import { TURBO_BIN, type FixtureWorkspace } from "./fixture-workspace.js";
 
 const created: string[] = [];

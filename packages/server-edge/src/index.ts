@@ -8,3 +8,4 @@ export { EdgeError, refusals, type Refusal } from "./refusal.js";
 export { toErrorResponse, type ErrorResponse, type HttpErrorLike, type StatusTable } from "./error-map.js";
 export { bearerChecker, bearerToken, newToken, readOrCreateSecret } from "./credentials.js";
 export { EnvError, flag, int, nameList, optionalText, parseEnv, port } from "./env.js";
+export { writeReadyLine } from "./ready-line.js";

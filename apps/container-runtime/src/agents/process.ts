@@ -76,7 +76,7 @@ export interface AgentProcess {
 export interface AgentSpawnOptions {
   cwd: string;
   env: Record<string, string>;
-  /** Where the group is recorded while it runs (the runtime's one registry, made in `services.ts`). */
+  /** Where the group is recorded while it runs (the runtime's one registry, made in `wiring.ts`). */
   groups: GroupRegistry;
   onStdout: (line: string) => void;
   onStderr: (line: string) => void;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../env.js";
-import { createServices, type Services } from "../services.js";
+import { wireRuntime, type Services } from "../wiring.js";
 import { createApp } from "./app.js";
 import { ROUTES } from "./openapi.js";
 
@@ -23,7 +23,7 @@ describe("the container API, in process", () => {
       WORKSPACE_DIR: join(dir, "ws"),
       PATH: process.env.PATH,
     });
-    services = createServices(config);
+    services = wireRuntime(config);
     await services.runtime.init();
     app = createApp({ runtime: services.runtime, journal: services.journal, token: TOKEN, maxBodyBytes: 4096 });
   });

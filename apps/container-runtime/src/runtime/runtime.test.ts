@@ -6,7 +6,7 @@ import type { ContainerStatus, Message } from "@app-building/types";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../env.js";
 import { createApp } from "../http/app.js";
-import { createServices, type Services } from "../services.js";
+import { wireRuntime, type Services } from "../wiring.js";
 
 const TOKEN = "runtime-test-token-7";
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -31,7 +31,7 @@ describe("the runtime with the generic command agent", () => {
       session_id: "sess-42",
       num_turns: 3,
     });
-    services = createServices(
+    services = wireRuntime(
       loadConfig({
         CONTAINER_TOKEN: TOKEN,
         AGENT: "command",

@@ -32,7 +32,7 @@ export interface Services {
 }
 
 /** Wires config → database → journal → agent, git, webhooks → runtime. */
-export function createServices(
+export function wireRuntime(
   config: Config,
   options: {
     agent?: AgentAdapter;
