@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { FileContainerRegistry, createClient, type AgentState, type ContainerClient } from "@app-building/sdk";
+import { setTimeout as sleep } from "node:timers/promises";
+import { isAlive, terminate } from "@app-building/types/process";
 import { capture, type CommandResult } from "./exec.js";
 import { freePort } from "@app-building/testkit";
 import { repoRoot } from "./paths.js";
@@ -88,21 +90,27 @@ export async function startPlatform(dir: string, options: { modelUrl: string; ex
  * process group by their pids, so nothing outlives the checkout about to be deleted.
  */
 async function forceStop(dir: string): Promise<void> {
-  const kill = (pid: number, signal: NodeJS.Signals) => {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // already gone
-    }
-  };
   const pidFile = join(dir, ".data", "supervisor", "supervisord.pid");
-  if (existsSync(pidFile)) kill(Number(readFileSync(pidFile, "utf8").trim()), "SIGTERM");
+  const stops: Promise<unknown>[] = [];
+  // supervisord (run in the foreground or not, so maybe no group of its own) stops its
+  // services on SIGTERM, then exits: wait for that.
+  const supervisord = existsSync(pidFile) ? Number(readFileSync(pidFile, "utf8").trim()) : NaN;
+  if (Number.isInteger(supervisord) && isAlive(supervisord)) {
+    process.kill(supervisord, "SIGTERM");
+    stops.push(
+      (async () => {
+        for (let i = 0; i < 100 && isAlive(supervisord); i += 1) await sleep(100);
+      })(),
+    );
+  }
+  // Each agent leads a process group of its own (the SDK spawns it detached).
   const registry = join(dir, ".container-registry.jsonl");
   if (existsSync(registry)) {
     const agents = await new FileContainerRegistry(registry).getRecent(100);
-    for (const agent of agents) if (agent.pid !== undefined) kill(-agent.pid, "SIGKILL");
+    for (const agent of agents)
+      if (agent.pid !== undefined) stops.push(terminate({ group: agent.pid }, { graceMs: 2_000 }));
   }
-  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  await Promise.all(stops);
 }
 
 /** Signs in to core-back's Better-Auth and returns the session cookie. */

@@ -1,8 +1,10 @@
 import {
+  deployAcceptedSchema,
   deployListSchema,
   deployModeSchema,
   deploySchema,
   releaseListSchema,
+  type DeployAccepted,
   type DeployMode,
   type ReleaseList,
   type RequestedScope,
@@ -59,19 +61,11 @@ export interface SessionUser {
   admin: boolean;
 }
 
-/** What `POST /deploy` answers. */
-export interface StartedDeploy {
-  deployId: string;
-  status: string;
-  joined: boolean;
-}
-
 /** The outcome of a sign-in or sign-out: the cookies core-back set, to relay to the browser. */
 export interface AuthOutcome {
   setCookies: string[];
 }
 
-const startedSchema = z.object({ deployId: z.string(), status: z.string(), joined: z.boolean() });
 const modeSchema = z.object({ mode: deployModeSchema });
 const errorBodySchema = z.object({ error: z.string().optional(), code: z.string().optional(), message: z.string() });
 
@@ -176,8 +170,8 @@ export class CoreBackClient {
   }
 
   /** Starts (or joins) a deploy. */
-  async startDeploy(cookie: string | undefined, scope: RequestedScope): Promise<StartedDeploy> {
-    return startedSchema.parse(await this.json("POST", "/deploy", { cookie, body: { scope } }));
+  async startDeploy(cookie: string | undefined, scope: RequestedScope): Promise<DeployAccepted> {
+    return deployAcceptedSchema.parse(await this.json("POST", "/deploy", { cookie, body: { scope } }));
   }
 
   /** Cancels a deploy; answers it as it is after cancelling. */

@@ -234,6 +234,40 @@ export const selfDeployRequestSchema = z
 export type SelfDeployRequest = z.infer<typeof selfDeployRequestSchema>;
 
 /**
+ * The `202` of `POST /deploy` and of `POST /api/v1/self/deploy?wait=false`: the deploy
+ * is queued, or the request joined the one already waiting to build.
+ *
+ * @example
+ * ```ts
+ * import { deployAcceptedSchema } from "@app-building/types";
+ *
+ * const response = await fetch(`${coreBackUrl}/deploy`, { method: "POST", headers, body: JSON.stringify({ scope: "platform" }) });
+ * const accepted = deployAcceptedSchema.parse(await response.json());
+ * console.log(accepted.joined ? `joined ${accepted.deployId}` : `queued ${accepted.deployId}`);
+ * ```
+ */
+export const deployAcceptedSchema = z.object({
+  deployId: z.string(),
+  status: deployStatusSchema,
+  scope: buildScopeSchema,
+  joined: z.boolean().meta({ description: "Whether the request joined a deploy already waiting to build." }),
+});
+/**
+ * A queued deploy, as {@link deployAcceptedSchema} parses it.
+ *
+ * @example
+ * ```ts
+ * import { deployAcceptedSchema, type DeployAccepted } from "@app-building/types";
+ *
+ * async function queue(scope: "platform" | "all"): Promise<DeployAccepted> {
+ *   const response = await fetch(`${coreBackUrl}/deploy`, { method: "POST", headers, body: JSON.stringify({ scope }) });
+ *   return deployAcceptedSchema.parse(await response.json());
+ * }
+ * ```
+ */
+export type DeployAccepted = z.infer<typeof deployAcceptedSchema>;
+
+/**
  * The answer of a blocking self-deploy: `200` with `ok: true`, `500` with `ok: false`.
  *
  * @example

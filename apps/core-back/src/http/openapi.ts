@@ -1,5 +1,6 @@
 import {
   buildScopeSchema,
+  deployAcceptedSchema,
   deployListSchema,
   deployModeBodySchema,
   deployPhaseSchema,
@@ -17,7 +18,6 @@ import { buildOpenApiDocument, type OpenApiResponse, type OpenApiRoute } from "@
 import {
   buildInProgressSchema,
   coreBackHealthSchema,
-  deployAcceptedSchema,
   deployListQuerySchema,
   deployLogQuerySchema,
   deployTimeoutSchema,

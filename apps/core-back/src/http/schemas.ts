@@ -1,4 +1,4 @@
-import { buildScopeSchema, deployModeSchema, deployStatusSchema, errorBodySchema } from "@app-building/types";
+import { deployModeSchema, deployStatusSchema, errorBodySchema } from "@app-building/types";
 import { z } from "zod";
 
 /**
@@ -16,14 +16,6 @@ export const coreBackHealthSchema = z.object({
   local: z.boolean(),
   mode: deployModeSchema,
   release: z.string().nullable().meta({ description: "The release this process runs; null outside a release." }),
-});
-
-/** `202` of `POST /deploy` and `POST /api/v1/self/deploy?wait=false`. */
-export const deployAcceptedSchema = z.object({
-  deployId: z.string(),
-  status: deployStatusSchema,
-  scope: buildScopeSchema,
-  joined: z.boolean().meta({ description: "Whether the request joined a deploy already waiting to build." }),
 });
 
 /** `409 build_in_progress` of `POST /api/v1/self/deploy?wait=false`. */
