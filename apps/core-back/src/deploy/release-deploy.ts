@@ -15,7 +15,7 @@ export interface ReleaseDeployDeps {
 }
 
 /** A release ready to promote, or how the deploy ended before promotion. */
-type Prepared = { id: string; exitCode: number } | DeployEnd;
+type Prepared = { id: string; exitCode: number | null } | DeployEnd;
 
 /**
  * One deploy through releases: snapshot the workspace into a new release (an edit after
@@ -58,7 +58,8 @@ function reusableRelease(deps: ReleaseDeployDeps, row: DeployRecord, digest: str
     `release ${reusable.id} was built from exactly these sources with these filters: promoting it again, no build needed`,
   );
   deps.update({ builtRelease: reusable.id, buildEndedAt: new Date().toISOString() });
-  return { id: reusable.id, exitCode: 0 };
+  // turbo did not run: there is no build exit code to report.
+  return { id: reusable.id, exitCode: null };
 }
 
 /**
@@ -139,7 +140,7 @@ async function promoteRelease(
   deps: ReleaseDeployDeps,
   row: DeployRecord,
   programs: readonly string[],
-  release: { id: string; exitCode: number },
+  release: { id: string; exitCode: number | null },
   signal: AbortSignal,
 ): Promise<DeployEnd> {
   const { selfProgram } = deps;

@@ -54,7 +54,7 @@ describe("a deploy through releases", () => {
     const before = await sv.client.getProcessInfo("web");
     const releases = store.list().map((release) => release.id);
     const result = await deploy();
-    expect(result).toMatchObject({ status: "ok", phase: "done", release: good, builtRelease: good });
+    expect(result).toMatchObject({ status: "ok", phase: "done", release: good, builtRelease: good, exitCode: null });
     expect(readFileSync(result.logPath, "utf8")).toContain("no build needed");
     expect(store.list().map((release) => release.id)).toEqual(releases);
     expect(store.stateOf(good)).toBe("good");
