@@ -58,7 +58,7 @@ async function linkDependencies(
  * to that object directory shared by every release (the release's repository borrows it
  * as an alternate), so a file unchanged since an earlier release is not written again.
  *
- * @returns how many source files were copied, and their digest (see `digestSources`).
+ * @returns how many source files were copied, and their digest (the one `readSources` gives).
  * @throws {SnapshotError}
  */
 export async function snapshotWorkspace(options: {

@@ -14,9 +14,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { snapshotWorkspace } from "./snapshot.js";
-import { digestSources, sourcePaths } from "./sources.js";
+import { readSources, sourcePaths } from "./sources.js";
 
 const env = { PATH: process.env.PATH, HOME: process.env.HOME };
+
+/** The digest a deploy compares kept releases by. */
+async function digestSources(dir: string): Promise<string> {
+  return (await readSources(dir, env, 0)).digest;
+}
 
 /** A committed workspace with a source, an ignored build output and installed dependencies. */
 function workspace(): string {
@@ -36,11 +41,11 @@ function workspace(): string {
 describe("the sources a build sees", () => {
   it("are the tracked and untracked-unignored files, and their digest changes exactly when a build would see something else", async () => {
     const dir = workspace();
-    const before = await digestSources(dir, env);
+    const before = await digestSources(dir);
     // Build outputs and dependencies are ignored: no change.
     mkdirSync(join(dir, "dist"));
     writeFileSync(join(dir, "dist", "main.js"), "built");
-    expect(await digestSources(dir, env)).toBe(before);
+    expect(await digestSources(dir)).toBe(before);
     // Content, a new file, an executable bit, a symlink: each is a change.
     const changes: Array<() => void> = [
       () => writeFileSync(join(dir, "src", "main.ts"), "export const v = 2;\n"),
@@ -51,7 +56,7 @@ describe("the sources a build sees", () => {
     const seen = new Set([before]);
     for (const change of changes) {
       change();
-      seen.add(await digestSources(dir, env));
+      seen.add(await digestSources(dir));
     }
     expect(seen.size).toBe(changes.length + 1);
     expect(await sourcePaths(dir, env)).toEqual([
@@ -64,7 +69,7 @@ describe("the sources a build sees", () => {
     ]);
     // A deleted tracked file is left out, not an error.
     rmSync(join(dir, "src", "new.ts"));
-    expect(await digestSources(dir, env)).not.toBe(before);
+    expect(await digestSources(dir)).not.toBe(before);
   });
 
   it("a snapshot copies them with their modes, names them by the same digest, and stages them for turbo", async () => {
@@ -72,13 +77,13 @@ describe("the sources a build sees", () => {
     chmodSync(join(dir, "run.sh"), 0o755);
     const release = mkdtempSync(join(tmpdir(), "release-"));
     const snapshot = await snapshotWorkspace({ workspaceDir: dir, releaseDir: release, env });
-    expect(snapshot).toEqual({ files: 4, digest: await digestSources(dir, env) });
+    expect(snapshot).toEqual({ files: 4, digest: await digestSources(dir) });
     expect(readFileSync(join(release, "src", "main.ts"), "utf8")).toBe("export const v = 1;\n");
     expect(statSync(join(release, "run.sh")).mode & 0o111).not.toBe(0);
     const staged = execFileSync("git", ["ls-files"], { cwd: release, encoding: "utf8" }).trim().split("\n");
     expect(staged).toEqual([".gitignore", "package.json", "run.sh", "src/main.ts"]);
     // The release's own digest is the workspace's: a later deploy of these sources finds it.
-    expect(await digestSources(release, env)).toBe(snapshot.digest);
+    expect(await digestSources(release)).toBe(snapshot.digest);
   });
 
   it("with a shared object store, a snapshot writes each blob once, and its repository reads them through the store", async () => {

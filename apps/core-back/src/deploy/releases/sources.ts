@@ -107,8 +107,3 @@ export async function readSources(
   });
   return { digest: hash.digest("hex"), entries };
 }
-
-/** The digest of the workspace's sources as they are now (see {@link readSources}). */
-export async function digestSources(workspaceDir: string, env: Record<string, string | undefined>): Promise<string> {
-  return (await readSources(workspaceDir, env, 0)).digest;
-}
