@@ -50,6 +50,29 @@ async function probe(url: string): Promise<{ status: number; body: unknown } | {
   }
 }
 
+/** How long a gate waits for supervisord to see the exit of a process whose port closed. */
+const EXIT_NOTICE_MS = 1_000;
+
+function hasStopped(state: ProcessState, pid: number): boolean {
+  return state.pid !== pid || DOWN_STATES.has(state.statename);
+}
+
+/** The state in which supervisord saw process `pid` stop within `withinMs`, if it did. */
+async function exitSeenWithin(
+  processState: () => Promise<ProcessState>,
+  pid: number,
+  withinMs: number,
+  pollMs: number,
+): Promise<ProcessState | undefined> {
+  const until = Date.now() + withinMs;
+  for (;;) {
+    const state = await processState();
+    if (hasStopped(state, pid)) return state;
+    if (Date.now() >= until) return undefined;
+    await sleep(pollMs);
+  }
+}
+
 function releaseOf(body: unknown): string | null {
   if (typeof body !== "object" || body === null) return null;
   const release = (body as { release?: unknown }).release;
@@ -123,16 +146,25 @@ export async function gateService(target: GateTarget): Promise<GateResult> {
   while (Date.now() < settleEnd) {
     await sleep(Math.min(pollMs * 2, Math.max(1, settleEnd - Date.now())));
     const state = await processState();
-    if (state.pid !== pid || DOWN_STATES.has(state.statename)) {
-      const why = DOWN_STATES.has(state.statename) || state.pid !== pid ? exitedWhy(state, program) : "";
+    if (hasStopped(state, pid)) {
       return {
         ok: false,
-        reason: `${program} stopped within its ${(check.settleMs / 1000).toFixed(1)} s settle window: ${why}`,
+        reason: `${program} stopped within its ${(check.settleMs / 1000).toFixed(1)} s settle window: ${exitedWhy(state, program)}`,
         exited: true,
       };
     }
     const answer = await probe(healthUrl);
     if ("error" in answer || answer.status !== 200 || releaseOf(answer.body) !== release) {
+      // A process that exits closes its port before supervisord has reaped it: give
+      // supervisord a moment, so an exit is reported as the exit it is.
+      const exit = await exitSeenWithin(processState, pid, EXIT_NOTICE_MS, pollMs);
+      if (exit !== undefined) {
+        return {
+          ok: false,
+          reason: `${program} stopped within its ${(check.settleMs / 1000).toFixed(1)} s settle window: ${exitedWhy(exit, program)}`,
+          exited: true,
+        };
+      }
       const what = "error" in answer ? `connection: ${answer.error}` : `HTTP ${answer.status}`;
       return {
         ok: false,

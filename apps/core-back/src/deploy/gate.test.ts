@@ -1,0 +1,111 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { gateService, type ProcessState } from "./gate.js";
+
+const RELEASE = "20261202T000000000-abcdef";
+const CHECK = { healthPath: "/health", smokePaths: [], startTimeoutMs: 2_000, settleMs: 600 };
+
+let server: Server | undefined;
+afterEach(async () => {
+  await new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve())));
+  server = undefined;
+});
+
+/** A service on loopback that answers its health URL from RELEASE until `close()`. */
+async function healthyService(): Promise<{ baseUrl: string; close: () => void }> {
+  const live = createServer((_request, response) => {
+    response.setHeader("content-type", "application/json");
+    response.end(JSON.stringify({ ok: true, release: RELEASE }));
+  });
+  server = live;
+  await new Promise<void>((resolve) => live.listen(0, "127.0.0.1", resolve));
+  const { port } = live.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: () => {
+      live.closeAllConnections();
+      live.close();
+    },
+  };
+}
+
+const running: ProcessState = { statename: "RUNNING", pid: 4242, exitstatus: 0, start: Math.floor(Date.now() / 1000) };
+const exited: ProcessState = { ...running, statename: "EXITED", exitstatus: 4 };
+
+describe("gateService's settle window", () => {
+  it("reports an exit that supervisord sees only after the port closed as an exit, with its code", async () => {
+    const service = await healthyService();
+    // supervisord's view, scripted: RUNNING until two looks after the port closed, as when
+    // it reaps the child a moment after the process stopped listening.
+    let closed = false;
+    let looksSinceClose = 0;
+    const processState = (): Promise<ProcessState> => {
+      if (!closed) return Promise.resolve(running);
+      looksSinceClose += 1;
+      return Promise.resolve(looksSinceClose > 2 ? exited : running);
+    };
+    setTimeout(() => {
+      closed = true;
+      service.close();
+    }, 200);
+    const result = await gateService({
+      program: "console",
+      baseUrl: service.baseUrl,
+      check: CHECK,
+      release: RELEASE,
+      processState,
+      startedAt: Date.now(),
+      pollMs: 20,
+    });
+    expect(result).toEqual({
+      ok: false,
+      reason: "console stopped within its 0.6 s settle window: console exited with code 4",
+      exited: true,
+    });
+  });
+
+  it("says the service stopped answering when the process is still running", async () => {
+    const service = await healthyService();
+    let closed = false;
+    let looksSinceClose = 0;
+    const processState = (): Promise<ProcessState> => {
+      if (closed) looksSinceClose += 1;
+      return Promise.resolve(running);
+    };
+    setTimeout(() => {
+      closed = true;
+      service.close();
+    }, 200);
+    const result = await gateService({
+      program: "console",
+      baseUrl: service.baseUrl,
+      check: CHECK,
+      release: RELEASE,
+      processState,
+      startedAt: Date.now(),
+      pollMs: 20,
+    });
+    expect(result.ok).toBe(false);
+    expect(result).toMatchObject({ exited: false });
+    expect(!result.ok && result.reason).toMatch(
+      /^console stopped answering on :\d+\/health within its 0\.6 s settle window \(connection: ECONNREFUSED\)$/,
+    );
+    // It looked at the process again for the second it gives supervisord, not once only.
+    expect(looksSinceClose).toBeGreaterThan(10);
+  });
+
+  it("passes a service that stays up and healthy for the whole window", async () => {
+    const service = await healthyService();
+    const result = await gateService({
+      program: "console",
+      baseUrl: service.baseUrl,
+      check: CHECK,
+      release: RELEASE,
+      processState: () => Promise.resolve(running),
+      startedAt: Date.now(),
+      pollMs: 20,
+    });
+    expect(result).toMatchObject({ ok: true, pid: 4242 });
+  });
+});
