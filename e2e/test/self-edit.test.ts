@@ -48,16 +48,19 @@ async function deploys(): Promise<Deploy[]> {
   return ((await response.json()) as { items: Deploy[] }).items;
 }
 
-/** The release a service's health URL reports, or null when it does not answer. */
-async function health(baseUrl: string): Promise<string | null> {
+/** What a service's health URL answers, or null when it does not answer. */
+async function healthOf(baseUrl: string): Promise<{ release?: string | null; mode?: string } | null> {
   try {
-    const body = (await (await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(2_000) })).json()) as {
-      release?: string | null;
-    };
-    return body.release ?? null;
+    const response = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(2_000) });
+    return (await response.json()) as { release?: string | null; mode?: string };
   } catch {
     return null;
   }
+}
+
+/** The release a service's health URL reports, or null when it does not answer. */
+async function health(baseUrl: string): Promise<string | null> {
+  return (await healthOf(baseUrl))?.release ?? null;
 }
 
 /** Runs the build skill's exact curl, as the agent would, and parses its answer. */
@@ -164,12 +167,7 @@ function pollConsole(): { samples: Array<{ at: number; release: string | null }>
 
 /** core-back's deploy mode, from its health, or null when it does not answer. */
 async function mode(): Promise<string | null> {
-  try {
-    const body = (await (await fetch(`${platform.coreBackUrl}/health`)).json()) as { mode?: string };
-    return body.mode ?? null;
-  } catch {
-    return null;
-  }
+  return (await healthOf(platform.coreBackUrl))?.mode ?? null;
 }
 
 let coreBackSource = "";
