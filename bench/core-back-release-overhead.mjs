@@ -80,7 +80,7 @@ async function release(cacheDir, reuse) {
       releaseDir: store.pathOf(made.id),
       env,
       objectStore: store.objectStore,
-      sources: sources.entries ?? undefined,
+      sources: sources.entries === null ? undefined : { entries: sources.entries, digest: sources.digest },
     });
     turbo(store.pathOf(made.id), cacheDir);
   }

@@ -1,19 +1,9 @@
 /* eslint-disable @typescript-eslint/no-unsafe-argument -- response bodies are checked against the OpenAPI document, then read loosely */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFixtureWorkspace, processAlive, type FixtureWorkspace } from "./fixture-workspace.js";
-import { startTestServer, type TestServer } from "./http-harness.js";
+import { describe, expect, it } from "vitest";
+import { processAlive } from "./fixture-workspace.js";
+import { useTestServer } from "./http-harness.js";
 
-let fx: FixtureWorkspace;
-let server: TestServer;
-
-beforeAll(async () => {
-  fx = createFixtureWorkspace();
-  server = await startTestServer(fx);
-});
-afterAll(async () => {
-  await server?.close();
-  fx?.remove();
-});
+const { fx, server } = useTestServer();
 
 async function signIn(email: string, password: string): Promise<Response> {
   return fetch(`${server.url}/api/auth/sign-in/email`, {
@@ -167,23 +157,23 @@ describe("deploys through /deploy", () => {
 });
 
 describe("time limits", () => {
-  it("answers 504 deploy_timeout with the deploy's id and status when the wait cap passes, and the deploy goes on", async () => {
-    const capped = await startTestServer(fx, { deployWaitMs: 500 });
-    try {
+  describe("with a 500 ms wait cap", () => {
+    const { server: capped } = useTestServer({ fx, deployWaitMs: 500 });
+
+    it("answers 504 deploy_timeout with the deploy's id and status when the wait cap passes, and the deploy goes on", async () => {
       fx.setSlowDelay(2000);
       const answer = await capped.call("POST", "/api/v1/self/deploy", { body: {} });
       expect(answer.status).toBe(504);
       expect(answer.body).toMatchObject({ error: "deploy_timeout", status: "building" });
       const done = await capped.service.waitForDone(answer.body.deployId, 30_000);
       expect(done.status).toBe("ok");
-    } finally {
-      await capped.close();
-    }
+    });
   });
 
-  it("stops a build that passes the build timeout and answers 500 timed_out", async () => {
-    const short = await startTestServer(fx, { buildTimeoutMs: 2000 });
-    try {
+  describe("with a 2 s build timeout", () => {
+    const { server: short } = useTestServer({ fx, buildTimeoutMs: 2000 });
+
+    it("stops a build that passes the build timeout and answers 500 timed_out", async () => {
       fx.setSlowDelay(30_000);
       const runsBefore = fx.slowRuns().length;
       const answer = await short.call("POST", "/api/v1/self/deploy", { body: {} });
@@ -192,8 +182,6 @@ describe("time limits", () => {
       expect(answer.body.errorSummary).toMatch(/timeout/);
       const run = fx.slowRuns()[runsBefore]!;
       expect(processAlive(run.childPid)).toBe(false);
-    } finally {
-      await short.close();
-    }
+    });
   });
 });

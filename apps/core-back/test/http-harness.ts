@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import type { Express } from "express";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { createAuth, migrateAuth, type Auth } from "../src/auth/auth.js";
 import { createAdmin } from "../src/cli/admin.js";
 import { openDatabase } from "../src/db/database.js";
@@ -16,7 +16,7 @@ import { createApp } from "../src/http/app.js";
 import { OPENAPI_DOCUMENT } from "../src/http/openapi.js";
 import { silentLogger } from "@app-building/server-edge/log";
 import { listen, type RunningServer } from "../src/server.js";
-import { TURBO_BIN, type FixtureWorkspace } from "./fixture-workspace.js";
+import { createFixtureWorkspace, TURBO_BIN, type FixtureWorkspace } from "./fixture-workspace.js";
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 ajv.addFormat("date-time", (value: string) => !Number.isNaN(Date.parse(value)));
@@ -72,15 +72,50 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(
-  fx: FixtureWorkspace,
-  overrides: Partial<DeployServiceOptions> & {
-    deployWaitMs?: number;
-    bodyLimitBytes?: number;
-    host?: string;
-    signInRateLimit?: { windowSeconds: number; max: number };
-  } = {},
-): Promise<TestServer> {
+/** What a test server may be started with beside the defaults. */
+export type TestServerOverrides = Partial<DeployServiceOptions> & {
+  deployWaitMs?: number;
+  bodyLimitBytes?: number;
+  host?: string;
+  signInRateLimit?: { windowSeconds: number; max: number };
+};
+
+/**
+ * A test server for the enclosing suite: started in its `beforeAll` and closed in its
+ * `afterAll`, on a fixture workspace of its own (removed afterwards) unless given `fx`.
+ * The two objects returned are filled in by `beforeAll`: read them in tests and hooks.
+ *
+ * @example
+ * ```ts
+ * const { fx, server } = useTestServer();
+ * describe("with a short wait cap", () => {
+ *   const capped = useTestServer({ fx, deployWaitMs: 500 });
+ *   it("answers 504", async () => expect((await capped.server.call("POST", DEPLOY)).status).toBe(504));
+ * });
+ * ```
+ */
+export function useTestServer(overrides: TestServerOverrides & { fx?: FixtureWorkspace } = {}): {
+  fx: FixtureWorkspace;
+  server: TestServer;
+} {
+  const { fx: shared, ...serverOverrides } = overrides;
+  const fx = shared ?? ({} as FixtureWorkspace);
+  const server = {} as TestServer;
+  let owned: FixtureWorkspace | undefined;
+  let started: TestServer | undefined;
+  beforeAll(async () => {
+    if (shared === undefined) Object.assign(fx, (owned = createFixtureWorkspace()));
+    started = await startTestServer(fx, serverOverrides);
+    Object.assign(server, started);
+  });
+  afterAll(async () => {
+    await started?.close();
+    owned?.remove();
+  });
+  return { fx, server };
+}
+
+async function startTestServer(fx: FixtureWorkspace, overrides: TestServerOverrides = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "core-back-http-"));
   const db = openDatabase(join(dataDir, "core-back.db"));
   const { deployWaitMs, bodyLimitBytes, host = "127.0.0.1", signInRateLimit, ...serviceOverrides } = overrides;

@@ -1,20 +1,9 @@
 import type { Express } from "express";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ROUTES } from "../src/http/openapi.js";
-import { createFixtureWorkspace, type FixtureWorkspace } from "./fixture-workspace.js";
-import { startTestServer, type TestServer } from "./http-harness.js";
+import { useTestServer } from "./http-harness.js";
 
-let fx: FixtureWorkspace;
-let server: TestServer;
-
-beforeAll(async () => {
-  fx = createFixtureWorkspace();
-  server = await startTestServer(fx);
-});
-afterAll(async () => {
-  await server?.close();
-  fx?.remove();
-});
+const { server } = useTestServer();
 
 interface Layer {
   route?: { path: string; methods: Record<string, boolean> };

@@ -68,6 +68,26 @@ describe("BuildRunner with real turbo", () => {
     expect(result.errorSummary).toContain("@fx/nope");
   });
 
+  it("reports a failed build, not a crash, when the turbo binary does not exist", async () => {
+    const path = logPath();
+    const missing = join(fx.dir, "node_modules", ".bin", "no-turbo-here");
+    const broken = new BuildRunner({ turboBin: missing, workspaceDir: fx.dir, env: process.env, killGraceMs: 1000 });
+    let spawned = false;
+    const result = await broken.run({
+      deployId: "d-no-turbo",
+      filters: ["@fx/app..."],
+      logPath: path,
+      timeoutMs: 60_000,
+      onSpawn: () => (spawned = true),
+    });
+    expect(result).toMatchObject({ outcome: "failed", exitCode: null, signal: null });
+    expect(result.errorSummary).toBe(`turbo did not run (${missing} in ${fx.dir}): spawn ${missing} ENOENT`);
+    expect(spawned).toBe(false);
+    const log = readFileSync(path, "utf8");
+    expect(log).toContain(`[core-back] turbo did not run: spawn ${missing} ENOENT`);
+    expect(log).toContain("build failed (exit none)");
+  });
+
   it("stops the whole process tree when the build passes its timeout", async () => {
     fx.setSlowDelay(30_000);
     const before = fx.slowRuns().length;

@@ -2,23 +2,12 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { request } from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { LOG_TAIL_BYTES } from "../src/deploy/log-tail.js";
-import { createFixtureWorkspace, type FixtureWorkspace } from "./fixture-workspace.js";
-import { startTestServer, type TestServer } from "./http-harness.js";
+import { useTestServer } from "./http-harness.js";
 
-let fx: FixtureWorkspace;
-let server: TestServer;
+const { fx, server } = useTestServer();
 const DEPLOY = "/api/v1/self/deploy";
-
-beforeAll(async () => {
-  fx = createFixtureWorkspace();
-  server = await startTestServer(fx);
-});
-afterAll(async () => {
-  await server?.close();
-  fx?.remove();
-});
 
 describe("POST /api/v1/self/deploy", () => {
   it("builds the platform scope and answers 200 with the outcome and the log tail", async () => {
@@ -166,13 +155,7 @@ interface BurstResult {
 }
 
 describe("a burst of self-deploys at the production settle window (10 ms)", () => {
-  let burst: TestServer;
-  beforeAll(async () => {
-    burst = await startTestServer(fx, { settleMs: 10, maxSettleMs: 250 });
-  });
-  afterAll(async () => {
-    await burst?.close();
-  });
+  const { server: burst } = useTestServer({ fx, settleMs: 10, maxSettleMs: 250 });
 
   /**
    * 20 blocking calls from another process (as an agent's curls come), each on its own
@@ -279,27 +262,24 @@ describe("who may call the self-deploy", () => {
 });
 
 describe("loopback peers over IPv6", () => {
+  const { server: dualStack } = useTestServer({ fx, host: "::" });
+
   it("counts ::1 and IPv4-mapped 127.0.0.1 (a dual-stack listener) as local", async () => {
-    const dualStack = await startTestServer(fx, { host: "::" });
-    try {
-      const port = new URL(dualStack.url).port;
-      for (const url of [`http://127.0.0.1:${port}/health`, `http://[::1]:${port}/health`]) {
-        const body = (await (await fetch(url)).json()) as { local: boolean };
-        expect(body.local, url).toBe(true);
-      }
-      const proxied = await fetch(`http://127.0.0.1:${port}/api/v1/self/deploy`, {
-        method: "POST",
-        body: "{}",
-        headers: {
-          "x-forwarded-for": "203.0.113.7",
-          "content-type": "application/json",
-          authorization: `Bearer ${dualStack.deployToken}`,
-        },
-      });
-      expect(proxied.status).toBe(403);
-    } finally {
-      await dualStack.close();
+    const port = new URL(dualStack.url).port;
+    for (const url of [`http://127.0.0.1:${port}/health`, `http://[::1]:${port}/health`]) {
+      const body = (await (await fetch(url)).json()) as { local: boolean };
+      expect(body.local, url).toBe(true);
     }
+    const proxied = await fetch(`http://127.0.0.1:${port}/api/v1/self/deploy`, {
+      method: "POST",
+      body: "{}",
+      headers: {
+        "x-forwarded-for": "203.0.113.7",
+        "content-type": "application/json",
+        authorization: `Bearer ${dualStack.deployToken}`,
+      },
+    });
+    expect(proxied.status).toBe(403);
   });
 });
 

@@ -1,10 +1,9 @@
-import { spawn } from "node:child_process";
+import { spawnGroup, terminate } from "@app-building/types/process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { killSession } from "./process-group.js";
 
 /** How a boot check ended. */
 export type BootCheckResult = { ok: true; durationMs: number } | { ok: false; reason: string; output: string };
@@ -47,7 +46,7 @@ export async function bootCheck(request: BootCheckRequest): Promise<BootCheckRes
   const port = await sparePort();
   const dataDir = mkdtempSync(join(tmpdir(), "core-back-boot-check-"));
   const started = Date.now();
-  const child = spawn(process.execPath, [join(request.releaseDir, request.entry)], {
+  const child = spawnGroup(process.execPath, [join(request.releaseDir, request.entry)], {
     cwd: request.releaseDir,
     env: {
       ...request.env,
@@ -59,15 +58,14 @@ export async function bootCheck(request: BootCheckRequest): Promise<BootCheckRes
       RELEASES_DIR: "",
       LOG_LEVEL: "warn",
     },
-    detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
   const keep = (chunk: Buffer): void => {
     output = (output + chunk.toString("utf8")).slice(-4000);
   };
-  child.stdout.on("data", keep);
-  child.stderr.on("data", keep);
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
   const state: { exit: string | null } = { exit: null };
   child.once("exit", (code, signal) => {
     state.exit = signal === null ? `exit code ${code}` : `signal ${signal}`;
@@ -107,7 +105,9 @@ export async function bootCheck(request: BootCheckRequest): Promise<BootCheckRes
       await sleep(100);
     }
   } finally {
-    if (child.pid !== undefined && state.exit === null) await killSession(child.pid, 3_000);
+    if (child.pid !== undefined && state.exit === null) {
+      await terminate({ session: child.pid }, { graceMs: 3_000 });
+    }
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

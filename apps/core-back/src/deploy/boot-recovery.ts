@@ -1,4 +1,5 @@
-import { killSession, looksLikeOrphanedBuild } from "./process-group.js";
+import { liveMembers, readStat, terminate } from "@app-building/types/process";
+import { readFileSync } from "node:fs";
 import { recoverReleases } from "./release-recovery.js";
 import type { DeployRecord } from "./repository.js";
 import { appendLogLine } from "./runner.js";
@@ -20,7 +21,7 @@ export async function recoverAtBoot(
     appendLogLine(row.logPath, "core-back restarted while this deploy was live: marked interrupted");
     if (row.pid !== null && looksLikeOrphanedBuild(row.pid)) {
       logger.warn({ deployId: row.id, sid: row.pid }, "stopping a build left running by a crash");
-      await killSession(row.pid, 2000);
+      await terminate({ session: row.pid }, { graceMs: 2000 });
     }
   }
   if (recovered.length > 0) {
@@ -36,4 +37,21 @@ export async function recoverAtBoot(
     });
   }
   return recovered;
+}
+
+/**
+ * Whether a pid still looks like the build a crashed server left behind: its command
+ * line names turbo, or the process is gone but its session still has members. A build
+ * runs in a session of its own (turbo leads it) and turbo puts each task in a process
+ * group of its own inside it, so the session, not turbo's group, holds the whole build.
+ */
+function looksLikeOrphanedBuild(sid: number): boolean {
+  let cmdline: string | undefined;
+  try {
+    cmdline = readFileSync(`/proc/${sid}/cmdline`, "utf8");
+  } catch {
+    cmdline = undefined;
+  }
+  if (cmdline !== undefined && cmdline !== "") return cmdline.includes("turbo") && readStat(sid)?.session === sid;
+  return liveMembers({ session: sid }).length > 0;
 }

@@ -1,7 +1,7 @@
 import type { DeployStatus } from "@app-building/types";
 import type { DeployPatch, DeployRecord } from "./repository.js";
 import { snapshotWorkspace } from "./releases/snapshot.js";
-import { readSources, type ReadSources, type SourceEntry } from "./releases/sources.js";
+import { readSources, type ReadSources } from "./releases/sources.js";
 import { appendLogLine } from "./runner.js";
 import type { Builder, DeployEnd, ReleaseOptions } from "./service-types.js";
 
@@ -34,7 +34,7 @@ export async function runReleaseDeploy(
   const read = await readWorkspace(deps);
   const prepared =
     (read !== null ? reusableRelease(deps, row, read.digest) : undefined) ??
-    (await buildRelease(deps, row, read?.entries ?? undefined, signal));
+    (await buildRelease(deps, row, read, signal));
   if ("status" in prepared) return prepared;
   return promoteRelease(deps, row, programs, prepared, signal);
 }
@@ -63,13 +63,13 @@ function reusableRelease(deps: ReleaseDeployDeps, row: DeployRecord, digest: str
 }
 
 /**
- * Snapshots the workspace into a new release (from `sources` when they were just read),
+ * Snapshots the workspace into a new release (from `read` when its entries were kept),
  * builds it and boot-checks core-back's part.
  */
 async function buildRelease(
   deps: ReleaseDeployDeps,
   row: DeployRecord,
-  sources: readonly SourceEntry[] | undefined,
+  read: ReadSources | null,
   signal: AbortSignal,
 ): Promise<Prepared> {
   const { store, promotion, workspaceDir, env } = deps.releases;
@@ -84,7 +84,7 @@ async function buildRelease(
       releaseDir: dir,
       env,
       objectStore: store.objectStore,
-      sources,
+      sources: read?.entries == null ? undefined : { entries: read.entries, digest: read.digest },
     });
     digest = snapshot.digest;
     appendLogLine(row.logPath, `release ${release.id}: snapshot of ${snapshot.files} files of ${workspaceDir}`);

@@ -1,10 +1,10 @@
 import { turboFilterArgs } from "@app-building/types";
-import { execa } from "execa";
+import { spawnGroup, terminate } from "@app-building/types/process";
+import type { ChildProcess } from "node:child_process";
 import { appendFileSync, closeSync, mkdirSync, openSync, rmSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { fallbackSummary, findSummaryPath, readRunSummary, summarizeFailedRun } from "./error-summary.js";
 import { readLogTail } from "./log-tail.js";
-import { killSession } from "./process-group.js";
 
 /** What a build is asked to do. */
 export interface BuildRequest {
@@ -36,6 +36,9 @@ export interface BuildResult {
   /** What went wrong, for a caller to act on; `null` when the build succeeded. */
   errorSummary: string | null;
 }
+
+/** How turbo's process ended: with a code or a signal, or it never started. */
+type Ending = { exitCode: number | null; signal: NodeJS.Signals | null } | { error: Error };
 
 /** Where and how to run turbo. */
 export interface BuildRunnerOptions {
@@ -87,27 +90,15 @@ export class BuildRunner {
     if (request.signal?.aborted === true) return this.finish(request, started, "cancelled", null, null);
 
     const fd = openSync(request.logPath, "a");
-    let stopReason: "timed_out" | "cancelled" | undefined;
-    let child: ReturnType<typeof this.spawn>;
-    try {
-      child = this.spawn(args, fd, workspaceDir);
-    } catch (error) {
-      closeSync(fd);
-      appendLogLine(request.logPath, `cannot start turbo: ${(error as Error).message}`);
-      return this.finish(
-        request,
-        started,
-        "failed",
-        null,
-        null,
-        `cannot start turbo (${turboBin}): ${(error as Error).message}`,
-      );
-    }
-    // `detached` makes turbo the leader of a new session: its pid is the session id.
-    const sid = child.pid;
+    const turbo = this.spawn(args, fd, workspaceDir);
+    // turbo leads a session of its own: its pid is the session id.
+    const sid = turbo.pid;
     if (sid !== undefined) request.onSpawn?.(sid);
 
+    let stopReason: "timed_out" | "cancelled" | undefined;
     let stopping: Promise<boolean> | undefined;
+    const stopSession = (): Promise<boolean> =>
+      sid === undefined ? Promise.resolve(true) : terminate({ session: sid }, { graceMs: killGraceMs });
     const stop = (reason: "timed_out" | "cancelled"): void => {
       if (stopReason !== undefined || sid === undefined) return;
       stopReason = reason;
@@ -117,22 +108,31 @@ export class BuildRunner {
           ? `build passed its ${request.timeoutMs} ms timeout: stopping it`
           : "build cancelled: stopping it",
       );
-      stopping = killSession(sid, killGraceMs);
+      stopping = stopSession();
     };
     const timer = setTimeout(() => stop("timed_out"), request.timeoutMs);
     const onAbort = (): void => stop("cancelled");
     request.signal?.addEventListener("abort", onAbort, { once: true });
 
     try {
-      const result = await child;
+      const ending = await turbo.ended;
       // Whatever the ending, nothing of the session may outlive the build.
-      if (sid !== undefined) await (stopping ?? killSession(sid, killGraceMs));
-      // A build we stopped has no exit code of its own, whatever turbo exited with.
-      const exitCode = typeof result.exitCode === "number" && stopReason === undefined ? result.exitCode : null;
-      const signal = result.signal ?? (stopReason === undefined ? null : "SIGTERM");
-      if (result.failed && exitCode === null && stopReason === undefined) {
-        writeSync(fd, `[core-back] turbo did not run: ${result.shortMessage}\n`);
+      await (stopping ?? stopSession());
+      if ("error" in ending) {
+        const reason = ending.error.message;
+        writeSync(fd, `[core-back] turbo did not run: ${reason}\n`);
+        return this.finish(
+          request,
+          started,
+          "failed",
+          null,
+          null,
+          `turbo did not run (${turboBin} in ${workspaceDir}): ${reason}`,
+        );
       }
+      // A build we stopped has no exit code of its own, whatever turbo exited with.
+      const exitCode = stopReason === undefined ? ending.exitCode : null;
+      const signal = ending.signal ?? (stopReason === undefined ? null : "SIGTERM");
       if (stopReason !== undefined) return this.finish(request, started, stopReason, exitCode, signal);
       return this.finish(request, started, exitCode === 0 ? "ok" : "failed", exitCode, signal);
     } finally {
@@ -142,19 +142,31 @@ export class BuildRunner {
     }
   }
 
-  private spawn(args: string[], fd: number, workspaceDir: string) {
+  /**
+   * Starts turbo in a session of its own, its output straight to the log's file
+   * descriptor, with only the configured environment. A turbo that cannot start (no
+   * binary, no directory) is an ending too, not a throw.
+   */
+  private spawn(args: string[], fd: number, workspaceDir: string): { pid: number | undefined; ended: Promise<Ending> } {
     const { turboBin, env } = this.options;
-    return execa(turboBin, args, {
-      cwd: workspaceDir,
-      env: { ...env, TURBO_NO_UPDATE_NOTIFIER: "1", TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" },
-      extendEnv: false,
-      detached: true,
-      cleanup: false,
-      // execa passes any file descriptor straight to the child (no piping through this
-      // process); its types only spell out the small ones.
-      stdio: ["ignore", fd as 3, fd as 3],
-      reject: false,
+    let child: ChildProcess;
+    try {
+      child = spawnGroup(turboBin, args, {
+        cwd: workspaceDir,
+        env: { ...env, TURBO_NO_UPDATE_NOTIFIER: "1", TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" },
+        stdio: ["ignore", fd, fd],
+      });
+    } catch (error) {
+      return { pid: undefined, ended: Promise.resolve({ error: error as Error }) };
+    }
+    const ended = new Promise<Ending>((resolve) => {
+      // A failed start has no pid; its "error" comes before the "close" that follows it.
+      child.on("error", (error) => {
+        if (child.pid === undefined) resolve({ error });
+      });
+      child.once("close", (exitCode, signal) => resolve({ exitCode, signal }));
     });
+    return { pid: child.pid, ended };
   }
 
   private finish(

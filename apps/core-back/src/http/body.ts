@@ -3,7 +3,6 @@ import type { RequestHandler } from "express";
 import type { z } from "zod";
 import { selfDeployRequestSchema, type SelfDeployRequest } from "@app-building/types";
 import { InvalidBodyError, InvalidQueryError, InvalidScopeError } from "../errors.js";
-import { queryFlagSchema } from "./schemas.js";
 
 /**
  * A JSON body parser with a size limit that accepts only objects and arrays. The edge has
@@ -55,29 +54,15 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   return parsed.data;
 }
 
-/** A boolean query flag: absent = `fallback`; `1`/`true`/`0`/`false` otherwise. */
-export function queryFlag(value: unknown, name: string, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  const flag = queryFlagSchema.safeParse(value);
-  if (!flag.success) throw new InvalidQueryError(`?${name} must be true, false, 1 or 0`);
-  return flag.data === "1" || flag.data === "true";
-}
-
-/** An integer query value in a range. */
-export function queryInt(value: unknown, name: string, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  const number = typeof value === "string" && /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(number) || number < min || number > max) {
-    throw new InvalidQueryError(`?${name} must be a whole number from ${min} to ${max}`);
-  }
-  return number;
-}
-
-/** An opaque cursor from a previous page. */
-export function queryCursor(value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "string" || !/^\d{1,15}$/.test(value)) {
-    throw new InvalidQueryError("?cursor must be the nextCursor of a previous page");
-  }
-  return value;
+/**
+ * Validates a route's query against its schema, the one its OpenAPI parameters are made
+ * from (`./schemas.ts`); parameters the schema does not name are ignored.
+ *
+ * @throws {InvalidQueryError} naming the first wrong parameter.
+ */
+export function parseQuery<T>(schema: z.ZodType<T>, query: unknown): T {
+  const parsed = schema.safeParse(query);
+  if (parsed.success) return parsed.data;
+  const [issue] = parsed.error.issues;
+  throw new InvalidQueryError(`?${issue?.path.join(".") ?? "query"} ${issue?.message ?? "is invalid"}`);
 }

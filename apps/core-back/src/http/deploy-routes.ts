@@ -5,8 +5,9 @@ import { deployModeBodySchema, rollbackRequestSchema } from "@app-building/types
 import type { Auth } from "../auth/auth.js";
 import type { DeployService } from "../deploy/service.js";
 import { DeployNotFoundError } from "../errors.js";
-import { jsonBody, parseBody, parseDeployRequest, queryCursor, queryFlag, queryInt } from "./body.js";
+import { jsonBody, parseBody, parseDeployRequest, parseQuery } from "./body.js";
 import { writeFollowed } from "./log-follow.js";
+import { deployListQuerySchema, deployLogQuerySchema } from "./schemas.js";
 import { currentUser, requireAdmin, requireSession } from "./session.js";
 import { scopeFor, toDeployView } from "./views.js";
 
@@ -35,8 +36,8 @@ export function deployRouter(deps: DeployRoutesDeps): Router {
   router.use("/deploy", requireSession(deps.auth));
 
   router.get("/deploy", (req, res) => {
-    const limit = queryInt(req.query.limit, "limit", 20, 1, 100);
-    const page = service.list(limit, queryCursor(req.query.cursor));
+    const { limit, cursor } = parseQuery(deployListQuerySchema, req.query);
+    const page = service.list(limit, cursor);
     res.json({ items: page.items.map(toDeployView), nextCursor: page.nextCursor });
   });
 
@@ -77,7 +78,7 @@ export function deployRouter(deps: DeployRoutesDeps): Router {
   });
 
   router.get("/deploy/:id/log", async (req, res) => {
-    const follow = queryFlag(req.query.follow, "follow", false);
+    const { follow } = parseQuery(deployLogQuerySchema, req.query);
     if (follow) {
       const hangUp = new AbortController();
       const log = service.followLog(req.params.id, hangUp.signal);

@@ -4,7 +4,8 @@ import type { DeployService } from "../deploy/service.js";
 import { bearerChecker } from "@app-building/server-edge";
 import { requireLocal } from "@app-building/server-edge/express";
 import { DeployWaitTimeoutError, UnauthorizedError } from "../errors.js";
-import { jsonBody, parseDeployRequest, queryFlag } from "./body.js";
+import { jsonBody, parseDeployRequest, parseQuery } from "./body.js";
+import { selfDeployQuerySchema } from "./schemas.js";
 import { scopeFor, toSelfDeployResponse } from "./views.js";
 
 /** What the self-deploy route needs. */
@@ -45,7 +46,7 @@ export function selfDeployRouter(deps: SelfDeployDeps): Router {
     requireDeployToken(deps.token),
     jsonBody(deps.bodyLimitBytes),
     async (req, res) => {
-      const wait = queryFlag(req.query.wait, "wait", true);
+      const { wait } = parseQuery(selfDeployQuerySchema, req.query);
       const body = parseDeployRequest(req.body);
       const scope = scopeFor(body.scope ?? "auto", deps.service.getMode());
       const input = { scope, requestedBy: null, sessionId: body.sessionId ?? null };

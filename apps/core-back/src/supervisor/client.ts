@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawnGroup } from "@app-building/types/process";
 import { existsSync } from "node:fs";
 import { request } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -327,8 +327,7 @@ export class SupervisorClient {
    */
   restartSelf(program: string, watch: readonly string[] = []): Promise<void> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [helperPath(), this.options.socketPath, program, ...watch], {
-        detached: true,
+      const child = spawnGroup(process.execPath, [helperPath(), this.options.socketPath, program, ...watch], {
         stdio: "ignore",
       });
       child.once("error", reject);

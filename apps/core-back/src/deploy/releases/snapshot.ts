@@ -58,7 +58,8 @@ async function linkDependencies(
  * to that object directory shared by every release (the release's repository borrows it
  * as an alternate), so a file unchanged since an earlier release is not written again.
  *
- * @returns how many source files were copied, and their digest (the one `readSources` gives).
+ * @returns how many source files were copied, and their digest (the one `readSources` gives;
+ *   the one it gave, when the sources come from it).
  * @throws {SnapshotError}
  */
 export async function snapshotWorkspace(options: {
@@ -67,17 +68,17 @@ export async function snapshotWorkspace(options: {
   env: Record<string, string | undefined>;
   /** A git object directory shared by releases (see `ReleaseStore.objectStore`). */
   objectStore?: string;
-  /** The sources as already read (`readSources`): written as they were, not read again. */
-  sources?: readonly SourceEntry[];
+  /**
+   * The sources as already read and digested (`readSources`): written as they were, and
+   * named by that digest, neither read nor hashed again.
+   */
+  sources?: { entries: readonly SourceEntry[]; digest: string };
 }): Promise<{ files: number; digest: string }> {
   const { workspaceDir, releaseDir, env, objectStore } = options;
   const packageDirs = new Set<string>();
   const made = new Set<string>();
-  const hash = createHash("sha256");
   let copied = 0;
-  // Writes a batch at once (the file system works on several files in parallel), then
-  // hashes it in order: what is written is what was hashed, so the digest names exactly
-  // the release's sources.
+  // Writes a batch at once (the file system works on several files in parallel).
   const writeBatch = async (entries: readonly SourceEntry[]): Promise<void> => {
     const parents = [...new Set(entries.map((entry) => dirname(join(releaseDir, entry.path))))];
     await Promise.all(
@@ -95,22 +96,29 @@ export async function snapshotWorkspace(options: {
       }),
     );
     for (const entry of entries) {
-      addToDigest(hash, entry);
       copied += 1;
       if (entry.path === "package.json" || entry.path.endsWith("/package.json"))
         packageDirs.add(dirname(entry.path) === "." ? "" : dirname(entry.path));
     }
   };
+  let digest: string;
   if (options.sources !== undefined) {
-    for (let start = 0; start < options.sources.length; start += WRITE_BATCH)
-      await writeBatch(options.sources.slice(start, start + WRITE_BATCH));
+    const { entries } = options.sources;
+    for (let start = 0; start < entries.length; start += WRITE_BATCH)
+      await writeBatch(entries.slice(start, start + WRITE_BATCH));
+    digest = options.sources.digest;
   } else {
+    // Each entry is hashed as it is read, then written: the digest names exactly what the
+    // release holds.
+    const hash = createHash("sha256");
     const pending: SourceEntry[] = [];
     await forEachSource(workspaceDir, await sourcePaths(workspaceDir, env), async (entry) => {
+      addToDigest(hash, entry);
       pending.push(entry);
       if (pending.length >= WRITE_BATCH) await writeBatch(pending.splice(0));
     });
     await writeBatch(pending);
+    digest = hash.digest("hex");
   }
   await linkDependencies(workspaceDir, releaseDir, [...packageDirs]);
   await git(releaseDir, ["init", "-q", "."], env);
@@ -120,5 +128,5 @@ export async function snapshotWorkspace(options: {
     await writeFile(join(releaseDir, ".git", "objects", "info", "alternates"), `${objectStore}\n`);
     await git(releaseDir, ["add", "-A"], { ...env, GIT_OBJECT_DIRECTORY: objectStore });
   }
-  return { files: copied, digest: hash.digest("hex") };
+  return { files: copied, digest };
 }

@@ -86,6 +86,23 @@ describe("the sources a build sees", () => {
     expect(await digestSources(release)).toBe(snapshot.digest);
   });
 
+  it("a snapshot from sources just read writes what was read and takes that read's digest", async () => {
+    const dir = workspace();
+    const read = await readSources(dir, env);
+    // An edit after the read goes into the next deploy, not this snapshot.
+    writeFileSync(join(dir, "src", "main.ts"), "export const v = 2;\n");
+    const release = mkdtempSync(join(tmpdir(), "release-"));
+    const snapshot = await snapshotWorkspace({
+      workspaceDir: dir,
+      releaseDir: release,
+      env,
+      sources: { entries: read.entries!, digest: read.digest },
+    });
+    expect(snapshot).toEqual({ files: 4, digest: read.digest });
+    expect(readFileSync(join(release, "src", "main.ts"), "utf8")).toBe("export const v = 1;\n");
+    expect(await digestSources(release)).toBe(read.digest);
+  });
+
   it("with a shared object store, a snapshot writes each blob once, and its repository reads them through the store", async () => {
     const dir = workspace();
     const objectStore = join(mkdtempSync(join(tmpdir(), "objects-")), ".git-objects");
