@@ -31,7 +31,7 @@ export interface SpawnGroupOptions {
  * ```ts
  * import { createGroupRegistry, spawnGroup, terminate } from "@app-building/types/process";
  * const groups = createGroupRegistry();
- * const child = spawnGroup("node", ["server.js"], { cwd: dir, stdio: "ignore", registry: groups });
+ * const child = spawnGroup("node", ["server.js"], { cwd: "/srv/app", stdio: "ignore", registry: groups });
  * await terminate({ group: child.pid! }, { graceMs: 5_000 });
  * ```
  */
