@@ -8,7 +8,7 @@ import { z } from "zod";
  * @example
  * ```ts
  * import { BUILD_SCOPES } from "@app-building/types/build-scopes";
- * BUILD_SCOPES.includes("platform"); // true
+ * console.log(`usage: deploy --scope <auto|${BUILD_SCOPES.join("|")}>`); // "auto|platform|all"
  * ```
  */
 export const BUILD_SCOPES = ["platform", "all"] as const;

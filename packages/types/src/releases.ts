@@ -8,8 +8,11 @@ import { z } from "zod";
  *
  * @example
  * ```ts
+ * import { existsSync } from "node:fs";
+ * import { join } from "node:path";
  * import { RELEASE_MANIFEST } from "@app-building/types/releases";
- * RELEASE_MANIFEST; // "release.json"
+ * const isRelease = (dir: string) => existsSync(join(dir, RELEASE_MANIFEST)); // "<dir>/release.json"
+ * console.log(isRelease(process.cwd()) ? "a release" : "a plain checkout");
  * ```
  */
 export const RELEASE_MANIFEST = "release.json";
