@@ -3,7 +3,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { entryPoints, loadEntryPoints, undocumentedExports } from "./api-docs.js";
+import { entryPoints, exportsOf, loadEntryPoints, undocumentedExports } from "./api-docs.js";
+import { exampleBlocks } from "./example-blocks.js";
+import { formatExampleFailure, uncompilableExamples } from "./examples.js";
 
 const repoRoot = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 const published = [...entryPoints(join(repoRoot, "packages/sdk")), ...entryPoints(join(repoRoot, "packages/types"))];
@@ -21,6 +23,16 @@ describe("the published packages", () => {
       expect(undocumentedExports(program, entryDts)).toEqual([]);
     },
   );
+
+  it("have examples that compile as a user's own code, importing from the packages by name", () => {
+    // Every export has an example (above), and every example a block: none is left unchecked.
+    expect(exampleBlocks(program, published).blocks.length).toBeGreaterThanOrEqual(
+      exportsOf(program, published).length,
+    );
+    // docs depends on both packages, as a user's project would.
+    const failures = uncompilableExamples(program, published, { projectDir: join(repoRoot, "docs"), root: repoRoot });
+    expect(failures.map(formatExampleFailure)).toEqual([]);
+  });
 });
 
 describe("undocumentedExports", () => {
