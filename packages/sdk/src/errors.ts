@@ -82,10 +82,11 @@ export class NotFoundError extends AppBuildingError {
  *
  * @example
  * ```ts
+ * import { readFileSync } from "node:fs";
  * import { InvalidRequestError, connect } from "@app-building/sdk";
  * const client = await connect("app-building-3f2a9c01d4");
  * try {
- *   await client.sendMessage("Add a README", { model: "no-such-model" });
+ *   await client.sendMessage(readFileSync("prompt.md", "utf8")); // refused when empty or too long
  * } catch (error) {
  *   if (!(error instanceof InvalidRequestError)) throw error;
  *   console.error(error.code, error.message); // the server's code, and what to change
@@ -221,7 +222,8 @@ export class ConfigurationError extends AppBuildingError {
  *   await startContainer({ registry: new FileContainerRegistry() }, repo);
  * } catch (error) {
  *   if (!(error instanceof ContainerStartError)) throw error;
- *   console.error(`exited with ${error.exitCode ?? error.signal}:\n${error.output}`);
+ *   console.error(error.message);
+ *   console.error(error.output); // the last lines it printed
  * }
  * ```
  */

@@ -8,7 +8,7 @@ import { z } from "zod";
  * @example
  * ```ts
  * import { BUILD_SCOPES } from "@app-building/types/build-scopes";
- * console.log(`usage: deploy --scope <auto|${BUILD_SCOPES.join("|")}>`); // "auto|platform|all"
+ * console.log(`usage: deploy --scope <auto|${BUILD_SCOPES.join("|")}>`); // usage: deploy --scope <auto|platform|all>
  * ```
  */
 export const BUILD_SCOPES = ["platform", "all"] as const;

@@ -59,10 +59,10 @@ export function httpOptsFor(state: Pick<AgentState, "token" | "flyMachineId">): 
  * @example
  * ```ts
  * import { FileContainerRegistry, containerHttpOptions, httpGet } from "@app-building/sdk";
- * const config = { registry: new FileContainerRegistry(), flyToken: process.env.FLY_API_TOKEN };
+ * const config = { registry: new FileContainerRegistry() };
  * const state = await config.registry.find("app-building-3f2a9c01d4");
  * if (state === null) throw new Error("app-building-3f2a9c01d4 is not in the registry");
- * // A Fly machine's requests also carry the Fly token; a local container's only its own.
+ * // The container's token, and a Fly machine's instance id: all from its state.
  * const status = await httpGet(`${state.baseUrl}/status`, containerHttpOptions(config, state));
  * ```
  */
