@@ -1,33 +1,37 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { undocumentedExports } from "./api-docs.js";
+import { entryPoints, exportsOf, loadEntryPoints, undocumentedExports } from "./api-docs.js";
+import { exampleBlocks } from "./example-blocks.js";
+import { formatExampleFailure, uncompilableExamples } from "./examples.js";
 
 const repoRoot = resolve(fileURLToPath(new URL("../..", import.meta.url)));
-
-/** Every entry point a published package exports (`.` and each subpath), by its declarations. */
-function entryPoints(pkg: string): Array<[string, string]> {
-  const manifest = JSON.parse(readFileSync(join(repoRoot, pkg, "package.json"), "utf8")) as {
-    name: string;
-    exports: Record<string, { types: string }>;
-  };
-  return Object.entries(manifest.exports).map(([subpath, entry]) => [
-    join(manifest.name, subpath),
-    join(repoRoot, pkg, entry.types),
-  ]);
-}
-
-const published = [...entryPoints("packages/sdk"), ...entryPoints("packages/types")];
+const published = [...entryPoints(join(repoRoot, "packages/sdk")), ...entryPoints(join(repoRoot, "packages/types"))];
+// Loaded once: the declarations of both packages, shared by every check below.
+const program = loadEntryPoints(published);
 
 describe("the published packages", () => {
   it("export their subpaths too", () => {
-    expect(published.map(([name]) => name)).toContain("@app-building/types/process");
+    expect(published.map((entry) => entry.name)).toContain("@app-building/types/process");
   });
 
-  it.each(published)("%s documents every export with TSDoc and an @example", (_name, entryDts) => {
-    expect(undocumentedExports(entryDts)).toEqual([]);
+  it.each(published.map((entry) => [entry.name, entry.dts]))(
+    "%s documents every export with TSDoc and an @example",
+    (_name, entryDts) => {
+      expect(undocumentedExports(program, entryDts)).toEqual([]);
+    },
+  );
+
+  it("have examples that compile as a user's own code, importing from the packages by name", () => {
+    // Every export has an example (above), and every example a block: none is left unchecked.
+    expect(exampleBlocks(program, published).blocks.length).toBeGreaterThanOrEqual(
+      exportsOf(program, published).length,
+    );
+    // docs depends on both packages, as a user's project would.
+    const failures = uncompilableExamples(program, published, { projectDir: join(repoRoot, "docs"), root: repoRoot });
+    expect(failures.map(formatExampleFailure)).toEqual([]);
   });
 });
 
@@ -45,7 +49,7 @@ describe("undocumentedExports", () => {
         "export declare const bare: number;",
       ].join("\n"),
     );
-    expect(undocumentedExports(entry)).toEqual([
+    expect(undocumentedExports(loadEntryPoints([{ name: "fixture", dts: entry }]), entry)).toEqual([
       { name: "sub", missing: "example" },
       { name: "bare", missing: "doc" },
     ]);

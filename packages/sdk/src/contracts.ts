@@ -23,8 +23,11 @@ export type JournalEvent = types.JournalEvent;
  *
  * @example
  * ```ts
- * import type { EventKind } from "@app-building/sdk";
+ * import { connect, type EventKind } from "@app-building/sdk";
  * const endsMessage = (kind: EventKind) => kind === "message.done" || kind === "message.error" || kind === "message.interrupted";
+ * const client = await connect("app-building-3f2a9c01d4");
+ * const { id } = await client.sendMessage("Add a README");
+ * for await (const event of client.events()) if (event.messageId === id && endsMessage(event.kind)) break;
  * ```
  */
 export type EventKind = types.EventKind;
@@ -34,9 +37,13 @@ export type EventKind = types.EventKind;
  *
  * @example
  * ```ts
- * import type { EventData } from "@app-building/sdk";
+ * import { connect, type EventData } from "@app-building/sdk";
  * function describePush(data: EventData<"git.push_failed">): string {
  *   return `push to ${data.branch} failed after ${data.attempts} attempts: ${data.error ?? ""}`;
+ * }
+ * const client = await connect("app-building-3f2a9c01d4");
+ * for await (const event of client.events({ follow: false })) {
+ *   if (event.kind === "git.push_failed") console.error(describePush(event.data));
  * }
  * ```
  */
@@ -47,8 +54,10 @@ export type EventData<K extends EventKind> = types.EventData<K>;
  *
  * @example
  * ```ts
- * import { createClient, type Message } from "@app-building/sdk";
- * const message: Message = await createClient(state).waitForMessage(id);
+ * import { connect, type Message } from "@app-building/sdk";
+ * const client = await connect("app-building-3f2a9c01d4");
+ * const { id } = await client.sendMessage("Add a README");
+ * const message: Message = await client.waitForMessage(id);
  * if (message.status === "done") console.log(message.result);
  * ```
  */
@@ -59,8 +68,11 @@ export type Message = types.Message;
  *
  * @example
  * ```ts
- * import type { MessageStatus } from "@app-building/sdk";
+ * import { connect, type MessageStatus } from "@app-building/sdk";
  * const finished = (status: MessageStatus) => status !== "queued" && status !== "processing";
+ * const client = await connect("app-building-3f2a9c01d4");
+ * const message = await client.getMessage(process.argv[2] ?? "");
+ * console.log(finished(message.status) ? `ended ${message.status}` : "still going");
  * ```
  */
 export type MessageStatus = types.MessageStatus;
@@ -70,7 +82,9 @@ export type MessageStatus = types.MessageStatus;
  *
  * @example
  * ```ts
- * import { createClient, type ContainerStatus } from "@app-building/sdk";
+ * import { FileContainerRegistry, createClient, type ContainerStatus } from "@app-building/sdk";
+ * const state = await new FileContainerRegistry().find("app-building-3f2a9c01d4");
+ * if (state === null) throw new Error("app-building-3f2a9c01d4 is not in the registry");
  * const status: ContainerStatus = await createClient(state).status();
  * console.log(status.state, status.revision, status.totalCostUsd);
  * ```
@@ -82,8 +96,9 @@ export type ContainerStatus = types.ContainerStatus;
  *
  * @example
  * ```ts
- * import { createClient, type LogLine } from "@app-building/sdk";
- * for await (const line of createClient(state).logs({ follow: false })) {
+ * import { connect, type LogLine } from "@app-building/sdk";
+ * const client = await connect("app-building-3f2a9c01d4");
+ * for await (const line of client.logs({ follow: false })) {
  *   const shown: LogLine = line;
  *   console.log(`[${shown.stream}] ${shown.line}`);
  * }

@@ -5,11 +5,13 @@
  *
  * @example
  * ```ts
- * import { AppBuildingError } from "@app-building/sdk";
+ * import { AppBuildingError, connect } from "@app-building/sdk";
  * try {
+ *   const client = await connect("app-building-3f2a9c01d4");
  *   await client.status();
  * } catch (error) {
- *   if (error instanceof AppBuildingError) console.error(error.code, error.message);
+ *   if (!(error instanceof AppBuildingError)) throw error;
+ *   console.error(error.code, error.message, error.retryable ? "(may work later)" : "");
  * }
  * ```
  */
@@ -35,8 +37,20 @@ export class AppBuildingError extends Error {
  *
  * @example
  * ```ts
- * import { AuthenticationError } from "@app-building/sdk";
- * if (error instanceof AuthenticationError) console.error("check the container token");
+ * import { AuthenticationError, createClient } from "@app-building/sdk";
+ * const client = createClient({
+ *   type: "local",
+ *   driver: "process",
+ *   containerName: "app-building-3f2a9c01d4",
+ *   baseUrl: "http://127.0.0.1:3100",
+ *   port: 3100,
+ *   token: process.env.CONTAINER_TOKEN ?? "",
+ *   startedAt: new Date().toISOString(),
+ * });
+ * await client.status().catch((error: unknown) => {
+ *   if (error instanceof AuthenticationError) console.error("check CONTAINER_TOKEN");
+ *   throw error;
+ * });
  * ```
  */
 export class AuthenticationError extends AppBuildingError {
@@ -50,8 +64,11 @@ export class AuthenticationError extends AppBuildingError {
  *
  * @example
  * ```ts
- * import { NotFoundError } from "@app-building/sdk";
- * const message = await client.getMessage(id).catch((e) => (e instanceof NotFoundError ? null : Promise.reject(e)));
+ * import { NotFoundError, connect } from "@app-building/sdk";
+ * const client = await connect("app-building-3f2a9c01d4");
+ * const id = process.argv[2] ?? "";
+ * const message = await client.getMessage(id).catch((e: unknown) => (e instanceof NotFoundError ? null : Promise.reject(e)));
+ * console.log(message === null ? `no message ${id}` : message.status);
  * ```
  */
 export class NotFoundError extends AppBuildingError {
@@ -65,8 +82,15 @@ export class NotFoundError extends AppBuildingError {
  *
  * @example
  * ```ts
- * import { InvalidRequestError } from "@app-building/sdk";
- * if (error instanceof InvalidRequestError) console.error(error.code, error.message);
+ * import { readFileSync } from "node:fs";
+ * import { InvalidRequestError, connect } from "@app-building/sdk";
+ * const client = await connect("app-building-3f2a9c01d4");
+ * try {
+ *   await client.sendMessage(readFileSync("prompt.md", "utf8")); // refused when empty or too long
+ * } catch (error) {
+ *   if (!(error instanceof InvalidRequestError)) throw error;
+ *   console.error(error.code, error.message); // the server's code, and what to change
+ * }
  * ```
  */
 export class InvalidRequestError extends AppBuildingError {
@@ -80,8 +104,16 @@ export class InvalidRequestError extends AppBuildingError {
  *
  * @example
  * ```ts
- * import { ContainerGoneError } from "@app-building/sdk";
- * if (error instanceof ContainerGoneError) await registry.markStopped(state.containerName);
+ * import { ContainerGoneError, FileContainerRegistry, createClient } from "@app-building/sdk";
+ * const registry = new FileContainerRegistry();
+ * for (const state of await registry.findAlive()) {
+ *   await createClient(state)
+ *     .status()
+ *     .catch(async (error: unknown) => {
+ *       if (error instanceof ContainerGoneError) await registry.markStopped(state.containerName);
+ *       else throw error;
+ *     });
+ * }
  * ```
  */
 export class ContainerGoneError extends AppBuildingError {
@@ -95,8 +127,10 @@ export class ContainerGoneError extends AppBuildingError {
  *
  * @example
  * ```ts
- * import { TimeoutError } from "@app-building/sdk";
- * await client.waitForMessage(id, { timeoutMs: 60_000 }).catch((e) => {
+ * import { TimeoutError, connect } from "@app-building/sdk";
+ * const client = await connect("app-building-3f2a9c01d4");
+ * const { id } = await client.sendMessage("Run the tests");
+ * await client.waitForMessage(id, { timeoutMs: 60_000 }).catch((e: unknown) => {
  *   if (e instanceof TimeoutError) console.error("still running after a minute");
  *   throw e;
  * });
@@ -113,8 +147,19 @@ export class TimeoutError extends AppBuildingError {
  *
  * @example
  * ```ts
- * import { ServerError } from "@app-building/sdk";
- * if (error instanceof ServerError && error.retryable) console.error("try again shortly");
+ * import { setTimeout as sleep } from "node:timers/promises";
+ * import { ServerError, connect } from "@app-building/sdk";
+ * const client = await connect("app-building-3f2a9c01d4");
+ * async function statusWithRetry() {
+ *   try {
+ *     return await client.status();
+ *   } catch (error) {
+ *     if (!(error instanceof ServerError && error.retryable)) throw error;
+ *     await sleep(1_000); // a 429 or a 5xx: the same request may work in a moment
+ *     return client.status();
+ *   }
+ * }
+ * console.log((await statusWithRetry()).state);
  * ```
  */
 export class ServerError extends AppBuildingError {
@@ -128,8 +173,14 @@ export class ServerError extends AppBuildingError {
  *
  * @example
  * ```ts
- * import { CapacityError } from "@app-building/sdk";
- * if (error instanceof CapacityError) console.error("no capacity in", error.message);
+ * import { CapacityError, FileContainerRegistry, startRemoteContainer } from "@app-building/sdk";
+ * const config = { registry: new FileContainerRegistry(), flyToken: process.env.FLY_API_TOKEN, flyApp: "my-agents" };
+ * const repo = { repoUrl: "https://github.com/acme/app.git", cloneBranch: "main" };
+ * const state = await startRemoteContainer({ ...config, fly: { regions: ["ord"] } }, repo).catch((error: unknown) => {
+ *   if (!(error instanceof CapacityError)) throw error;
+ *   console.error("no capacity in ord, trying iad:", error.message);
+ *   return startRemoteContainer({ ...config, fly: { regions: ["iad"] } }, repo);
+ * });
  * ```
  */
 export class CapacityError extends AppBuildingError {
@@ -143,8 +194,14 @@ export class CapacityError extends AppBuildingError {
  *
  * @example
  * ```ts
- * import { ConfigurationError } from "@app-building/sdk";
- * if (error instanceof ConfigurationError) console.error(error.message); // says what to set
+ * import { ConfigurationError, connect } from "@app-building/sdk";
+ * try {
+ *   await connect(process.argv[2] ?? "");
+ * } catch (error) {
+ *   if (!(error instanceof ConfigurationError)) throw error;
+ *   console.error(error.message); // says what to set or run, here `app-building ls --all`
+ *   process.exitCode = 1;
+ * }
  * ```
  */
 export class ConfigurationError extends AppBuildingError {
@@ -159,8 +216,15 @@ export class ConfigurationError extends AppBuildingError {
  *
  * @example
  * ```ts
- * import { ContainerStartError } from "@app-building/sdk";
- * if (error instanceof ContainerStartError) console.error(error.output);
+ * import { ContainerStartError, FileContainerRegistry, startContainer } from "@app-building/sdk";
+ * const repo = { repoUrl: "https://github.com/acme/app.git", cloneBranch: "main" };
+ * try {
+ *   await startContainer({ registry: new FileContainerRegistry() }, repo);
+ * } catch (error) {
+ *   if (!(error instanceof ContainerStartError)) throw error;
+ *   console.error(error.message);
+ *   console.error(error.output); // the last lines it printed
+ * }
  * ```
  */
 export class ContainerStartError extends AppBuildingError {
@@ -231,7 +295,8 @@ function parseBody(text: string): { code: string | undefined; message: string | 
  * @example
  * ```ts
  * import { errorFromResponse } from "@app-building/sdk";
- * const response = await fetch(url);
+ * const url = "http://127.0.0.1:3100/status";
+ * const response = await fetch(url, { headers: { authorization: `Bearer ${process.env.CONTAINER_TOKEN ?? ""}` } });
  * if (!response.ok) throw errorFromResponse({ status: response.status, bodyText: await response.text(), request: `GET ${url}` });
  * ```
  */
@@ -264,7 +329,11 @@ const GONE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "UND_ERR_SOCK
  * @example
  * ```ts
  * import { errorFromNetworkFailure } from "@app-building/sdk";
- * const response = await fetch(url).catch((e: unknown) => Promise.reject(errorFromNetworkFailure(e, `GET ${url}`)));
+ * const url = "http://127.0.0.1:3100/health";
+ * // ContainerGoneError when nothing listens there, TimeoutError after 5 s.
+ * const response = await fetch(url, { signal: AbortSignal.timeout(5_000) }).catch((e: unknown) =>
+ *   Promise.reject(errorFromNetworkFailure(e, `GET ${url}`)),
+ * );
  * ```
  */
 export function errorFromNetworkFailure(error: unknown, request: string): AppBuildingError {

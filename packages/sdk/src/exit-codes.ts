@@ -4,10 +4,10 @@
  *
  * @example
  * ```ts
- * import { execa } from "execa";
+ * import { spawnSync } from "node:child_process";
  * import { EXIT_CODES } from "@app-building/sdk";
- * const result = await execa("app-building", ["status", "my-agent"], { reject: false });
- * if (result.exitCode === EXIT_CODES.notFound) console.log("no such container");
+ * const result = spawnSync("app-building", ["status", "my-agent"], { stdio: "inherit" });
+ * if (result.status === EXIT_CODES.notFound) console.log("no such container");
  * ```
  */
 export const EXIT_CODES = {

@@ -12,7 +12,9 @@ import { recentOutcome } from "./stopped/remote.js";
  *
  * @example
  * ```ts
- * import { startContainer, type StartContainerOptions } from "@app-building/sdk";
+ * import { FileContainerRegistry, startContainer, type StartContainerOptions } from "@app-building/sdk";
+ * const config = { registry: new FileContainerRegistry(), envVars: { ANTHROPIC_API_KEY: process.env.ANTHROPIC_API_KEY ?? "" } };
+ * const repo = { repoUrl: "https://github.com/acme/app.git", cloneBranch: "main", pushBranch: "agent/work" };
  * const options: StartContainerOptions = { readyTimeoutMs: 60_000, onProgress: (step) => console.log(step) };
  * const state = await startContainer(config, repo, options);
  * ```
@@ -44,7 +46,8 @@ async function loadDriver(name: DriverName): Promise<Driver> {
  *
  * @example
  * ```ts
- * import { chooseDriver } from "@app-building/sdk";
+ * import { FileContainerRegistry, chooseDriver } from "@app-building/sdk";
+ * const config = { registry: new FileContainerRegistry() };
  * console.log(await chooseDriver(config)); // "process" on a laptop without Docker or without the image
  * ```
  */
@@ -99,8 +102,11 @@ export async function startContainer(
  *
  * @example
  * ```ts
- * import { startRemoteContainer } from "@app-building/sdk";
+ * import { FileContainerRegistry, startRemoteContainer } from "@app-building/sdk";
+ * const config = { registry: new FileContainerRegistry(), envVars: { ANTHROPIC_API_KEY: process.env.ANTHROPIC_API_KEY ?? "" } };
+ * const repo = { repoUrl: "https://github.com/acme/app.git", cloneBranch: "main", pushBranch: "agent/work" };
  * const state = await startRemoteContainer({ ...config, flyToken: process.env.FLY_API_TOKEN, flyApp: "my-agents" }, repo);
+ * console.log(`machine ${state.flyMachineId ?? ""} answers at ${state.baseUrl}`);
  * ```
  */
 export async function startRemoteContainer(
@@ -116,7 +122,8 @@ export async function startRemoteContainer(
  *
  * @example
  * ```ts
- * import { stopContainer, type StopResult } from "@app-building/sdk";
+ * import { FileContainerRegistry, stopContainer, type StopResult } from "@app-building/sdk";
+ * const config = { registry: new FileContainerRegistry() };
  * const result: StopResult = await stopContainer(config, "app-building-3f2a9c01d4");
  * console.log(result.revision);
  * ```
@@ -161,9 +168,10 @@ function recoveryFor(state: AgentState, branch: string | null): string {
  *
  * @example
  * ```ts
- * import { stopContainer, type StopOptions } from "@app-building/sdk";
+ * import { FileContainerRegistry, stopContainer, type StopOptions } from "@app-building/sdk";
+ * const config = { registry: new FileContainerRegistry() };
  * const options: StopOptions = { timeoutMs: 60_000 };
- * await stopContainer(config, state, options);
+ * await stopContainer(config, "app-building-3f2a9c01d4", options);
  * ```
  */
 export interface StopOptions {
@@ -181,7 +189,8 @@ export interface StopOptions {
  *
  * @example
  * ```ts
- * import { stopContainer } from "@app-building/sdk";
+ * import { FileContainerRegistry, stopContainer } from "@app-building/sdk";
+ * const config = { registry: new FileContainerRegistry() };
  * const result = await stopContainer(config, "app-building-3f2a9c01d4");
  * if (result.pushed === false) console.error(`push failed: ${result.pushError}\n${result.recovery}`);
  * ```
@@ -301,8 +310,10 @@ export async function stopContainer(
  *
  * @example
  * ```ts
- * import { stopRemoteContainer } from "@app-building/sdk";
- * await stopRemoteContainer(config, state);
+ * import { FileContainerRegistry, stopRemoteContainer } from "@app-building/sdk";
+ * const config = { registry: new FileContainerRegistry(), flyToken: process.env.FLY_API_TOKEN, flyApp: "my-agents" };
+ * const state = await config.registry.find("app-building-3f2a9c01d4");
+ * if (state?.type === "remote") await stopRemoteContainer(config, state);
  * ```
  */
 export async function stopRemoteContainer(

@@ -12,7 +12,8 @@ import { isContainerGone, readStoppedContainer } from "./stopped/read.js";
  *
  * @example
  * ```ts
- * import { pruneContainers, type PruneOptions } from "@app-building/sdk";
+ * import { FileContainerRegistry, pruneContainers, type PruneOptions } from "@app-building/sdk";
+ * const config = { registry: new FileContainerRegistry() };
  * const options: PruneOptions = { dryRun: true };
  * console.log((await pruneContainers(config, options)).removed);
  * ```
@@ -29,7 +30,8 @@ export interface PruneOptions {
  *
  * @example
  * ```ts
- * import { pruneContainers, type PruneReport } from "@app-building/sdk";
+ * import { FileContainerRegistry, pruneContainers, type PruneReport } from "@app-building/sdk";
+ * const config = { registry: new FileContainerRegistry() };
  * const report: PruneReport = await pruneContainers(config);
  * for (const path of report.removed) console.log(`removed ${path}`);
  * ```
@@ -76,7 +78,8 @@ function leftBehind(dir: string): boolean {
  *
  * @example
  * ```ts
- * import { pruneContainers } from "@app-building/sdk";
+ * import { FileContainerRegistry, pruneContainers } from "@app-building/sdk";
+ * const config = { registry: new FileContainerRegistry() };
  * const report = await pruneContainers(config, { dryRun: true });
  * console.log(`would remove ${report.removed.length} folder(s)`);
  * ```

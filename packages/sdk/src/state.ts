@@ -7,7 +7,9 @@ import type { ContainerRegistry } from "./registry/registry.js";
  *
  * @example
  * ```ts
- * import { chooseDriver, startContainer, type DriverName } from "@app-building/sdk";
+ * import { FileContainerRegistry, chooseDriver, startContainer, type DriverName } from "@app-building/sdk";
+ * const config = { registry: new FileContainerRegistry(), envVars: { ANTHROPIC_API_KEY: process.env.ANTHROPIC_API_KEY ?? "" } };
+ * const repo = { repoUrl: "https://github.com/acme/app.git", cloneBranch: "main", pushBranch: "agent/work" };
  * const asked = process.env.AGENT_DRIVER as DriverName | undefined; // "process", "docker" or "fly"
  * const driver: DriverName = asked ?? (await chooseDriver(config));
  * const state = await startContainer({ ...config, driver }, repo);
@@ -22,11 +24,13 @@ export type DriverName = "process" | "docker" | "fly";
  *
  * @example
  * ```ts
- * import { FileContainerRegistry, type ContainerConfig } from "@app-building/sdk";
+ * import { FileContainerRegistry, startContainer, type ContainerConfig } from "@app-building/sdk";
  * const config: ContainerConfig = {
  *   envVars: { ANTHROPIC_API_KEY: process.env.ANTHROPIC_API_KEY ?? "" },
  *   registry: new FileContainerRegistry(".container-registry.jsonl"),
+ *   initialPrompt: "Add a README",
  * };
+ * const state = await startContainer(config, { repoUrl: "https://github.com/acme/app.git", cloneBranch: "main" });
  * ```
  */
 export interface ContainerConfig {
@@ -167,7 +171,9 @@ export interface ContainerConfig {
  *
  * @example
  * ```ts
- * import { startContainer, type DockerSettings } from "@app-building/sdk";
+ * import { FileContainerRegistry, startContainer, type DockerSettings } from "@app-building/sdk";
+ * const config = { registry: new FileContainerRegistry(), envVars: { ANTHROPIC_API_KEY: process.env.ANTHROPIC_API_KEY ?? "" } };
+ * const repo = { repoUrl: "https://github.com/acme/app.git", cloneBranch: "main", pushBranch: "agent/work" };
  * // An engine without a bridge network (some CI runners): share the host's, and rebuild the image.
  * const docker: DockerSettings = { network: "host", build: "always" };
  * const state = await startContainer({ ...config, driver: "docker", docker }, repo);
@@ -190,7 +196,9 @@ export interface DockerSettings {
  *
  * @example
  * ```ts
- * import { startRemoteContainer, type FlySettings } from "@app-building/sdk";
+ * import { FileContainerRegistry, startRemoteContainer, type FlySettings } from "@app-building/sdk";
+ * const config = { registry: new FileContainerRegistry(), envVars: { ANTHROPIC_API_KEY: process.env.ANTHROPIC_API_KEY ?? "" } };
+ * const repo = { repoUrl: "https://github.com/acme/app.git", cloneBranch: "main", pushBranch: "agent/work" };
  * const fly: FlySettings = { regions: ["ord", "iad"], guest: { cpu_kind: "shared", cpus: 2, memory_mb: 2048 } };
  * const state = await startRemoteContainer({ ...config, flyToken: process.env.FLY_API_TOKEN, flyApp: "my-agents", fly }, repo);
  * ```
@@ -214,7 +222,8 @@ export interface FlySettings {
  *
  * @example
  * ```ts
- * import { createClient, startContainer, type RepoOptions } from "@app-building/sdk";
+ * import { FileContainerRegistry, createClient, startContainer, type RepoOptions } from "@app-building/sdk";
+ * const config = { registry: new FileContainerRegistry(), envVars: { ANTHROPIC_API_KEY: process.env.ANTHROPIC_API_KEY ?? "" } };
  * const repo: RepoOptions = {
  *   repoUrl: "https://github.com/acme/app.git",
  *   cloneBranch: "feature-x,main", // the first of these the remote has
@@ -246,9 +255,13 @@ export interface RepoOptions {
  *
  * @example
  * ```ts
- * import { createClient, type AgentState } from "@app-building/sdk";
+ * import { FileContainerRegistry, createClient, type AgentState } from "@app-building/sdk";
+ * // What startContainer returned, kept as JSON by another program: enough to talk to the container.
  * function clientFor(state: AgentState) {
  *   return createClient(state);
+ * }
+ * for (const state of await new FileContainerRegistry().findAlive()) {
+ *   console.log(state.containerName, state.baseUrl, (await clientFor(state).status()).state);
  * }
  * ```
  */

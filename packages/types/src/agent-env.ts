@@ -22,7 +22,7 @@ export const AGENT_CREDENTIAL_VARIABLES = {
  *
  * @example
  * ```ts
- * import { FileContainerRegistry, type ContainerConfig } from "@app-building/sdk";
+ * import { FileContainerRegistry, startContainer, type ContainerConfig } from "@app-building/sdk";
  * import { AGENT_ENVIRONMENT_VARIABLES } from "@app-building/types";
  * const envVars: Record<string, string> = {};
  * for (const name of AGENT_ENVIRONMENT_VARIABLES) {
@@ -30,6 +30,7 @@ export const AGENT_CREDENTIAL_VARIABLES = {
  *   if (value !== undefined && value !== "") envVars[name] = value;
  * }
  * const config: ContainerConfig = { envVars, registry: new FileContainerRegistry(".container-registry.jsonl") };
+ * const state = await startContainer(config, { repoUrl: "https://github.com/acme/app.git", cloneBranch: "main" });
  * ```
  */
 export const AGENT_ENVIRONMENT_VARIABLES = [

@@ -8,7 +8,7 @@ import { z } from "zod";
  * @example
  * ```ts
  * import { BUILD_SCOPES } from "@app-building/types/build-scopes";
- * BUILD_SCOPES.includes("platform"); // true
+ * console.log(`usage: deploy --scope <auto|${BUILD_SCOPES.join("|")}>`); // usage: deploy --scope <auto|platform|all>
  * ```
  */
 export const BUILD_SCOPES = ["platform", "all"] as const;
@@ -180,8 +180,11 @@ export type ServiceCheck = z.infer<typeof serviceCheckSchema>;
  *
  * @example
  * ```ts
- * const def = buildScopesSchema.parse(JSON.parse(text));
- * def.scopes.platform.filters;
+ * import { readFileSync } from "node:fs";
+ * import { buildScopesSchema } from "@app-building/types";
+ * const text = readFileSync("build-scopes.json", "utf8");
+ * const def = buildScopesSchema.parse(JSON.parse(text)); // throws a ZodError naming each bad field
+ * console.log(def.scopes.platform.filters); // ["@app-building/core-back...", ...]
  * ```
  */
 export const buildScopesSchema = z
@@ -236,10 +239,13 @@ export type BuildScopes = z.infer<typeof buildScopesSchema>;
  *
  * @example
  * ```ts
+ * import { BuildScopesError, loadBuildScopes } from "@app-building/types";
  * try {
  *   loadBuildScopes("build-scopes.json");
  * } catch (error) {
- *   if (error instanceof BuildScopesError) console.error(error.message);
+ *   if (!(error instanceof BuildScopesError)) throw error;
+ *   console.error(error.message); // e.g. "build-scopes.json is not valid JSON"
+ *   process.exitCode = 1;
  * }
  * ```
  */
@@ -259,7 +265,10 @@ function describeIssues(error: z.ZodError): string {
  * @throws {BuildScopesError} naming each invalid field.
  * @example
  * ```ts
+ * import { readFileSync } from "node:fs";
+ * import { parseBuildScopes } from "@app-building/types";
  * const scopes = parseBuildScopes(JSON.parse(readFileSync("build-scopes.json", "utf8")));
+ * console.log(scopes.scopes.all.restart); // ["console", "core-back"]
  * ```
  */
 export function parseBuildScopes(value: unknown): BuildScopes {
@@ -276,7 +285,9 @@ export function parseBuildScopes(value: unknown): BuildScopes {
  * @throws {BuildScopesError} when the file is missing, is not JSON, or is invalid.
  * @example
  * ```ts
+ * import { loadBuildScopes } from "@app-building/types";
  * const scopes = loadBuildScopes("/repo/build-scopes.json");
+ * console.log(scopes.services["console"]?.healthPath); // "/health"
  * ```
  */
 export function loadBuildScopes(path: string): BuildScopes {
@@ -300,7 +311,9 @@ export function loadBuildScopes(path: string): BuildScopes {
  *
  * @example
  * ```ts
- * allowedScopes("restricted"); // ["platform"]
+ * import { allowedScopes, deployModeSchema } from "@app-building/types";
+ * const mode = deployModeSchema.parse(process.env.DEPLOY_MODE ?? "restricted");
+ * console.log(`scopes allowed: ${allowedScopes(mode).join(", ")}`); // "platform" while restricted
  * ```
  */
 export function allowedScopes(mode: DeployMode): readonly BuildScope[] {
@@ -312,8 +325,10 @@ export function allowedScopes(mode: DeployMode): readonly BuildScope[] {
  *
  * @example
  * ```ts
+ * import { resolveScope, type ScopeResolution } from "@app-building/types";
  * const resolution: ScopeResolution = resolveScope("auto", "restricted");
  * if (resolution.ok) console.log(`building ${resolution.scope}`);
+ * else console.error(`scope ${resolution.requested} needs unrestricted mode`);
  * ```
  */
 export type ScopeResolution =
@@ -326,6 +341,7 @@ export type ScopeResolution =
  *
  * @example
  * ```ts
+ * import { resolveScope } from "@app-building/types";
  * resolveScope("auto", "restricted"); // { ok: true, scope: "platform" }
  * resolveScope("all", "restricted"); // { ok: false, reason: "unrestricted_required", requested: "all" }
  * ```
@@ -347,8 +363,12 @@ export function resolveScope(requested: RequestedScope, mode: DeployMode): Scope
  *
  * @example
  * ```ts
+ * import { execFileSync } from "node:child_process";
+ * import { loadBuildScopes, turboFilterArgs } from "@app-building/types";
+ * const scopes = loadBuildScopes("build-scopes.json");
  * turboFilterArgs(scopes, "platform"); // ["--filter=@app-building/core-back...", ...]
  * turboFilterArgs(["@app-building/console..."]); // ["--filter=@app-building/console..."]
+ * execFileSync("npx", ["turbo", "run", "build", ...turboFilterArgs(scopes, "platform")], { stdio: "inherit" });
  * ```
  */
 export function turboFilterArgs(scopes: BuildScopes, scope: BuildScope): string[];
@@ -405,8 +425,9 @@ function filterSelector(filter: string): { kind: "path" | "name"; pattern: strin
  *
  * @example
  * ```ts
- * unmatchedFilters(["@app-building/nope..."], [{ name: "@app-building/types", path: "packages/types" }]);
- * // ["@app-building/nope..."]
+ * import { unmatchedFilters } from "@app-building/types";
+ * const packages = [{ name: "@app-building/types", path: "packages/types" }];
+ * unmatchedFilters(["@app-building/types...", "@app-building/nope..."], packages); // ["@app-building/nope..."]
  * ```
  */
 export function unmatchedFilters(filters: readonly string[], packages: readonly WorkspacePackage[]): string[] {

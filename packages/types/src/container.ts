@@ -72,7 +72,13 @@ export const messageStatusSchema = z.enum(["queued", "processing", "done", "erro
  *
  * @example
  * ```ts
+ * import { messageSchema, type MessageStatus } from "@app-building/types";
  * const finished = (status: MessageStatus) => status === "done" || status === "error" || status === "interrupted";
+ * const response = await fetch(`http://127.0.0.1:3100/message/${process.argv[2] ?? ""}`, {
+ *   headers: { authorization: `Bearer ${process.env.CONTAINER_TOKEN ?? ""}` },
+ * });
+ * const message = messageSchema.parse(await response.json());
+ * console.log(finished(message.status) ? (message.result ?? message.error) : `still ${message.status}`);
  * ```
  */
 export type MessageStatus = z.infer<typeof messageStatusSchema>;
@@ -82,7 +88,10 @@ export type MessageStatus = z.infer<typeof messageStatusSchema>;
  *
  * @example
  * ```ts
- * if (prompt.length > MAX_PROMPT_LENGTH) throw new Error("split the prompt");
+ * import { readFileSync } from "node:fs";
+ * import { MAX_PROMPT_LENGTH } from "@app-building/types";
+ * const prompt = readFileSync("prompt.md", "utf8");
+ * if (prompt.length > MAX_PROMPT_LENGTH) throw new Error(`the prompt has ${prompt.length} characters: split it`);
  * ```
  */
 export const MAX_PROMPT_LENGTH = 200_000;
@@ -136,7 +145,14 @@ export type SendMessageRequest = z.infer<typeof sendMessageRequestSchema>;
  *
  * @example
  * ```ts
- * const { id } = messageAcceptedSchema.parse(body);
+ * import { messageAcceptedSchema } from "@app-building/types";
+ * const response = await fetch("http://127.0.0.1:3100/message", {
+ *   method: "POST",
+ *   headers: { authorization: `Bearer ${process.env.CONTAINER_TOKEN ?? ""}`, "content-type": "application/json" },
+ *   body: JSON.stringify({ prompt: "Add a README" }),
+ * });
+ * const { id, status } = messageAcceptedSchema.parse(await response.json());
+ * console.log(`message ${id} is ${status}`); // "queued"
  * ```
  */
 export const messageAcceptedSchema = z.object({
@@ -168,8 +184,12 @@ export type MessageAccepted = z.infer<typeof messageAcceptedSchema>;
  *
  * @example
  * ```ts
- * const message = messageSchema.parse(body);
- * if (message.status === "done") console.log(message.result);
+ * import { messageSchema } from "@app-building/types";
+ * const response = await fetch(`http://127.0.0.1:3100/message/${process.argv[2] ?? ""}`, {
+ *   headers: { authorization: `Bearer ${process.env.CONTAINER_TOKEN ?? ""}` },
+ * });
+ * const message = messageSchema.parse(await response.json());
+ * if (message.status === "done") console.log(message.result, `$${message.costUsd ?? 0}`);
  * ```
  */
 export const messageSchema = z.object({
@@ -212,8 +232,12 @@ export type Message = z.infer<typeof messageSchema>;
  *
  * @example
  * ```ts
- * const status = containerStatusSchema.parse(body);
- * status.state; // "idle"
+ * import { containerStatusSchema } from "@app-building/types";
+ * const response = await fetch("http://127.0.0.1:3100/status", {
+ *   headers: { authorization: `Bearer ${process.env.CONTAINER_TOKEN ?? ""}` },
+ * });
+ * const status = containerStatusSchema.parse(await response.json());
+ * console.log(status.state); // "idle"
  * for (const problem of status.problems) console.warn(problem);
  * ```
  */
@@ -269,10 +293,16 @@ export type ContainerStatus = z.infer<typeof containerStatusSchema>;
  *
  * @example
  * ```ts
+ * import { createServer } from "node:http";
  * import { webhookEventKindSchema, webhookPayloadSchema } from "@app-building/types";
  * // A webhook receiver that also follows the journal: these webhooks have an event of the same name.
- * const payload = webhookPayloadSchema.parse(JSON.parse(rawBody));
- * if (webhookEventKindSchema.safeParse(payload.type).success) console.log(`also in the journal: ${payload.type}`);
+ * createServer(async (request, response) => {
+ *   let rawBody = "";
+ *   for await (const chunk of request) rawBody += String(chunk);
+ *   const payload = webhookPayloadSchema.parse(JSON.parse(rawBody));
+ *   if (webhookEventKindSchema.safeParse(payload.type).success) console.log(`also in the journal: ${payload.type}`);
+ *   response.end();
+ * }).listen(8080, "127.0.0.1");
  * ```
  */
 export const webhookEventKindSchema = z.enum([
@@ -309,7 +339,14 @@ export type WebhookEventKind = z.infer<typeof webhookEventKindSchema>;
  *
  * @example
  * ```ts
- * eventKindSchema.parse("agent");
+ * import { eventKindSchema, journalEventSchema, pageSchema } from "@app-building/types";
+ * // A --kind filter typed on the command line, refused before anything is read.
+ * const kind = eventKindSchema.parse(process.argv[2] ?? "agent");
+ * const response = await fetch("http://127.0.0.1:3100/events?limit=1000", {
+ *   headers: { authorization: `Bearer ${process.env.CONTAINER_TOKEN ?? ""}` },
+ * });
+ * const page = pageSchema(journalEventSchema).parse(await response.json());
+ * console.log(page.items.filter((event) => event.kind === kind).length);
  * ```
  */
 export const eventKindSchema = z.enum(["agent", ...webhookEventKindSchema.options, "git.committed", "container.state"]);
@@ -318,7 +355,13 @@ export const eventKindSchema = z.enum(["agent", ...webhookEventKindSchema.option
  *
  * @example
  * ```ts
+ * import { journalEventSchema, pageSchema, type EventKind } from "@app-building/types";
  * const endsTurn = (kind: EventKind) => kind === "message.done" || kind === "message.error";
+ * const response = await fetch("http://127.0.0.1:3100/events?limit=1000", {
+ *   headers: { authorization: `Bearer ${process.env.CONTAINER_TOKEN ?? ""}` },
+ * });
+ * const page = pageSchema(journalEventSchema).parse(await response.json());
+ * console.log(`${page.items.filter((event) => endsTurn(event.kind)).length} turns ended`);
  * ```
  */
 export type EventKind = z.infer<typeof eventKindSchema>;
@@ -330,7 +373,12 @@ export type EventKind = z.infer<typeof eventKindSchema>;
  *
  * @example
  * ```ts
- * const event = journalEventSchema.parse(JSON.parse(sseData));
+ * import { journalEventSchema } from "@app-building/types";
+ * const response = await fetch("http://127.0.0.1:3100/events?offset=0", {
+ *   headers: { authorization: `Bearer ${process.env.CONTAINER_TOKEN ?? ""}` },
+ * });
+ * const { items } = (await response.json()) as { items: unknown[] };
+ * for (const event of items.map((item) => journalEventSchema.parse(item))) console.log(event.offset, event.kind);
  * ```
  */
 export const journalEventSchema = z.object({
@@ -380,7 +428,12 @@ export type LogLine = z.infer<typeof logLineSchema>;
  *
  * @example
  * ```ts
- * const page = pageSchema(journalEventSchema).parse(body);
+ * import { journalEventSchema, pageSchema } from "@app-building/types";
+ * const response = await fetch("http://127.0.0.1:3100/events?offset=0&limit=100", {
+ *   headers: { authorization: `Bearer ${process.env.CONTAINER_TOKEN ?? ""}` },
+ * });
+ * const page = pageSchema(journalEventSchema).parse(await response.json());
+ * console.log(`${page.items.length} events; read on from ${page.nextOffset}`);
  * ```
  */
 export function pageSchema<T extends z.ZodType>(item: T) {
@@ -391,8 +444,18 @@ export function pageSchema<T extends z.ZodType>(item: T) {
  *
  * @example
  * ```ts
- * const page: Page<JournalEvent> = pageSchema(journalEventSchema).parse(body);
- * const next = page.nextOffset;
+ * import { logLineSchema, pageSchema, type LogLine, type Page } from "@app-building/types";
+ * async function readLogs(offset: number): Promise<Page<LogLine>> {
+ *   const response = await fetch(`http://127.0.0.1:3100/logs?offset=${offset}`, {
+ *     headers: { authorization: `Bearer ${process.env.CONTAINER_TOKEN ?? ""}` },
+ *   });
+ *   return pageSchema(logLineSchema).parse(await response.json());
+ * }
+ * let page = await readLogs(0);
+ * while (page.items.length > 0) {
+ *   for (const line of page.items) console.log(`[${line.stream}] ${line.line}`);
+ *   page = await readLogs(page.nextOffset);
+ * }
  * ```
  */
 export interface Page<T> {
@@ -406,7 +469,18 @@ export interface Page<T> {
  *
  * @example
  * ```ts
- * await fetch(`${url}/message`, { method: "POST", headers: { [IDEMPOTENCY_KEY_HEADER]: crypto.randomUUID() } });
+ * import { randomUUID } from "node:crypto";
+ * import { IDEMPOTENCY_KEY_HEADER } from "@app-building/types";
+ * const key = randomUUID(); // the same key on every retry of this one message
+ * await fetch("http://127.0.0.1:3100/message", {
+ *   method: "POST",
+ *   headers: {
+ *     authorization: `Bearer ${process.env.CONTAINER_TOKEN ?? ""}`,
+ *     "content-type": "application/json",
+ *     [IDEMPOTENCY_KEY_HEADER]: key,
+ *   },
+ *   body: JSON.stringify({ prompt: "Add a README" }),
+ * });
  * ```
  */
 export const IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
@@ -417,7 +491,13 @@ export const IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
  *
  * @example
  * ```ts
- * const { state } = controlResponseSchema.parse(await response.json());
+ * import { controlResponseSchema } from "@app-building/types";
+ * const response = await fetch("http://127.0.0.1:3100/interrupt", {
+ *   method: "POST",
+ *   headers: { authorization: `Bearer ${process.env.CONTAINER_TOKEN ?? ""}` },
+ * });
+ * const { state, interrupted } = controlResponseSchema.parse(await response.json());
+ * console.log(interrupted === true ? `interrupted; now ${state}` : `nothing was running; ${state}`);
  * ```
  */
 export const controlResponseSchema = z.object({
@@ -516,6 +596,11 @@ export type TaskStatus = z.infer<typeof taskStatusSchema>;
  *
  * @example
  * ```ts
+ * import { TASK_DONE_MARKER, taskSchema } from "@app-building/types";
+ * const response = await fetch(`${process.env.APP_BUILDING_RUNTIME_URL ?? ""}/tasks/task_1`, {
+ *   headers: { authorization: `Bearer ${process.env.APP_BUILDING_TASKS_TOKEN ?? ""}` },
+ * });
+ * const task = taskSchema.parse(await response.json());
  * const finished = (task.result ?? "").includes(TASK_DONE_MARKER);
  * ```
  */
@@ -526,7 +611,9 @@ export const TASK_DONE_MARKER = "<DONE>";
  *
  * @example
  * ```ts
- * const maxAttempts = Math.min(wanted, MAX_TASK_ATTEMPTS);
+ * import { MAX_TASK_ATTEMPTS, createTaskRequestSchema } from "@app-building/types";
+ * const wanted = Number(process.env.TASK_ATTEMPTS ?? "5");
+ * const body = createTaskRequestSchema.parse({ prompt: "Write the tests", maxAttempts: Math.min(wanted, MAX_TASK_ATTEMPTS) });
  * ```
  */
 export const MAX_TASK_ATTEMPTS = 20;
@@ -581,8 +668,12 @@ export type CreateTaskRequest = z.infer<typeof createTaskRequestSchema>;
  *
  * @example
  * ```ts
- * const task = taskSchema.parse(body);
- * task.attempts <= task.maxAttempts;
+ * import { taskSchema } from "@app-building/types";
+ * const response = await fetch(`${process.env.APP_BUILDING_RUNTIME_URL ?? ""}/tasks/task_1`, {
+ *   headers: { authorization: `Bearer ${process.env.APP_BUILDING_TASKS_TOKEN ?? ""}` },
+ * });
+ * const task = taskSchema.parse(await response.json());
+ * console.log(`${task.status} after ${task.attempts} of ${task.maxAttempts} attempts`);
  * ```
  */
 export const taskSchema = z.object({
@@ -664,8 +755,15 @@ const gitOutcome = {
  *
  * @example
  * ```ts
- * const done = eventDataSchemas["message.done"].parse(event.data);
- * console.log(done.costUsd);
+ * import { eventDataSchemas, journalEventSchema, pageSchema } from "@app-building/types";
+ * const response = await fetch("http://127.0.0.1:3100/events?limit=1000", {
+ *   headers: { authorization: `Bearer ${process.env.CONTAINER_TOKEN ?? ""}` },
+ * });
+ * for (const event of pageSchema(journalEventSchema).parse(await response.json()).items) {
+ *   if (event.kind !== "message.done") continue;
+ *   const done = eventDataSchemas["message.done"].parse(event.data);
+ *   console.log(done.messageId, done.costUsd);
+ * }
  * ```
  */
 export const eventDataSchemas = {
@@ -720,8 +818,16 @@ function taskEndData() {
  *
  * @example
  * ```ts
+ * import { journalEventOfKindSchema, pageSchema, type EventData } from "@app-building/types";
  * function cost(data: EventData<"message.done">): number {
  *   return data.costUsd ?? 0;
+ * }
+ * const response = await fetch("http://127.0.0.1:3100/events?limit=1000", {
+ *   headers: { authorization: `Bearer ${process.env.CONTAINER_TOKEN ?? ""}` },
+ * });
+ * let total = 0;
+ * for (const event of pageSchema(journalEventOfKindSchema).parse(await response.json()).items) {
+ *   if (event.kind === "message.done") total += cost(event.data);
  * }
  * ```
  */
@@ -739,8 +845,14 @@ function eventOfKind<K extends EventKind>(kind: K) {
  *
  * @example
  * ```ts
- * const event = journalEventOfKindSchema.parse(JSON.parse(sseData));
- * if (event.kind === "git.pushed") console.log(event.data.branch);
+ * import { journalEventOfKindSchema } from "@app-building/types";
+ * const response = await fetch("http://127.0.0.1:3100/events?offset=0", {
+ *   headers: { authorization: `Bearer ${process.env.CONTAINER_TOKEN ?? ""}` },
+ * });
+ * const { items } = (await response.json()) as { items: unknown[] };
+ * for (const event of items.map((item) => journalEventOfKindSchema.parse(item))) {
+ *   if (event.kind === "git.pushed") console.log(`pushed ${event.data.revision ?? "-"} to ${event.data.branch}`);
+ * }
  * ```
  */
 export const journalEventOfKindSchema = z.discriminatedUnion(
@@ -756,10 +868,16 @@ export const journalEventOfKindSchema = z.discriminatedUnion(
  *
  * @example
  * ```ts
- * for await (const event of client.events()) {
- *   if (event.kind === "message.done") console.log(event.data.result, event.data.costUsd);
- *   if (event.kind === "container.state") console.log(event.data.state);
+ * import { journalEventOfKindSchema, pageSchema, type JournalEvent } from "@app-building/types";
+ * function describe(event: JournalEvent): string {
+ *   if (event.kind === "message.done") return `done: ${event.data.result ?? ""} ($${event.data.costUsd ?? 0})`;
+ *   if (event.kind === "container.state") return `now ${event.data.state}`;
+ *   return event.kind;
  * }
+ * const response = await fetch("http://127.0.0.1:3100/events?limit=1000", {
+ *   headers: { authorization: `Bearer ${process.env.CONTAINER_TOKEN ?? ""}` },
+ * });
+ * for (const event of pageSchema(journalEventOfKindSchema).parse(await response.json()).items) console.log(describe(event));
  * ```
  */
 export type JournalEvent = { [K in EventKind]: z.infer<ReturnType<typeof eventOfKind<K>>> }[EventKind];

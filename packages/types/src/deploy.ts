@@ -48,7 +48,8 @@ export type DeployStatus = z.infer<typeof deployStatusSchema>;
  *
  * @example
  * ```ts
- * isTerminalStatus("ok"); // true
+ * import { TERMINAL_DEPLOY_STATUSES } from "@app-building/types";
+ * console.log(`a deploy ends as one of: ${TERMINAL_DEPLOY_STATUSES.join(", ")}`);
  * ```
  */
 export const TERMINAL_DEPLOY_STATUSES = [
@@ -64,10 +65,13 @@ export const TERMINAL_DEPLOY_STATUSES = [
  *
  * @example
  * ```ts
- * const status: DeployStatus = "ok";
- * if (isTerminalStatus(status)) {
- *   const final: TerminalDeployStatus = status;
+ * import { deploySchema, isTerminalStatus, type TerminalDeployStatus } from "@app-building/types";
+ * async function finalStatus(deployId: string, apiKey: string): Promise<TerminalDeployStatus | null> {
+ *   const response = await fetch(`http://127.0.0.1:4000/deploy/${deployId}`, { headers: { "x-api-key": apiKey } });
+ *   const { status } = deploySchema.parse(await response.json());
+ *   return isTerminalStatus(status) ? status : null; // null while queued or running
  * }
+ * console.log(await finalStatus("6f1c2a8e-0b7e-4a57-9a55-3f7d1c0e9a11", process.env.CORE_BACK_API_KEY ?? ""));
  * ```
  */
 export type TerminalDeployStatus = (typeof TERMINAL_DEPLOY_STATUSES)[number];
@@ -77,7 +81,16 @@ export type TerminalDeployStatus = (typeof TERMINAL_DEPLOY_STATUSES)[number];
  *
  * @example
  * ```ts
- * isTerminalStatus("queued"); // false
+ * import { setTimeout as sleep } from "node:timers/promises";
+ * import { deploySchema, isTerminalStatus } from "@app-building/types";
+ * const url = "http://127.0.0.1:4000/deploy/6f1c2a8e-0b7e-4a57-9a55-3f7d1c0e9a11";
+ * const headers = { "x-api-key": process.env.CORE_BACK_API_KEY ?? "" };
+ * let deploy = deploySchema.parse(await (await fetch(url, { headers })).json());
+ * while (!isTerminalStatus(deploy.status)) {
+ *   await sleep(2_000);
+ *   deploy = deploySchema.parse(await (await fetch(url, { headers })).json());
+ * }
+ * console.log(deploy.status); // "ok", "error", ...
  * ```
  */
 export function isTerminalStatus(status: DeployStatus): status is TerminalDeployStatus {
@@ -136,7 +149,12 @@ export type DeployPhase = z.infer<typeof deployPhaseSchema>;
  *
  * @example
  * ```ts
- * const deploy = deploySchema.parse(await (await fetch(url)).json());
+ * import { deploySchema } from "@app-building/types";
+ * const response = await fetch("http://127.0.0.1:4000/deploy/6f1c2a8e-0b7e-4a57-9a55-3f7d1c0e9a11", {
+ *   headers: { "x-api-key": process.env.CORE_BACK_API_KEY ?? "" },
+ * });
+ * const deploy = deploySchema.parse(await response.json());
+ * console.log(deploy.status, deploy.scope, deploy.filters);
  * ```
  */
 export const deploySchema = z.object({
@@ -241,7 +259,11 @@ export type SelfDeployRequest = z.infer<typeof selfDeployRequestSchema>;
  * ```ts
  * import { deployAcceptedSchema } from "@app-building/types";
  *
- * const response = await fetch(`${coreBackUrl}/deploy`, { method: "POST", headers, body: JSON.stringify({ scope: "platform" }) });
+ * const response = await fetch("http://127.0.0.1:4000/deploy", {
+ *   method: "POST",
+ *   headers: { "x-api-key": process.env.CORE_BACK_API_KEY ?? "", "content-type": "application/json" },
+ *   body: JSON.stringify({ scope: "platform" }),
+ * });
  * const accepted = deployAcceptedSchema.parse(await response.json());
  * console.log(accepted.joined ? `joined ${accepted.deployId}` : `queued ${accepted.deployId}`);
  * ```
@@ -259,10 +281,15 @@ export const deployAcceptedSchema = z.object({
  * ```ts
  * import { deployAcceptedSchema, type DeployAccepted } from "@app-building/types";
  *
- * async function queue(scope: "platform" | "all"): Promise<DeployAccepted> {
- *   const response = await fetch(`${coreBackUrl}/deploy`, { method: "POST", headers, body: JSON.stringify({ scope }) });
+ * async function queue(scope: "platform" | "all", apiKey: string): Promise<DeployAccepted> {
+ *   const response = await fetch("http://127.0.0.1:4000/deploy", {
+ *     method: "POST",
+ *     headers: { "x-api-key": apiKey, "content-type": "application/json" },
+ *     body: JSON.stringify({ scope }),
+ *   });
  *   return deployAcceptedSchema.parse(await response.json());
  * }
+ * const { deployId } = await queue("platform", process.env.CORE_BACK_API_KEY ?? "");
  * ```
  */
 export type DeployAccepted = z.infer<typeof deployAcceptedSchema>;
@@ -272,7 +299,13 @@ export type DeployAccepted = z.infer<typeof deployAcceptedSchema>;
  *
  * @example
  * ```ts
- * const result = selfDeployResponseSchema.parse(body);
+ * import { selfDeployResponseSchema } from "@app-building/types";
+ * const response = await fetch("http://127.0.0.1:4000/api/v1/self/deploy", {
+ *   method: "POST",
+ *   headers: { authorization: `Bearer ${process.env.APP_BUILDING_DEPLOY_TOKEN ?? ""}`, "content-type": "application/json" },
+ *   body: JSON.stringify({ scope: "platform" }),
+ * });
+ * const result = selfDeployResponseSchema.parse(await response.json()); // a 500 has the same shape
  * if (!result.ok) console.error(result.errorSummary);
  * ```
  */
@@ -308,7 +341,16 @@ export const selfDeployResponseSchema = z.object({
  *
  * @example
  * ```ts
- * const result: SelfDeployResponse = selfDeployResponseSchema.parse(await response.json());
+ * import { selfDeployResponseSchema, type SelfDeployResponse } from "@app-building/types";
+ * async function deploySelf(token: string): Promise<SelfDeployResponse> {
+ *   const response = await fetch("http://127.0.0.1:4000/api/v1/self/deploy", {
+ *     method: "POST",
+ *     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+ *     body: "{}",
+ *   });
+ *   return selfDeployResponseSchema.parse(await response.json());
+ * }
+ * const result = await deploySelf(process.env.APP_BUILDING_DEPLOY_TOKEN ?? "");
  * if (!result.ok) console.error(result.errorSummary);
  * ```
  */
@@ -351,8 +393,15 @@ export type DeployModeBody = z.infer<typeof deployModeBodySchema>;
  *
  * @example
  * ```ts
- * const page = deployListSchema.parse(body);
- * page.nextCursor; // pass as ?cursor= for the next page, or null at the end
+ * import { deployListSchema } from "@app-building/types";
+ * const headers = { "x-api-key": process.env.CORE_BACK_API_KEY ?? "" };
+ * let cursor: string | null = null;
+ * do {
+ *   const query: string = cursor === null ? "" : `?cursor=${encodeURIComponent(cursor)}`;
+ *   const page = deployListSchema.parse(await (await fetch(`http://127.0.0.1:4000/deploy${query}`, { headers })).json());
+ *   for (const deploy of page.items) console.log(deploy.id, deploy.status);
+ *   cursor = page.nextCursor; // null at the end
+ * } while (cursor !== null);
  * ```
  */
 export const deployListSchema = z.object({

@@ -5,7 +5,16 @@ import { z } from "zod";
  *
  * @example
  * ```ts
- * const { error, message } = errorBodySchema.parse(await response.json());
+ * import { errorBodySchema } from "@app-building/types";
+ * const response = await fetch("http://127.0.0.1:4000/deploy", {
+ *   method: "POST",
+ *   headers: { "x-api-key": process.env.CORE_BACK_API_KEY ?? "", "content-type": "application/json" },
+ *   body: JSON.stringify({ scope: "all" }),
+ * });
+ * if (!response.ok) {
+ *   const { error, message } = errorBodySchema.parse(await response.json());
+ *   console.error(`${error}: ${message}`); // "unrestricted_required: ..." while restricted
+ * }
  * ```
  */
 export const errorBodySchema = z
@@ -19,7 +28,17 @@ export const errorBodySchema = z
  *
  * @example
  * ```ts
- * const { error, message }: ErrorBody = errorBodySchema.parse(await response.json());
+ * import { errorBodySchema, type ErrorBody } from "@app-building/types";
+ * async function failureOf(response: Response): Promise<ErrorBody> {
+ *   return errorBodySchema.parse(await response.json());
+ * }
+ * const response = await fetch("http://127.0.0.1:4000/deploy/releases", {
+ *   headers: { "x-api-key": process.env.CORE_BACK_API_KEY ?? "" },
+ * });
+ * if (!response.ok) {
+ *   const { error, message } = await failureOf(response);
+ *   console.error(error, message);
+ * }
  * ```
  */
 export type ErrorBody = z.infer<typeof errorBodySchema>;
@@ -29,7 +48,14 @@ export type ErrorBody = z.infer<typeof errorBodySchema>;
  *
  * @example
  * ```ts
- * if (body.error === ERROR_CODES.unauthorized) login();
+ * import { ERROR_CODES, errorBodySchema } from "@app-building/types";
+ * const response = await fetch("http://127.0.0.1:4000/deploy/mode", {
+ *   headers: { "x-api-key": process.env.CORE_BACK_API_KEY ?? "" },
+ * });
+ * if (!response.ok) {
+ *   const body = errorBodySchema.parse(await response.json());
+ *   if (body.error === ERROR_CODES.unauthorized) console.error("set CORE_BACK_API_KEY to an admin's key");
+ * }
  * ```
  */
 export const ERROR_CODES = {

@@ -8,8 +8,11 @@ import { z } from "zod";
  *
  * @example
  * ```ts
+ * import { existsSync } from "node:fs";
+ * import { join } from "node:path";
  * import { RELEASE_MANIFEST } from "@app-building/types/releases";
- * RELEASE_MANIFEST; // "release.json"
+ * const isRelease = (dir: string) => existsSync(join(dir, RELEASE_MANIFEST)); // "<dir>/release.json"
+ * console.log(isRelease(process.cwd()) ? "a release" : "a plain checkout");
  * ```
  */
 export const RELEASE_MANIFEST = "release.json";
@@ -52,7 +55,12 @@ export type ReleaseState = z.infer<typeof releaseStateSchema>;
  *
  * @example
  * ```ts
+ * import { readFileSync } from "node:fs";
+ * import { join } from "node:path";
+ * import { RELEASE_MANIFEST, releaseManifestSchema } from "@app-building/types";
+ * const text = readFileSync(join("/srv/app-building/releases/20261202T004500-ab12", RELEASE_MANIFEST), "utf8");
  * const manifest = releaseManifestSchema.parse(JSON.parse(text));
+ * console.log(manifest.id, manifest.state);
  * ```
  */
 export const releaseManifestSchema = z.object({
@@ -86,8 +94,14 @@ export type ReleaseManifest = z.infer<typeof releaseManifestSchema>;
  *
  * @example
  * ```ts
- * const release = releaseSchema.parse(item);
- * if (release.live) console.log(`${release.id} is live`);
+ * import { releaseSchema } from "@app-building/types";
+ * const response = await fetch("http://127.0.0.1:4000/deploy/releases", {
+ *   headers: { "x-api-key": process.env.CORE_BACK_API_KEY ?? "" },
+ * });
+ * const { items } = (await response.json()) as { items: unknown[] };
+ * for (const release of items.map((item) => releaseSchema.parse(item))) {
+ *   if (release.live) console.log(`${release.id} is live`);
+ * }
  * ```
  */
 export const releaseSchema = releaseManifestSchema.extend({ live: z.boolean() });
@@ -115,7 +129,12 @@ export type Release = z.infer<typeof releaseSchema>;
  *
  * @example
  * ```ts
- * const list = releaseListSchema.parse(await (await fetch(url, { headers })).json());
+ * import { releaseListSchema } from "@app-building/types";
+ * const response = await fetch("http://127.0.0.1:4000/deploy/releases", {
+ *   headers: { "x-api-key": process.env.CORE_BACK_API_KEY ?? "" },
+ * });
+ * const list = releaseListSchema.parse(await response.json());
+ * console.log(`${list.items.length} releases; live: ${list.live ?? "none"}`);
  * ```
  */
 export const releaseListSchema = z.object({ items: z.array(releaseSchema), live: z.string().nullable() });
@@ -176,7 +195,10 @@ export type RollbackRequest = z.infer<typeof rollbackRequestSchema>;
  *
  * @example
  * ```ts
+ * import { readReleaseId } from "@app-building/types";
+ * // A server names the release it runs from: its root is three folders above this module.
  * const release = readReleaseId(new URL("../../..", import.meta.url).pathname);
+ * console.log(`running ${release ?? "a plain checkout"}`);
  * ```
  */
 export function readReleaseId(rootDir: string): string | null {

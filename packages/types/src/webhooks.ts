@@ -7,7 +7,11 @@ import { webhookEventKindSchema } from "./container.js";
  *
  * @example
  * ```ts
- * webhookTypeSchema.parse("message.done");
+ * import { webhookTypeSchema } from "@app-building/types";
+ * // The webhooks a receiver acts on, from its settings: a misspelt type fails at startup.
+ * const wanted = (process.env.WEBHOOK_TYPES ?? "message.done,container.stopped")
+ *   .split(",")
+ *   .map((type) => webhookTypeSchema.parse(type.trim()));
  * ```
  */
 export const webhookTypeSchema = z.enum([
@@ -23,7 +27,15 @@ export const webhookTypeSchema = z.enum([
  *
  * @example
  * ```ts
- * const type: WebhookType = "message.done";
+ * import { webhookPayloadSchema, type WebhookType } from "@app-building/types";
+ * const handlers: Partial<Record<WebhookType, (data: Record<string, unknown>) => void>> = {
+ *   "message.done": (data) => console.log("done:", data.messageId),
+ *   "container.stopped": () => console.log("the container stopped"),
+ * };
+ * function receive(rawBody: string): void {
+ *   const payload = webhookPayloadSchema.parse(JSON.parse(rawBody));
+ *   handlers[payload.type]?.(payload.data);
+ * }
  * ```
  */
 export type WebhookType = z.infer<typeof webhookTypeSchema>;
@@ -33,7 +45,15 @@ export type WebhookType = z.infer<typeof webhookTypeSchema>;
  *
  * @example
  * ```ts
- * const payload = webhookPayloadSchema.parse(JSON.parse(rawBody));
+ * import { createServer } from "node:http";
+ * import { webhookPayloadSchema } from "@app-building/types";
+ * createServer(async (request, response) => {
+ *   let rawBody = "";
+ *   for await (const chunk of request) rawBody += String(chunk);
+ *   const payload = webhookPayloadSchema.parse(JSON.parse(rawBody)); // verify the signature first
+ *   console.log(payload.containerName, payload.type);
+ *   response.end();
+ * }).listen(8080, "127.0.0.1");
  * ```
  */
 export const webhookPayloadSchema = z.object({
@@ -47,7 +67,17 @@ export const webhookPayloadSchema = z.object({
  *
  * @example
  * ```ts
- * const payload: WebhookPayload = webhookPayloadSchema.parse(JSON.parse(rawBody));
+ * import { createServer } from "node:http";
+ * import { webhookPayloadSchema, type WebhookPayload } from "@app-building/types";
+ * function summary(payload: WebhookPayload): string {
+ *   return `${payload.timestamp} ${payload.containerName}: ${payload.type}`;
+ * }
+ * createServer(async (request, response) => {
+ *   let rawBody = "";
+ *   for await (const chunk of request) rawBody += String(chunk);
+ *   console.log(summary(webhookPayloadSchema.parse(JSON.parse(rawBody))));
+ *   response.end();
+ * }).listen(8080, "127.0.0.1");
  * ```
  */
 export type WebhookPayload = z.infer<typeof webhookPayloadSchema>;

@@ -13,7 +13,8 @@ import { parseEvent, parseLogLine, parseMessage, parseStatus } from "./parse.js"
  *
  * @example
  * ```ts
- * import type { SendMessageOptions } from "@app-building/sdk";
+ * import { connect, type SendMessageOptions } from "@app-building/sdk";
+ * const client = await connect("app-building-3f2a9c01d4");
  * const options: SendMessageOptions = { idempotencyKey: "build-42", model: "claude-sonnet-4-5" };
  * await client.sendMessage("Add a README", options);
  * ```
@@ -31,9 +32,11 @@ export interface SendMessageOptions {
  *
  * @example
  * ```ts
- * import type { WaitOptions } from "@app-building/sdk";
+ * import { connect, type WaitOptions } from "@app-building/sdk";
+ * const client = await connect("app-building-3f2a9c01d4");
+ * const { id } = await client.sendMessage("Run the tests and fix what fails");
  * const options: WaitOptions = { timeoutMs: 5 * 60_000 };
- * await client.waitForMessage(id, options);
+ * console.log((await client.waitForMessage(id, options)).result);
  * ```
  */
 export interface WaitOptions {
@@ -47,7 +50,8 @@ export interface WaitOptions {
  *
  * @example
  * ```ts
- * import type { ControlAnswer } from "@app-building/sdk";
+ * import { connect, type ControlAnswer } from "@app-building/sdk";
+ * const client = await connect("app-building-3f2a9c01d4");
  * const answer: ControlAnswer = await client.interrupt();
  * console.log(answer.interrupted);
  * ```
@@ -61,7 +65,9 @@ export type ControlAnswer = Record<string, unknown>;
  *
  * @example
  * ```ts
- * import { createClient } from "@app-building/sdk";
+ * import { FileContainerRegistry, createClient, startContainer } from "@app-building/sdk";
+ * const config = { registry: new FileContainerRegistry(), envVars: { ANTHROPIC_API_KEY: process.env.ANTHROPIC_API_KEY ?? "" } };
+ * const state = await startContainer(config, { repoUrl: "https://github.com/acme/app.git", cloneBranch: "main" });
  * const client = createClient(state);
  * const { id } = await client.sendMessage("Add a README");
  * for await (const event of client.events()) {
@@ -122,7 +128,9 @@ async function pollUntil<T>(what: string, options: WaitOptions, check: () => Pro
  *
  * @example
  * ```ts
- * import { createClient, startContainer } from "@app-building/sdk";
+ * import { FileContainerRegistry, createClient, startContainer } from "@app-building/sdk";
+ * const config = { registry: new FileContainerRegistry(), envVars: { ANTHROPIC_API_KEY: process.env.ANTHROPIC_API_KEY ?? "" } };
+ * const repo = { repoUrl: "https://github.com/acme/app.git", cloneBranch: "main", pushBranch: "agent/work" };
  * const state = await startContainer(config, repo);
  * const client = createClient(state);
  * console.log((await client.status()).state); // "idle"

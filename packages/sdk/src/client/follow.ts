@@ -8,7 +8,8 @@ import { SseParser } from "./sse.js";
  *
  * @example
  * ```ts
- * import type { StreamOptions } from "@app-building/sdk";
+ * import { connect, type StreamOptions } from "@app-building/sdk";
+ * const client = await connect("app-building-3f2a9c01d4");
  * const options: StreamOptions = { offset: 0, follow: true, reconnectTimeoutMs: 10_000 };
  * for await (const event of client.events(options)) console.log(event.kind);
  * ```

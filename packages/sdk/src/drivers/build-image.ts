@@ -25,7 +25,9 @@ export function buildScriptFor(config: ContainerConfig): string | undefined {
  *
  * @example
  * ```ts
- * import { buildImage, startContainer } from "@app-building/sdk";
+ * import { FileContainerRegistry, buildImage, startContainer } from "@app-building/sdk";
+ * const config = { registry: new FileContainerRegistry(), envVars: { ANTHROPIC_API_KEY: process.env.ANTHROPIC_API_KEY ?? "" } };
+ * const repo = { repoUrl: "https://github.com/acme/app.git", cloneBranch: "main", pushBranch: "agent/work" };
  * buildImage({ ...config, projectRoot: "/home/me/app-building" }); // after changing the runtime
  * const state = await startContainer({ ...config, driver: "docker" }, repo);
  * ```

@@ -109,7 +109,9 @@ async function containerOutput(name: string): Promise<{ output: string; exitCode
  *
  * @example
  * ```ts
- * import { startContainer } from "@app-building/sdk";
+ * import { FileContainerRegistry, startContainer } from "@app-building/sdk";
+ * const config = { registry: new FileContainerRegistry(), envVars: { ANTHROPIC_API_KEY: process.env.ANTHROPIC_API_KEY ?? "" } };
+ * const repo = { repoUrl: "https://github.com/acme/app.git", cloneBranch: "main", pushBranch: "agent/work" };
  * const state = await startContainer({ ...config, driver: "docker", docker: { network: "host" } }, repo);
  * ```
  */

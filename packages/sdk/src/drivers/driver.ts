@@ -8,7 +8,10 @@ import type { AgentState, ContainerConfig, RepoOptions } from "../state.js";
  *
  * @example
  * ```ts
- * import { DEFAULT_READY_TIMEOUT_MS, startContainer } from "@app-building/sdk";
+ * import { DEFAULT_READY_TIMEOUT_MS, FileContainerRegistry, startContainer } from "@app-building/sdk";
+ * const config = { registry: new FileContainerRegistry(), envVars: { ANTHROPIC_API_KEY: process.env.ANTHROPIC_API_KEY ?? "" } };
+ * const repo = { repoUrl: "https://github.com/acme/app.git", cloneBranch: "main", pushBranch: "agent/work" };
+ * // A slow machine: twice the usual wait for the runtime to answer.
  * await startContainer(config, repo, { readyTimeoutMs: 2 * DEFAULT_READY_TIMEOUT_MS });
  * ```
  */
@@ -20,7 +23,9 @@ export const DEFAULT_READY_TIMEOUT_MS = 120_000;
  *
  * @example
  * ```ts
- * import { startContainer, type ReadinessWait } from "@app-building/sdk";
+ * import { FileContainerRegistry, startContainer, type ReadinessWait } from "@app-building/sdk";
+ * const config = { registry: new FileContainerRegistry(), envVars: { ANTHROPIC_API_KEY: process.env.ANTHROPIC_API_KEY ?? "" } };
+ * const repo = { repoUrl: "https://github.com/acme/app.git", cloneBranch: "main", pushBranch: "agent/work" };
  * function progressLine(step: string, wait?: ReadinessWait): string {
  *   if (wait === undefined) return step;
  *   return `${step} (${Math.round(wait.elapsedMs / 1000)} s of ${wait.timeoutMs / 1000} s gone)`;
@@ -42,9 +47,11 @@ export interface ReadinessWait {
  *
  * @example
  * ```ts
- * import type { StartProgress } from "@app-building/sdk";
+ * import { FileContainerRegistry, startContainer, type StartProgress } from "@app-building/sdk";
  * const onProgress: StartProgress = (step, wait) =>
  *   console.error(`... ${step}${wait === undefined ? "" : ` (at most ${wait.timeoutMs / 1000} s)`}`);
+ * const config = { registry: new FileContainerRegistry(), envVars: { ANTHROPIC_API_KEY: process.env.ANTHROPIC_API_KEY ?? "" } };
+ * const state = await startContainer(config, null, { onProgress });
  * ```
  */
 export type StartProgress = (step: string, wait?: ReadinessWait) => void;
@@ -54,7 +61,9 @@ export type StartProgress = (step: string, wait?: ReadinessWait) => void;
  *
  * @example
  * ```ts
- * import { startContainer, type StartOptions } from "@app-building/sdk";
+ * import { FileContainerRegistry, startContainer, type StartOptions } from "@app-building/sdk";
+ * const config = { registry: new FileContainerRegistry(), envVars: { ANTHROPIC_API_KEY: process.env.ANTHROPIC_API_KEY ?? "" } };
+ * const repo = { repoUrl: "https://github.com/acme/app.git", cloneBranch: "main", pushBranch: "agent/work" };
  * const controller = new AbortController();
  * process.once("SIGINT", () => controller.abort()); // Ctrl-C stops the start and cleans up
  * const options: StartOptions = { readyTimeoutMs: 60_000, signal: controller.signal, onProgress: (step) => console.error(step) };
@@ -74,7 +83,9 @@ export interface StartOptions {
  *
  * @example
  * ```ts
- * import { processDriver, type Driver } from "@app-building/sdk";
+ * import { FileContainerRegistry, processDriver, type Driver } from "@app-building/sdk";
+ * const config = { registry: new FileContainerRegistry(), envVars: { ANTHROPIC_API_KEY: process.env.ANTHROPIC_API_KEY ?? "" } };
+ * const repo = { repoUrl: "https://github.com/acme/app.git", cloneBranch: "main", pushBranch: "agent/work" };
  * const driver: Driver = processDriver;
  * const state = await driver.start(config, repo, {});
  * await driver.remove(config, state);

@@ -8,7 +8,8 @@ import { backoffDelay } from "../http/request.js";
  * @example
  * ```ts
  * import { DEFAULT_FLY_API_BASE_URL, FlyMachinesApi } from "@app-building/sdk";
- * const api = new FlyMachinesApi(token, DEFAULT_FLY_API_BASE_URL);
+ * const api = new FlyMachinesApi(process.env.FLY_API_TOKEN ?? "", process.env.FLY_API_BASE_URL ?? DEFAULT_FLY_API_BASE_URL);
+ * console.log((await api.list("my-agents")).length);
  * ```
  */
 export const DEFAULT_FLY_API_BASE_URL = "https://api.machines.dev/v1";

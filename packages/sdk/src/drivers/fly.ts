@@ -58,7 +58,10 @@ async function waitForHealthy(baseUrl: string, machineId: string, timeoutMs: num
  *
  * @example
  * ```ts
- * import { startRemoteContainer } from "@app-building/sdk";
+ * import { FileContainerRegistry, startRemoteContainer } from "@app-building/sdk";
+ * const config = { registry: new FileContainerRegistry(), envVars: { ANTHROPIC_API_KEY: process.env.ANTHROPIC_API_KEY ?? "" } };
+ * const repo = { repoUrl: "https://github.com/acme/app.git", cloneBranch: "main", pushBranch: "agent/work" };
+ * const flyToken = process.env.FLY_API_TOKEN;
  * const state = await startRemoteContainer({ ...config, flyToken, flyApp: "my-agents", fly: { regions: ["ord", "iad"] } }, repo);
  * ```
  */

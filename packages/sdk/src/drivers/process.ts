@@ -76,7 +76,9 @@ export function isRuntimeProcess(pid: number): boolean {
  *
  * @example
  * ```ts
- * import { processDriver } from "@app-building/sdk";
+ * import { FileContainerRegistry, processDriver } from "@app-building/sdk";
+ * const config = { registry: new FileContainerRegistry(), envVars: { ANTHROPIC_API_KEY: process.env.ANTHROPIC_API_KEY ?? "" } };
+ * const repo = { repoUrl: "https://github.com/acme/app.git", cloneBranch: "main", pushBranch: "agent/work" };
  * const state = await processDriver.start(config, repo, {});
  * ```
  */

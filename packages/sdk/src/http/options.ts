@@ -5,7 +5,9 @@ import type { AgentState, ContainerConfig } from "../state.js";
  *
  * @example
  * ```ts
- * import { httpGet, httpOptsFor, type HttpOptions } from "@app-building/sdk";
+ * import { FileContainerRegistry, httpGet, httpOptsFor, type HttpOptions } from "@app-building/sdk";
+ * const state = await new FileContainerRegistry().find("app-building-3f2a9c01d4");
+ * if (state === null) throw new Error("app-building-3f2a9c01d4 is not in the registry");
  * // A quick probe: one retry, 5 s an attempt, 15 s in all.
  * const opts: HttpOptions = { ...httpOptsFor(state), timeout: 5_000, retries: 1, signal: AbortSignal.timeout(15_000) };
  * const status = await httpGet(`${state.baseUrl}/status`, opts);
@@ -33,7 +35,9 @@ export interface HttpOptions {
  *
  * @example
  * ```ts
- * import { httpGet, httpOptsFor } from "@app-building/sdk";
+ * import { FileContainerRegistry, httpGet, httpOptsFor } from "@app-building/sdk";
+ * const state = await new FileContainerRegistry().find("app-building-3f2a9c01d4");
+ * if (state === null) throw new Error("app-building-3f2a9c01d4 is not in the registry");
  * const status = await httpGet(`${state.baseUrl}/status`, httpOptsFor(state));
  * ```
  */
@@ -54,7 +58,11 @@ export function httpOptsFor(state: Pick<AgentState, "token" | "flyMachineId">): 
  *
  * @example
  * ```ts
- * import { containerHttpOptions, httpGet } from "@app-building/sdk";
+ * import { FileContainerRegistry, containerHttpOptions, httpGet } from "@app-building/sdk";
+ * const config = { registry: new FileContainerRegistry() };
+ * const state = await config.registry.find("app-building-3f2a9c01d4");
+ * if (state === null) throw new Error("app-building-3f2a9c01d4 is not in the registry");
+ * // The container's token, and a Fly machine's instance id: all from its state.
  * const status = await httpGet(`${state.baseUrl}/status`, containerHttpOptions(config, state));
  * ```
  */

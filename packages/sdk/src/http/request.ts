@@ -82,7 +82,9 @@ async function attemptJson(
  *
  * @example
  * ```ts
- * import { httpGet, httpOptsFor } from "@app-building/sdk";
+ * import { FileContainerRegistry, httpGet, httpOptsFor } from "@app-building/sdk";
+ * const state = await new FileContainerRegistry().find("app-building-3f2a9c01d4");
+ * if (state === null) throw new Error("app-building-3f2a9c01d4 is not in the registry");
  * const status = await httpGet(`${state.baseUrl}/status`, httpOptsFor(state));
  * ```
  */
@@ -98,7 +100,9 @@ export async function httpGet(url: string, opts: HttpOptions = {}): Promise<any>
  * @example
  * ```ts
  * import { randomUUID } from "node:crypto";
- * import { httpOptsFor, httpPost } from "@app-building/sdk";
+ * import { FileContainerRegistry, httpOptsFor, httpPost } from "@app-building/sdk";
+ * const state = await new FileContainerRegistry().find("app-building-3f2a9c01d4");
+ * if (state === null) throw new Error("app-building-3f2a9c01d4 is not in the registry");
  * const { id } = await httpPost(`${state.baseUrl}/message`, { prompt: "Add a README" }, {
  *   ...httpOptsFor(state),
  *   idempotencyKey: randomUUID(),

@@ -9,8 +9,10 @@ import { httpOptsFor } from "../http/options.js";
  *
  * @example
  * ```ts
- * import { probeAlive } from "@app-building/sdk";
- * if (!(await probeAlive(state))) console.log(`${state.containerName} is gone`);
+ * import { FileContainerRegistry, probeAlive } from "@app-building/sdk";
+ * for (const state of await new FileContainerRegistry().findAlive()) {
+ *   if (!(await probeAlive(state))) console.log(`${state.containerName} is gone`);
+ * }
  * ```
  */
 export async function probeAlive(state: AgentState, timeoutMs = 3_000): Promise<boolean> {

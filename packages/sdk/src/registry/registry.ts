@@ -7,8 +7,9 @@ import type { ContainerOutcome } from "../stopped/outcome.js";
  *
  * @example
  * ```ts
- * import type { RegistryEntry } from "@app-building/sdk";
+ * import { FileContainerRegistry, type RegistryEntry } from "@app-building/sdk";
  * const running = (entries: RegistryEntry[]) => entries.filter((entry) => entry.stoppedAt == null);
+ * for (const entry of running(await new FileContainerRegistry().getRecent(50))) console.log(entry.containerName);
  * ```
  */
 export interface RegistryEntry extends AgentState {
@@ -24,9 +25,12 @@ export interface RegistryEntry extends AgentState {
  *
  * @example
  * ```ts
- * import type { MaybePromise } from "@app-building/sdk";
- * const later: MaybePromise<number> = Promise.resolve(1);
- * console.log(await later); // 1, whichever it was
+ * import { FileContainerRegistry, type MaybePromise, type RegistryEntry } from "@app-building/sdk";
+ * // A registry may answer at once or later: awaiting handles both.
+ * async function nameOf(found: MaybePromise<RegistryEntry | null>): Promise<string> {
+ *   return (await found)?.containerName ?? "(none)";
+ * }
+ * console.log(await nameOf(new FileContainerRegistry().find("app-building-3f2a9c01d4")));
  * ```
  */
 export type MaybePromise<T> = T | Promise<T>;

@@ -13,7 +13,8 @@ import type { ContainerConfig } from "../state.js";
  *
  * @example
  * ```ts
- * import { spawnTestContainer, type TestContainerOptions } from "@app-building/sdk";
+ * import { FileContainerRegistry, spawnTestContainer, type TestContainerOptions } from "@app-building/sdk";
+ * const config = { registry: new FileContainerRegistry(), projectRoot: process.cwd() };
  * const options: TestContainerOptions = { command: ["npm", "test"] };
  * await spawnTestContainer(config, options);
  * ```
@@ -37,7 +38,8 @@ export interface TestContainerOptions {
  *
  * @example
  * ```ts
- * import { spawnTestContainer } from "@app-building/sdk";
+ * import { FileContainerRegistry, spawnTestContainer } from "@app-building/sdk";
+ * const config = { registry: new FileContainerRegistry() };
  * await spawnTestContainer({ ...config, projectRoot: process.cwd() }); // a shell; `exit` to come back
  * ```
  */

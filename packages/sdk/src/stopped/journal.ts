@@ -47,8 +47,10 @@ function toMessage(row: MessageRow): Message {
  *
  * @example
  * ```ts
- * import { ContainerJournal } from "@app-building/sdk";
- * const journal = ContainerJournal.open(entry.dataDir!);
+ * import { ContainerJournal, FileContainerRegistry } from "@app-building/sdk";
+ * const entry = await new FileContainerRegistry().find("app-building-3f2a9c01d4");
+ * if (entry === null) throw new Error("app-building-3f2a9c01d4 is not in the registry");
+ * const journal = ContainerJournal.open(entry.dataDir!); // a process container's data folder
  * try {
  *   for (const event of journal.events()) console.log(event.offset, event.kind);
  *   console.log(journal.lastMessage()?.result);

@@ -9,8 +9,11 @@ import type { ContainerJournal } from "./journal.js";
  *
  * @example
  * ```ts
- * import type { ContainerOutcome } from "@app-building/sdk";
+ * import { FileContainerRegistry, readStoppedContainer, type ContainerOutcome } from "@app-building/sdk";
  * const line = (o: ContainerOutcome) => `${o.revision ?? "-"} ${o.pushed === false ? "NOT pushed" : ""}`;
+ * for (const entry of await new FileContainerRegistry().getRecent(20)) {
+ *   if (entry.stoppedAt !== null) console.log(entry.containerName, line(await readStoppedContainer(entry)));
+ * }
  * ```
  */
 export interface ContainerOutcome {
@@ -46,7 +49,9 @@ export const NO_OUTCOME: ContainerOutcome = {
  *
  * @example
  * ```ts
- * import { readStoppedContainer, type StoppedContainer } from "@app-building/sdk";
+ * import { FileContainerRegistry, readStoppedContainer, type StoppedContainer } from "@app-building/sdk";
+ * const entry = await new FileContainerRegistry().find("app-building-3f2a9c01d4");
+ * if (entry === null) throw new Error("app-building-3f2a9c01d4 is not in the registry");
  * const stopped: StoppedContainer = await readStoppedContainer(entry);
  * console.log(`${stopped.containerName} stopped at ${stopped.revision}: ${stopped.lastMessage?.result ?? ""}`);
  * ```

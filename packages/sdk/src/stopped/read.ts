@@ -10,7 +10,9 @@ import { NO_OUTCOME, outcomeFromJournal, type StoppedContainer } from "./outcome
  *
  * @example
  * ```ts
- * import { readStoppedContainer, type StoppedReadOptions } from "@app-building/sdk";
+ * import { FileContainerRegistry, readStoppedContainer, type StoppedReadOptions } from "@app-building/sdk";
+ * const entry = await new FileContainerRegistry().find("app-building-3f2a9c01d4");
+ * if (entry === null) throw new Error("app-building-3f2a9c01d4 is not in the registry");
  * const options: StoppedReadOptions = { stateDir: "/srv/agents/state" };
  * await readStoppedContainer(entry, options);
  * ```
@@ -27,8 +29,10 @@ export interface StoppedReadOptions {
  *
  * @example
  * ```ts
- * import { isContainerGone } from "@app-building/sdk";
- * if (await isContainerGone(entry)) console.log(`${entry.containerName} has exited`);
+ * import { FileContainerRegistry, isContainerGone } from "@app-building/sdk";
+ * for (const entry of await new FileContainerRegistry().findAlive()) {
+ *   if (await isContainerGone(entry)) console.log(`${entry.containerName} has exited`);
+ * }
  * ```
  */
 export async function isContainerGone(entry: AgentState & { stoppedAt?: string | null }): Promise<boolean> {
@@ -50,7 +54,9 @@ export async function isContainerGone(entry: AgentState & { stoppedAt?: string |
  *
  * @example
  * ```ts
- * import { openStoppedJournal } from "@app-building/sdk";
+ * import { FileContainerRegistry, openStoppedJournal } from "@app-building/sdk";
+ * const entry = await new FileContainerRegistry().find("app-building-3f2a9c01d4");
+ * if (entry === null) throw new Error("app-building-3f2a9c01d4 is not in the registry");
  * const journal = await openStoppedJournal(entry);
  * for (const line of journal?.logs() ?? []) console.log(line.line);
  * journal?.close();

@@ -17,8 +17,10 @@ function answersSignalZero(pid: number): boolean {
  *
  * @example
  * ```ts
+ * import { readFileSync } from "node:fs";
  * import { isAlive } from "@app-building/types/process";
- * if (!isAlive(lock.pid)) console.log("the lock's owner is gone: take the lock over");
+ * const owner = Number(readFileSync("/srv/agents/build.lock", "utf8")); // the pid that took the lock
+ * if (!isAlive(owner)) console.log("the lock's owner is gone: take the lock over");
  * ```
  */
 export function isAlive(pid: number): boolean {

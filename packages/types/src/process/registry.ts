@@ -43,7 +43,9 @@ export interface GroupRegistry {
  *
  * @example
  * ```ts
+ * import { join } from "node:path";
  * import { createGroupRegistry } from "@app-building/types/process";
+ * const dataDir = process.env.DATA_DIR ?? "/data";
  * const groups = createGroupRegistry({ file: join(dataDir, "agent-groups.json") });
  * const killed = groups.killLeftovers();
  * if (killed > 0) console.log(`killed ${killed} process group(s) left by the previous run`);

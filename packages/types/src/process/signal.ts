@@ -8,9 +8,13 @@ import { listProcesses } from "./stat.js";
  *
  * @example
  * ```ts
- * import type { ProcessSet } from "@app-building/types/process";
- * const agent: ProcessSet = { group: child.pid! };
- * const build: ProcessSet = { session: turbo.pid! };
+ * import { spawnGroup, terminate, type ProcessSet } from "@app-building/types/process";
+ * const agent = spawnGroup("claude", ["-p", "Add a README"], { stdio: "inherit" });
+ * const turbo = spawnGroup("npx", ["turbo", "run", "build"], { stdio: "inherit" });
+ * const agentSet: ProcessSet = { group: agent.pid! };
+ * // turbo puts each task in a group of its own; all of them stay in its session.
+ * const buildSet: ProcessSet = { session: turbo.pid! };
+ * await Promise.all([terminate(agentSet, { graceMs: 5_000 }), terminate(buildSet, { graceMs: 5_000 })]);
  * ```
  */
 export type ProcessSet = { group: number } | { session: number };
@@ -21,8 +25,9 @@ export type ProcessSet = { group: number } | { session: number };
  *
  * @example
  * ```ts
- * import { signalGroup } from "@app-building/types/process";
- * signalGroup(child.pid!, "SIGINT"); // Ctrl-C, as in a terminal
+ * import { signalGroup, spawnGroup } from "@app-building/types/process";
+ * const child = spawnGroup("npm", ["run", "dev"], { stdio: "inherit" });
+ * process.once("SIGINT", () => signalGroup(child.pid!, "SIGINT")); // Ctrl-C reaches the whole group
  * ```
  */
 export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
@@ -40,8 +45,9 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
  *
  * @example
  * ```ts
- * import { liveMembers } from "@app-building/types/process";
- * console.log(`${liveMembers({ session: sid }).length} processes of the build are left`);
+ * import { liveMembers, spawnGroup } from "@app-building/types/process";
+ * const build = spawnGroup("npx", ["turbo", "run", "build"], { stdio: "ignore" });
+ * console.log(`${liveMembers({ session: build.pid! }).length} processes of the build are running`);
  * ```
  */
 export function liveMembers(set: ProcessSet): number[] {
@@ -60,8 +66,11 @@ export function liveMembers(set: ProcessSet): number[] {
  *   it is gone; for a session, how many members were signalled.
  * @example
  * ```ts
- * import { signalSet } from "@app-building/types/process";
- * if (signalSet({ session: sid }, "SIGTERM") === 0) console.log("the build had already ended");
+ * import { signalSet, spawnGroup } from "@app-building/types/process";
+ * const build = spawnGroup("npx", ["turbo", "run", "build"], { stdio: "ignore" });
+ * process.once("SIGTERM", () => {
+ *   if (signalSet({ session: build.pid! }, "SIGTERM") === 0) console.log("the build had already ended");
+ * });
  * ```
  */
 export function signalSet(set: ProcessSet, signal: NodeJS.Signals): number {

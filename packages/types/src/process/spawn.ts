@@ -12,8 +12,12 @@ import type { GroupRegistry } from "./registry.js";
  *
  * @example
  * ```ts
- * import { createGroupRegistry, type SpawnGroupOptions } from "@app-building/types/process";
- * const options: SpawnGroupOptions = { registry: createGroupRegistry() };
+ * import type { SpawnOptions } from "node:child_process";
+ * import { createGroupRegistry, spawnGroup, type SpawnGroupOptions } from "@app-building/types/process";
+ * const groups = createGroupRegistry();
+ * const options: SpawnOptions & SpawnGroupOptions = { stdio: "inherit", registry: groups };
+ * spawnGroup("npm", ["test"], options);
+ * process.on("exit", () => groups.killAll()); // nothing it started outlives this program
  * ```
  */
 export interface SpawnGroupOptions {
@@ -31,7 +35,7 @@ export interface SpawnGroupOptions {
  * ```ts
  * import { createGroupRegistry, spawnGroup, terminate } from "@app-building/types/process";
  * const groups = createGroupRegistry();
- * const child = spawnGroup("node", ["server.js"], { cwd: dir, stdio: "ignore", registry: groups });
+ * const child = spawnGroup("node", ["server.js"], { cwd: "/srv/app", stdio: "ignore", registry: groups });
  * await terminate({ group: child.pid! }, { graceMs: 5_000 });
  * ```
  */

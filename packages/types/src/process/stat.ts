@@ -35,6 +35,7 @@ function parseStat(pid: number, text: string): ProcStat | undefined {
  * @example
  * ```ts
  * import { readStat } from "@app-building/types/process";
+ * const pid = Number(process.argv[2]);
  * const leadsItsGroup = readStat(pid)?.pgrp === pid;
  * ```
  */

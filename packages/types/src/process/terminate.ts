@@ -7,8 +7,10 @@ import { liveMembers, signalSet, type ProcessSet } from "./signal.js";
  *
  * @example
  * ```ts
- * import { KILL_WITHIN_MS, terminate } from "@app-building/types/process";
- * await terminate({ session: sid }, { graceMs: 2_000, killWithinMs: 2 * KILL_WITHIN_MS });
+ * import { KILL_WITHIN_MS, spawnGroup, terminate } from "@app-building/types/process";
+ * const build = spawnGroup("npx", ["turbo", "run", "build"], { stdio: "ignore" });
+ * // A build that forks fast: repeat SIGKILL for twice as long before giving up.
+ * await terminate({ session: build.pid! }, { graceMs: 2_000, killWithinMs: 2 * KILL_WITHIN_MS });
  * ```
  */
 export const KILL_WITHIN_MS = 5_000;
@@ -21,7 +23,8 @@ const MAX_POLL_MS = 100;
  *
  * @example
  * ```ts
- * import { terminate, type TerminateOptions } from "@app-building/types/process";
+ * import { spawnGroup, terminate, type TerminateOptions } from "@app-building/types/process";
+ * const agent = spawnGroup("claude", ["-p", "Add a README"], { stdio: "inherit" });
  * const ctrlC: TerminateOptions = { signal: "SIGINT", graceMs: 10_000 };
  * await terminate({ group: agent.pid! }, ctrlC);
  * ```
