@@ -1,9 +1,9 @@
 import { AGENT_ENVIRONMENT_VARIABLES } from "@app-building/types";
 import { resolve } from "node:path";
-import { defaultRegistryPath, defaultStateDir } from "../paths/state-dir.js";
+import { defaultStateDir } from "../paths/state-dir.js";
+import { openRegistry, registryLocation, type RegistryLocation } from "../registry/default.js";
 import type { ContainerConfig, DriverName } from "../state.js";
 import { UsageError } from "./exit-codes.js";
-import { cliRegistry } from "./registry.js";
 
 /**
  * Environment variables passed on to the runtime when set (no driver passes on the rest of
@@ -16,9 +16,8 @@ export interface CliEnvironment {
   cwd: string;
   /** The per-user state folder (`APP_BUILDING_STATE_DIR`, else the XDG state dir): registry and container folders. */
   stateDir: string;
-  registryPath: string;
-  /** Whether `APP_BUILDING_REGISTRY` named the registry (then an older `./.container-registry.jsonl` is not read). */
-  registryChosen: boolean;
+  /** The registry: `APP_BUILDING_REGISTRY`, else the state folder's (read with an older `./.container-registry.jsonl`). */
+  registry: RegistryLocation;
   flyToken: string | undefined;
   flyApp: string | undefined;
   flyApiBaseUrl: string | undefined;
@@ -37,13 +36,10 @@ export function readCliEnvironment(env: NodeJS.ProcessEnv = process.env): CliEnv
     if (value !== undefined && value !== "") forwarded[name] = value;
   }
   const blank = (value: string | undefined) => (value === undefined || value.trim() === "" ? undefined : value);
-  const stateDir = defaultStateDir(env);
-  const chosen = blank(env.APP_BUILDING_REGISTRY);
   return {
     cwd,
-    stateDir,
-    registryPath: chosen === undefined ? defaultRegistryPath(stateDir) : resolve(cwd, chosen),
-    registryChosen: chosen !== undefined,
+    stateDir: defaultStateDir(env),
+    registry: registryLocation(env, cwd),
     flyToken: blank(env.FLY_API_TOKEN),
     flyApp: blank(env.FLY_APP_NAME),
     flyApiBaseUrl: blank(env.FLY_API_BASE_URL),
@@ -83,7 +79,7 @@ export function configFor(
     projectRoot: cli.cwd,
     stateDir: cli.stateDir,
     envVars,
-    registry: cliRegistry(cli.registryPath, cli.cwd, cli.registryChosen),
+    registry: openRegistry(cli.registry),
     flyToken: cli.flyToken,
     flyApp: cli.flyApp,
     imageRef: cli.imageRef,

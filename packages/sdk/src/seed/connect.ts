@@ -1,7 +1,6 @@
 import { createClient, type ContainerClient } from "../client/client.js";
 import { ConfigurationError } from "../errors.js";
-import { readCliEnvironment } from "../cli/context.js";
-import { cliRegistry } from "../cli/registry.js";
+import { openRegistry } from "../registry/default.js";
 import type { ContainerRegistry } from "../registry/registry.js";
 
 /**
@@ -15,7 +14,7 @@ import type { ContainerRegistry } from "../registry/registry.js";
  * ```
  */
 export interface ConnectOptions {
-  /** Where to look the container up (default: the CLI's registry: `APP_BUILDING_REGISTRY`, else the state folder's, read together with an older `./.container-registry.jsonl`). */
+  /** Where to look the container up (default: the registry the CLI uses too: `APP_BUILDING_REGISTRY`, else the state folder's, read together with an older `./.container-registry.jsonl`). */
   registry?: ContainerRegistry;
 }
 
@@ -34,7 +33,7 @@ export interface ConnectOptions {
  * ```
  */
 export async function connect(name: string, options: ConnectOptions = {}): Promise<ContainerClient> {
-  const registry = options.registry ?? defaultRegistry();
+  const registry = options.registry ?? openRegistry();
   const entry = await registry.find(name);
   if (entry === null) {
     throw new ConfigurationError(
@@ -43,10 +42,4 @@ export async function connect(name: string, options: ConnectOptions = {}): Promi
     );
   }
   return createClient(entry);
-}
-
-/** The registry the CLI would use from here. */
-function defaultRegistry(): ContainerRegistry {
-  const env = readCliEnvironment();
-  return cliRegistry(env.registryPath, env.cwd, env.registryChosen);
 }
