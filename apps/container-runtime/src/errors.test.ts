@@ -1,3 +1,7 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ERROR_CODES } from "@app-building/types";
 import { describe, expect, it } from "vitest";
 import * as errors from "./errors.js";
 import { errorAnswer, STATUS_BY_CODE } from "./http/errors.js";
@@ -31,6 +35,25 @@ describe("the runtime's errors", () => {
     );
     const sampled = new Set(samples.map(([error]) => error.constructor));
     for (const errorClass of classes) expect(sampled.has(errorClass), errorClass.name).toBe(true);
+  });
+
+  it("are every code the runtime's modules send: answered with a status, or on the failed ready line", () => {
+    const src = dirname(fileURLToPath(import.meta.url));
+    const files = readdirSync(src, { recursive: true, encoding: "utf8" }).filter(
+      (file) => file.endsWith(".ts") && !file.endsWith(".test.ts"),
+    );
+    const named = new Set(
+      files.flatMap((file) =>
+        [...readFileSync(join(src, file), "utf8").matchAll(/ERROR_CODES\.(\w+)/g)].map(([, key]) => key!),
+      ),
+    );
+    const listed = new Set<string>([...Object.keys(STATUS_BY_CODE), ...errors.STARTUP_ERROR_CODES]);
+    expect(named.size).toBeGreaterThan(0);
+    for (const key of named) {
+      const code = ERROR_CODES[key as keyof typeof ERROR_CODES];
+      expect(code, `ERROR_CODES.${key}`).toBeDefined();
+      expect(listed.has(code), code).toBe(true);
+    }
   });
 
   it("carry no HTTP status themselves", () => {

@@ -14,6 +14,15 @@ export const APP_ERROR_CODES = [
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
 
 /**
+ * The codes of the failed ready line, `{"ready":false,"error":code,"message":...}` on
+ * stderr: the runtime never listened, so they have no HTTP status.
+ */
+export const STARTUP_ERROR_CODES = [ERROR_CODES.invalidEnv, ERROR_CODES.startupFailed] as const;
+
+/** A code of the failed ready line. */
+export type StartupErrorCode = (typeof STARTUP_ERROR_CODES)[number];
+
+/**
  * The runtime's one error hierarchy: each error carries its stable code, a message that
  * says what to do next, and the fields a caller may act on. Errors know nothing about
  * HTTP: the app's error handler gives each code its status (`http/errors.ts`).

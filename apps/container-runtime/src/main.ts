@@ -2,7 +2,9 @@
 import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import { EnvError, writeReadyLine } from "@app-building/server-edge";
+import { ERROR_CODES } from "@app-building/types";
 import { loadConfig } from "./env.js";
+import type { StartupErrorCode } from "./errors.js";
 import { createApp } from "./http/app.js";
 import { Followers } from "./http/followers.js";
 import { wireRuntime } from "./wiring.js";
@@ -74,8 +76,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(
-    `${JSON.stringify({ ready: false, error: error instanceof EnvError ? "invalid_env" : "startup_failed", message })}\n`,
-  );
+  const code: StartupErrorCode = error instanceof EnvError ? ERROR_CODES.invalidEnv : ERROR_CODES.startupFailed;
+  process.stderr.write(`${JSON.stringify({ ready: false, error: code, message })}\n`);
   process.exit(1);
 });

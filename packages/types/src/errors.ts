@@ -44,7 +44,11 @@ export const errorBodySchema = z
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 /**
- * The stable error codes shared by the platform's servers.
+ * The stable error codes shared by the platform's servers: every code one of them sends,
+ * in an HTTP error body (`{error: code, message}`) or, for `invalid_env` and
+ * `startup_failed`, in the failed ready line a server prints when it cannot start
+ * (`{"ready":false,"error":code,"message":...}`). The SDK's own, client-side codes are
+ * `SDK_ERROR_CODES` of `@app-building/sdk`.
  *
  * @example
  * ```ts
@@ -83,6 +87,8 @@ export const ERROR_CODES = {
   tooManyRequests: "too_many_requests",
   releaseNotPromotable: "release_not_promotable",
   releasesUnavailable: "releases_unavailable",
+  invalidEnv: "invalid_env",
+  startupFailed: "startup_failed",
 } as const;
 /**
  * A shared error code.
