@@ -1,10 +1,13 @@
+import { ERROR_CODES } from "@app-building/types";
 import { describe, expect, it } from "vitest";
+import * as errors from "./errors.js";
 import {
   AuthenticationError,
   CapacityError,
   ContainerGoneError,
   InvalidRequestError,
   NotFoundError,
+  SDK_ERROR_CODES,
   ServerError,
   TimeoutError,
   errorFromNetworkFailure,
@@ -43,6 +46,16 @@ describe("errorFromResponse", () => {
     expect(errorFromResponse(failed(408, { error: "deadline_exceeded" }))).toBeInstanceOf(TimeoutError);
   });
 
+  it("keeps a code of the platform's, and puts anything else in that place (Fly's words) in the message", () => {
+    expect(errorFromResponse(failed(409, { error: "container_stopping", message: "start a new one" }))).toMatchObject({
+      code: ERROR_CODES.containerStopping,
+    });
+    const words = errorFromResponse(failed(400, { error: "invalid machine config: guest.cpus" }));
+    expect(words).toMatchObject({ code: SDK_ERROR_CODES.invalidRequest, status: 400 });
+    expect(words.message).toContain("invalid machine config: guest.cpus");
+    expect(errorFromResponse(failed(502, { error: "no such upstream" })).code).toBe(SDK_ERROR_CODES.serverError);
+  });
+
   it("copes with an empty or non-JSON body", () => {
     expect(errorFromResponse(failed(500, "")).message).toContain("HTTP 500");
     expect(errorFromResponse(failed(502, "<html>bad gateway</html>")).message).toContain("bad gateway");
@@ -60,5 +73,38 @@ describe("errorFromNetworkFailure", () => {
   it("calls an aborted or timed-out request a timeout", () => {
     const timeout = new DOMException("The operation was aborted due to timeout", "TimeoutError");
     expect(errorFromNetworkFailure(timeout, "GET /status")).toBeInstanceOf(TimeoutError);
+  });
+});
+
+describe("the SDK's error codes", () => {
+  it("are snake_case and apart from the servers' codes: each code is in one list", () => {
+    const own = Object.values(SDK_ERROR_CODES);
+    for (const code of own) expect(code).toMatch(/^[a-z]+(_[a-z]+)*$/);
+    expect(new Set(own).size).toBe(own.length);
+    const servers = new Set<string>(Object.values(ERROR_CODES));
+    expect(own.filter((code) => servers.has(code))).toEqual([]);
+  });
+
+  it("are what every error class carries by default", () => {
+    const samples: errors.AppBuildingError[] = [
+      new errors.AuthenticationError("x"),
+      new errors.NotFoundError("x"),
+      new errors.ContainerGoneError("x"),
+      new errors.TimeoutError("x"),
+      new errors.CapacityError("x"),
+      new errors.ConfigurationError("x"),
+      new errors.ContainerStartError("x"),
+    ];
+    const classes = Object.values(errors).filter(
+      (value): value is typeof errors.AppBuildingError =>
+        typeof value === "function" && value.prototype instanceof errors.AppBuildingError,
+    );
+    // The two that carry the code of the answer they were mapped from are sampled above, by errorFromResponse.
+    const sampled = new Set<unknown>([...samples.map((error) => error.constructor), InvalidRequestError, ServerError]);
+    for (const errorClass of classes) {
+      expect(sampled.has(errorClass), errorClass.name).toBe(true);
+    }
+    const known = new Set<string>([...Object.values(SDK_ERROR_CODES), ...Object.values(ERROR_CODES)]);
+    for (const error of samples) expect(known.has(error.code), error.code).toBe(true);
   });
 });

@@ -1,3 +1,94 @@
+import { ERROR_CODES, type ErrorCode } from "@app-building/types";
+
+/**
+ * The codes the SDK gives its errors itself, for what happens on the client's side (no
+ * server sent them); an error mapped from a server's answer carries the server's code,
+ * one of `ERROR_CODES` of `@app-building/types`. Together they are every `code` an
+ * {@link AppBuildingError} can have.
+ *
+ * @example
+ * ```ts
+ * import { AppBuildingError, FileContainerRegistry, SDK_ERROR_CODES, startContainer } from "@app-building/sdk";
+ * const config = { envVars: {}, registry: new FileContainerRegistry(), driver: "docker" as const };
+ * await startContainer(config, null).catch((error: unknown) => {
+ *   if (error instanceof AppBuildingError && error.code === SDK_ERROR_CODES.dockerUnavailable) {
+ *     console.error("start Docker first");
+ *   }
+ *   throw error;
+ * });
+ * ```
+ */
+export const SDK_ERROR_CODES = {
+  /** Nothing answers at the container's address any more ({@link ContainerGoneError}). */
+  containerGone: "container_gone",
+  /** A request, a readiness wait, a message or a lock took too long ({@link TimeoutError}). */
+  timeout: "timeout",
+  /** A Fly.io region had no room for the machine ({@link CapacityError}). */
+  insufficientCapacity: "insufficient_capacity",
+  /** The container could not be started ({@link ContainerStartError}). */
+  startFailed: "start_failed",
+  /** A failed answer without a code of the platform's: a 4xx ({@link InvalidRequestError}). */
+  invalidRequest: "invalid_request",
+  /** A failed answer without a code of the platform's: a 5xx or 429 ({@link ServerError}). */
+  serverError: "server_error",
+  /** The registry has not got the image the Fly machine is to run ({@link ServerError}). */
+  manifestUnknown: "manifest_unknown",
+  /** An answer that is not JSON, or not the shape the API promises. */
+  invalidResponse: "invalid_response",
+  /** A setting that cannot work ({@link ConfigurationError}); the ones below say which. */
+  invalidConfig: "invalid_config",
+  /** No container of that name in the registry. */
+  unknownContainer: "unknown_container",
+  /** A driver name other than process, docker or fly. */
+  unknownDriver: "unknown_driver",
+  /** The driver cannot do what was asked (e.g. a test container on Fly). */
+  driverUnsupported: "driver_unsupported",
+  /** No Docker CLI, or no Docker Engine answering it. */
+  dockerUnavailable: "docker_unavailable",
+  /** The fly driver has no token or no app name. */
+  flyCredentialsMissing: "fly_credentials_missing",
+  /** The image is not in the local Docker Engine and may not or cannot be built. */
+  imageMissing: "image_missing",
+  /** There is no script to build the image with. */
+  imageBuildUnavailable: "image_build_unavailable",
+  /** This install of the SDK has no container runtime to run. */
+  runtimeMissing: "runtime_missing",
+  /** A stopped container's journal was removed. */
+  journalMissing: "journal_missing",
+  /** `workspaceDir` names no existing directory. */
+  workspaceMissing: "workspace_missing",
+  /** The driver cannot use a `workspaceDir`. */
+  workspaceUnsupported: "workspace_unsupported",
+  /** The CLI's command line cannot work: a missing argument or a bad flag value. */
+  usage: "usage",
+} as const;
+
+/**
+ * A code the SDK gives an error itself.
+ *
+ * @example
+ * ```ts
+ * import { SDK_ERROR_CODES, type SdkErrorCode } from "@app-building/sdk";
+ * const worthARetry: readonly SdkErrorCode[] = [SDK_ERROR_CODES.containerGone, SDK_ERROR_CODES.timeout];
+ * ```
+ */
+export type SdkErrorCode = (typeof SDK_ERROR_CODES)[keyof typeof SDK_ERROR_CODES];
+
+/**
+ * Every code an {@link AppBuildingError} can carry: the SDK's own, or a server's.
+ *
+ * @example
+ * ```ts
+ * import { AppBuildingError, type AppBuildingErrorCode } from "@app-building/sdk";
+ * function codeOf(error: unknown): AppBuildingErrorCode | null {
+ *   return error instanceof AppBuildingError ? error.code : null;
+ * }
+ * ```
+ */
+export type AppBuildingErrorCode = SdkErrorCode | ErrorCode;
+
+const SERVER_CODES: ReadonlySet<string> = new Set(Object.values(ERROR_CODES));
+
 /**
  * The base class of every error the SDK throws. `code` is stable (match on it or on the
  * class); `status` is the HTTP status when the error came from a response; `retryable`
@@ -16,14 +107,17 @@
  * ```
  */
 export class AppBuildingError extends Error {
-  /** A stable, machine-readable code such as `unauthorized` or `container_gone`. */
-  readonly code: string;
+  /** A stable, machine-readable code such as `unauthorized` or `container_gone`: one of {@link SDK_ERROR_CODES} or of the servers' `ERROR_CODES`. */
+  readonly code: AppBuildingErrorCode;
   /** The HTTP status of the response this error was mapped from, if any. */
   readonly status: number | undefined;
   /** True when retrying the same request later may succeed. */
   readonly retryable: boolean;
 
-  constructor(message: string, options: { code: string; status?: number; retryable?: boolean; cause?: unknown }) {
+  constructor(
+    message: string,
+    options: { code: AppBuildingErrorCode; status?: number; retryable?: boolean; cause?: unknown },
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = options.code;
@@ -55,7 +149,7 @@ export class AppBuildingError extends Error {
  */
 export class AuthenticationError extends AppBuildingError {
   constructor(message: string, status = 401, cause?: unknown) {
-    super(message, { code: "unauthorized", status, cause });
+    super(message, { code: ERROR_CODES.unauthorized, status, cause });
   }
 }
 
@@ -73,7 +167,7 @@ export class AuthenticationError extends AppBuildingError {
  */
 export class NotFoundError extends AppBuildingError {
   constructor(message: string, status = 404, cause?: unknown) {
-    super(message, { code: "not_found", status, cause });
+    super(message, { code: ERROR_CODES.notFound, status, cause });
   }
 }
 
@@ -94,7 +188,7 @@ export class NotFoundError extends AppBuildingError {
  * ```
  */
 export class InvalidRequestError extends AppBuildingError {
-  constructor(message: string, code: string, status: number, cause?: unknown) {
+  constructor(message: string, code: AppBuildingErrorCode, status: number, cause?: unknown) {
     super(message, { code, status, cause });
   }
 }
@@ -118,7 +212,7 @@ export class InvalidRequestError extends AppBuildingError {
  */
 export class ContainerGoneError extends AppBuildingError {
   constructor(message: string, cause?: unknown) {
-    super(message, { code: "container_gone", retryable: true, cause });
+    super(message, { code: SDK_ERROR_CODES.containerGone, retryable: true, cause });
   }
 }
 
@@ -138,7 +232,7 @@ export class ContainerGoneError extends AppBuildingError {
  */
 export class TimeoutError extends AppBuildingError {
   constructor(message: string, cause?: unknown) {
-    super(message, { code: "timeout", retryable: true, cause });
+    super(message, { code: SDK_ERROR_CODES.timeout, retryable: true, cause });
   }
 }
 
@@ -163,7 +257,7 @@ export class TimeoutError extends AppBuildingError {
  * ```
  */
 export class ServerError extends AppBuildingError {
-  constructor(message: string, code: string, status: number, cause?: unknown) {
+  constructor(message: string, code: AppBuildingErrorCode, status: number, cause?: unknown) {
     super(message, { code, status, retryable: true, cause });
   }
 }
@@ -185,7 +279,7 @@ export class ServerError extends AppBuildingError {
  */
 export class CapacityError extends AppBuildingError {
   constructor(message: string, status = 412, cause?: unknown) {
-    super(message, { code: "insufficient_capacity", status, retryable: true, cause });
+    super(message, { code: SDK_ERROR_CODES.insufficientCapacity, status, retryable: true, cause });
   }
 }
 
@@ -205,7 +299,7 @@ export class CapacityError extends AppBuildingError {
  * ```
  */
 export class ConfigurationError extends AppBuildingError {
-  constructor(message: string, code = "invalid_config", cause?: unknown) {
+  constructor(message: string, code: SdkErrorCode = SDK_ERROR_CODES.invalidConfig, cause?: unknown) {
     super(message, { code, cause });
   }
 }
@@ -239,7 +333,7 @@ export class ContainerStartError extends AppBuildingError {
     message: string,
     details: { output?: string; exitCode?: number | null; signal?: string | null; cause?: unknown } = {},
   ) {
-    super(message, { code: "start_failed", cause: details.cause });
+    super(message, { code: SDK_ERROR_CODES.startFailed, cause: details.cause });
     this.output = details.output ?? "";
     this.exitCode = details.exitCode ?? null;
     this.signal = details.signal ?? null;
@@ -271,26 +365,36 @@ export interface FailedResponse {
   request: string;
 }
 
-function parseBody(text: string): { code: string | undefined; message: string | undefined } {
+/**
+ * A body's `error` (a platform's code, or Fly's words) and `message`; `code` is the error
+ * when it is one of the platform's codes.
+ */
+function parseBody(text: string): {
+  code: ErrorCode | undefined;
+  error: string | undefined;
+  message: string | undefined;
+} {
   try {
     const body = JSON.parse(text) as unknown;
     if (body !== null && typeof body === "object") {
       const record = body as Record<string, unknown>;
-      const code = typeof record.error === "string" ? record.error : undefined;
+      const error = typeof record.error === "string" ? record.error : undefined;
+      const code = error !== undefined && SERVER_CODES.has(error) ? (error as ErrorCode) : undefined;
       const message = typeof record.message === "string" ? record.message : undefined;
-      return { code, message };
+      return { code, error, message };
     }
   } catch {
     // not JSON: the text itself is the message
   }
   const trimmed = text.trim().slice(0, 500);
-  return { code: undefined, message: trimmed === "" ? undefined : trimmed };
+  return { code: undefined, error: undefined, message: trimmed === "" ? undefined : trimmed };
 }
 
 /**
  * The one place a failed HTTP response (from a container or from the Fly Machines API)
  * becomes a typed error. Bodies are `{error, message}` JSON from the platform, or Fly's
- * `{error: "..."}`, or plain text.
+ * `{error: "..."}`, or plain text. The error carries the platform's code when the body
+ * has one; words in its place (Fly's) go into the message.
  *
  * @example
  * ```ts
@@ -302,21 +406,21 @@ function parseBody(text: string): { code: string | undefined; message: string | 
  */
 export function errorFromResponse(response: FailedResponse): AppBuildingError {
   const { status, request } = response;
-  const { code, message } = parseBody(response.bodyText);
-  const detail = message ?? code ?? `HTTP ${status}`;
+  const { code, error, message } = parseBody(response.bodyText);
+  const detail = message ?? error ?? `HTTP ${status}`;
   const text = `${request} failed (${status}): ${detail}`;
-  const haystack = `${code ?? ""} ${message ?? ""}`;
+  const haystack = `${error ?? ""} ${message ?? ""}`;
   if (status === 401 || status === 403) {
     return new AuthenticationError(`${text}. Check the token you passed.`, status);
   }
   if (status === 404) return new NotFoundError(text, status);
   if (status === 412 && /insufficient|capacity/i.test(haystack)) return new CapacityError(text, status);
   if (/MANIFEST_UNKNOWN/i.test(haystack)) {
-    return new ServerError(`${text}. The image is not in the registry yet.`, "manifest_unknown", status);
+    return new ServerError(`${text}. The image is not in the registry yet.`, SDK_ERROR_CODES.manifestUnknown, status);
   }
   if (status === 408) return new TimeoutError(text);
-  if (status === 429 || status >= 500) return new ServerError(text, code ?? "server_error", status);
-  return new InvalidRequestError(text, code ?? "invalid_request", status);
+  if (status === 429 || status >= 500) return new ServerError(text, code ?? SDK_ERROR_CODES.serverError, status);
+  return new InvalidRequestError(text, code ?? SDK_ERROR_CODES.invalidRequest, status);
 }
 
 /** Node's network error codes that mean nobody is listening any more. */

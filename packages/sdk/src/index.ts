@@ -9,11 +9,14 @@ export {
   ContainerStartError,
   InvalidRequestError,
   NotFoundError,
+  SDK_ERROR_CODES,
   ServerError,
   TimeoutError,
   errorFromNetworkFailure,
   errorFromResponse,
+  type AppBuildingErrorCode,
   type FailedResponse,
+  type SdkErrorCode,
 } from "./errors.js";
 export { containerHttpOptions, httpOptsFor, type HttpOptions } from "./http/options.js";
 export { httpGet, httpPost } from "./http/request.js";

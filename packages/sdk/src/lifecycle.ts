@@ -1,5 +1,5 @@
 import { createClient } from "./client/client.js";
-import { AppBuildingError, ConfigurationError, ContainerGoneError } from "./errors.js";
+import { AppBuildingError, ConfigurationError, ContainerGoneError, SDK_ERROR_CODES } from "./errors.js";
 import type { Driver, StartOptions } from "./drivers/driver.js";
 import { getImageRef } from "./image.js";
 import type { AgentState, ContainerConfig, DriverName, RepoOptions } from "./state.js";
@@ -32,7 +32,7 @@ async function loadDriver(name: DriverName): Promise<Driver> {
     default:
       throw new ConfigurationError(
         `Unknown driver ${JSON.stringify(name)}: use "process", "docker" or "fly".`,
-        "unknown_driver",
+        SDK_ERROR_CODES.unknownDriver,
       );
   }
 }
@@ -204,7 +204,7 @@ export async function stopContainer(
   if (state === null) {
     throw new ConfigurationError(
       `No container named ${JSON.stringify(container)} in the registry: \`app-building ls --all\` lists the known ones.`,
-      "unknown_container",
+      SDK_ERROR_CODES.unknownContainer,
     );
   }
   const client = createClient(state);
@@ -264,7 +264,7 @@ export async function stopContainer(
     }
   } catch (error) {
     if (!(error instanceof ContainerGoneError)) {
-      if (!(error instanceof AppBuildingError) || error.code !== "timeout") throw error;
+      if (!(error instanceof AppBuildingError) || error.code !== SDK_ERROR_CODES.timeout) throw error;
       timedOut = true;
       if (result.pushed !== true) {
         result.pushed = false;

@@ -1,5 +1,5 @@
 import type { ContainerRegistry, RegistryEntry } from "../registry/registry.js";
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, SDK_ERROR_CODES } from "../errors.js";
 import type { AgentState } from "../state.js";
 
 /** The registry entry of a container named on the command line (stopped mark included), or an error that says how to find one. */
@@ -8,7 +8,7 @@ export async function findContainer(registry: ContainerRegistry, name: string): 
   if (entry === null) {
     throw new ConfigurationError(
       `No container named ${JSON.stringify(name)} in this registry: \`app-building ls --all\` lists the known ones (or set APP_BUILDING_REGISTRY).`,
-      "unknown_container",
+      SDK_ERROR_CODES.unknownContainer,
     );
   }
   return entry;

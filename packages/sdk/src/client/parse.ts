@@ -6,11 +6,11 @@ import {
   type LogLine,
   type Message,
 } from "@app-building/types";
-import { AppBuildingError } from "../errors.js";
+import { AppBuildingError, SDK_ERROR_CODES } from "../errors.js";
 
 function invalid(what: string, detail: string): AppBuildingError {
   return new AppBuildingError(`the container answered ${what} that does not match the API: ${detail}`, {
-    code: "invalid_response",
+    code: SDK_ERROR_CODES.invalidResponse,
   });
 }
 

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { ConfigurationError, ContainerStartError } from "../errors.js";
+import { ConfigurationError, ContainerStartError, SDK_ERROR_CODES } from "../errors.js";
 import { getImageRef } from "../image.js";
 import type { ContainerConfig } from "../state.js";
 
@@ -40,7 +40,7 @@ export function buildImage(config: ContainerConfig): void {
       `There is no script to build the image ${image}` +
         (script === undefined ? " (no projectRoot or docker.buildScript)" : ` (${script} is missing)`) +
         ": set projectRoot to an app-building checkout, or docker.buildScript.",
-      "image_build_unavailable",
+      SDK_ERROR_CODES.imageBuildUnavailable,
     );
   }
   try {

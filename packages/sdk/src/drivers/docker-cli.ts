@@ -1,5 +1,5 @@
 import { execa, type Options } from "execa";
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, SDK_ERROR_CODES } from "../errors.js";
 
 /** The label every container started by the docker driver carries (value: the container name). */
 export const CONTAINER_LABEL = "app-building.container";
@@ -20,7 +20,7 @@ export async function docker(args: string[], options: Pick<Options, "env" | "tim
   } catch (error) {
     throw new ConfigurationError(
       "The docker command could not run: install the Docker CLI, or use the process driver.",
-      "docker_unavailable",
+      SDK_ERROR_CODES.dockerUnavailable,
       error,
     );
   }

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { execa } from "execa";
-import { ConfigurationError, ContainerStartError } from "../errors.js";
+import { ConfigurationError, ContainerStartError, SDK_ERROR_CODES } from "../errors.js";
 import { getImageRef } from "../image.js";
 import type { AgentState, ContainerConfig, RepoOptions } from "../state.js";
 import { buildScriptFor } from "./build-image.js";
@@ -27,7 +27,7 @@ async function ensureImage(
   if (build === "never" && !present) {
     throw new ConfigurationError(
       `The image ${image} is not in the local Docker Engine and building is off.`,
-      "image_missing",
+      SDK_ERROR_CODES.imageMissing,
     );
   }
   if (build === "never" || (build === "missing" && present)) return;
@@ -37,7 +37,7 @@ async function ensureImage(
       `The image ${image} is not in the local Docker Engine and there is no build script to make it` +
         (script === undefined ? "" : ` (${script} is missing)`) +
         ": build it first, set docker.buildScript, or use the process driver.",
-      "image_missing",
+      SDK_ERROR_CODES.imageMissing,
     );
   }
   options.onProgress?.(`building the image ${image}`);
@@ -131,7 +131,7 @@ export const dockerDriver: Driver = {
     if (!engine) {
       throw new ConfigurationError(
         'No Docker Engine answers: start Docker (or dockerd), or start the container with driver: "process".',
-        "docker_unavailable",
+        SDK_ERROR_CODES.dockerUnavailable,
       );
     }
     await ensureImage(config, image, present, options);

@@ -1,4 +1,4 @@
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, SDK_ERROR_CODES } from "../errors.js";
 import type { AgentState, ContainerConfig, RepoOptions } from "../state.js";
 
 /**
@@ -104,7 +104,7 @@ export function readyTimeoutFor(config: ContainerConfig, options: StartOptions):
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw new ConfigurationError(
       `readyTimeoutMs must be a number of milliseconds above 0 (got ${String(timeoutMs)}).`,
-      "invalid_config",
+      SDK_ERROR_CODES.invalidConfig,
     );
   }
   return timeoutMs;

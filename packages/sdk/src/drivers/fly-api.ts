@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { AppBuildingError, errorFromNetworkFailure, errorFromResponse } from "../errors.js";
+import { AppBuildingError, errorFromNetworkFailure, errorFromResponse, SDK_ERROR_CODES } from "../errors.js";
 import { backoffDelay } from "../http/request.js";
 
 /**
@@ -163,7 +163,7 @@ export class FlyMachinesApi {
       } catch (caught) {
         error = caught instanceof AppBuildingError ? caught : errorFromNetworkFailure(caught, label);
       }
-      if (!error.retryable || error.code === "insufficient_capacity" || attempt >= retries) throw error;
+      if (!error.retryable || error.code === SDK_ERROR_CODES.insufficientCapacity || attempt >= retries) throw error;
       await sleep(backoffDelay(attempt + 1) * 2);
     }
   }

@@ -1,6 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { containerStatusSchema } from "@app-building/types";
-import { AppBuildingError, CapacityError, ConfigurationError, ContainerStartError } from "../errors.js";
+import {
+  AppBuildingError,
+  CapacityError,
+  ConfigurationError,
+  ContainerStartError,
+  SDK_ERROR_CODES,
+} from "../errors.js";
 import { getImageRef } from "../image.js";
 import type { AgentState, ContainerConfig, RepoOptions } from "../state.js";
 import { readyTimeoutFor, type Driver, type StartOptions } from "./driver.js";
@@ -18,7 +24,7 @@ function credentials(config: ContainerConfig): { token: string; app: string } {
   if (token === "" || app === "") {
     throw new ConfigurationError(
       "The fly driver needs flyToken and flyApp (FLY_API_TOKEN and FLY_APP_NAME for the CLI): create a token with `fly tokens create deploy`.",
-      "fly_credentials_missing",
+      SDK_ERROR_CODES.flyCredentialsMissing,
     );
   }
   return { token, app };

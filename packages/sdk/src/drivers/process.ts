@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isAlive, spawnGroup, terminate } from "@app-building/types/process";
-import { ConfigurationError, ContainerStartError, TimeoutError } from "../errors.js";
+import { ConfigurationError, ContainerStartError, SDK_ERROR_CODES, TimeoutError } from "../errors.js";
 import type { AgentState, ContainerConfig, RepoOptions } from "../state.js";
 import { readyTimeoutFor, type Driver, type StartOptions } from "./driver.js";
 import { newContainerName, newContainerToken } from "./names.js";
@@ -36,7 +36,7 @@ export function resolveRuntimeEntry(): string {
   }
   throw new ConfigurationError(
     "The container runtime is missing: this install of @app-building/sdk has no dist/runtime/main.js. Reinstall the package (or build the workspace with `pnpm build`).",
-    "runtime_missing",
+    SDK_ERROR_CODES.runtimeMissing,
   );
 }
 

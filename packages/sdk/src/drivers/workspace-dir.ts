@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { execa } from "execa";
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, SDK_ERROR_CODES } from "../errors.js";
 import type { ContainerConfig, DriverName, RepoOptions } from "../state.js";
 
 /** An existing directory a container works in (`ContainerConfig.workspaceDir`), checked. */
@@ -32,7 +32,7 @@ export async function existingWorkspace(
   if (!allowed.includes(driver)) {
     throw new ConfigurationError(
       `workspaceDir is not supported by the ${driver} driver: use the ${allowed.join(" or ")} driver, or leave workspaceDir unset.`,
-      "workspace_unsupported",
+      SDK_ERROR_CODES.workspaceUnsupported,
     );
   }
   if (config.workspaceDir.trim() === "") {
@@ -43,7 +43,7 @@ export async function existingWorkspace(
   if (info === null || !info.isDirectory()) {
     throw new ConfigurationError(
       `workspaceDir ${dir} ${info === null ? "does not exist" : "is not a directory"}: create it or point workspaceDir at an existing directory.`,
-      "workspace_missing",
+      SDK_ERROR_CODES.workspaceMissing,
     );
   }
   // Only a checkout's own root counts, as in the runtime: a subdirectory of one gets a repository of its own.

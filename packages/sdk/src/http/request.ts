@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { AppBuildingError, errorFromNetworkFailure, errorFromResponse } from "../errors.js";
+import { AppBuildingError, errorFromNetworkFailure, errorFromResponse, SDK_ERROR_CODES } from "../errors.js";
 import type { HttpOptions } from "./options.js";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -70,7 +70,7 @@ async function attemptJson(
     return JSON.parse(text) as unknown;
   } catch (error) {
     throw new AppBuildingError(`${label} answered ${response.status} with a body that is not JSON`, {
-      code: "invalid_response",
+      code: SDK_ERROR_CODES.invalidResponse,
       status: response.status,
       cause: error,
     });

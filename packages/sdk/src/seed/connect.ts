@@ -1,5 +1,5 @@
 import { createClient, type ContainerClient } from "../client/client.js";
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, SDK_ERROR_CODES } from "../errors.js";
 import { openRegistry } from "../registry/default.js";
 import type { ContainerRegistry } from "../registry/registry.js";
 
@@ -38,7 +38,7 @@ export async function connect(name: string, options: ConnectOptions = {}): Promi
   if (entry === null) {
     throw new ConfigurationError(
       `No container named ${JSON.stringify(name)} in the registry: \`app-building ls --all\` lists the known ones (or pass the registry it was started with).`,
-      "unknown_container",
+      SDK_ERROR_CODES.unknownContainer,
     );
   }
   return createClient(entry);

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { ConfigurationError, ContainerStartError } from "../errors.js";
+import { ConfigurationError, ContainerStartError, SDK_ERROR_CODES } from "../errors.js";
 import { getImageRef } from "../image.js";
 import { chooseDriver } from "../lifecycle.js";
 import { buildImage } from "../drivers/build-image.js";
@@ -52,7 +52,7 @@ export async function spawnTestContainer(config: ContainerConfig, options: TestC
   if (driver === "fly") {
     throw new ConfigurationError(
       'spawnTestContainer is local only: use driver "process" or "docker".',
-      "driver_unsupported",
+      SDK_ERROR_CODES.driverUnsupported,
     );
   }
   const userEnv = { ...config.envVars, ...config.env };

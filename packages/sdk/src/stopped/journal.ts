@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import type { JournalEvent, LogLine, Message } from "@app-building/types";
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, SDK_ERROR_CODES } from "../errors.js";
 
 /** Rows read per query while iterating. */
 const PAGE = 1000;
@@ -84,7 +84,7 @@ export class ContainerJournal {
     if (!existsSync(file)) {
       throw new ConfigurationError(
         `There is no journal at ${file}: the container's folder was removed (app-building prune removes stopped containers' folders).`,
-        "journal_missing",
+        SDK_ERROR_CODES.journalMissing,
       );
     }
     return new ContainerJournal(file, new Database(file, { readonly: true, fileMustExist: true }));

@@ -1,6 +1,6 @@
 import { FlyMachinesApi } from "../../drivers/fly-api.js";
 import { FLY_METADATA_KEY } from "../../drivers/fly.js";
-import { ConfigurationError } from "../../errors.js";
+import { ConfigurationError, SDK_ERROR_CODES } from "../../errors.js";
 import type { CliEnvironment } from "../context.js";
 import { EXIT_CODES } from "../../exit-codes.js";
 import { UsageError } from "../exit-codes.js";
@@ -10,7 +10,7 @@ function api(cli: CliEnvironment): { api: FlyMachinesApi; app: string } {
   if (cli.flyToken === undefined || cli.flyApp === undefined) {
     throw new ConfigurationError(
       "Set FLY_API_TOKEN and FLY_APP_NAME to manage Fly machines.",
-      "fly_credentials_missing",
+      SDK_ERROR_CODES.flyCredentialsMissing,
     );
   }
   return { api: new FlyMachinesApi(cli.flyToken, cli.flyApiBaseUrl), app: cli.flyApp };
