@@ -5,7 +5,11 @@ import { gitCounter } from "./helpers/git-counter.js";
 import { bareRepo, filesOnBranch, git, subjects } from "./helpers/git.js";
 import { startRuntime, tempDir, waitForEvent, waitForMessage, type EventItem } from "./helpers/runtime-process.js";
 
-/** Whether a process is still running (a zombie waiting to be reaped counts as gone). */
+/**
+ * Whether a process is still running (a zombie waiting to be reaped counts as gone). Read
+ * from `/proc` here on purpose, not with `isAlive` of `@app-building/types/process`: the
+ * runtime kills its leftovers with that module, so the check stays independent of it.
+ */
 function running(pid: number): boolean {
   try {
     return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));

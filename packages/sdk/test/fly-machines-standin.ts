@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, open, rm } from "node:fs/promises";
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { signalGroup, spawnGroup } from "@app-building/types/process";
 
 /**
  * A local stand-in for the Fly Machines REST API and for `https://<app>.fly.dev`, for
@@ -88,9 +89,8 @@ export async function startFlyMachinesStandIn(options: { runtimeEntry: string })
     const dir = join(root, machine.id);
     await mkdir(dir, { recursive: true });
     const out = await open(join(dir, "runtime.out"), "a");
-    const child = spawn(process.execPath, [options.runtimeEntry], {
+    const child = spawnGroup(process.execPath, [options.runtimeEntry], {
       cwd: dir,
-      detached: true,
       stdio: ["ignore", "pipe", out.fd],
       env: {
         ...process.env,
@@ -121,13 +121,7 @@ export async function startFlyMachinesStandIn(options: { runtimeEntry: string })
   };
 
   const kill = (machine: StandInMachine) => {
-    if (machine.child?.pid !== undefined && machine.child.exitCode === null) {
-      try {
-        process.kill(-machine.child.pid, "SIGKILL");
-      } catch {
-        // gone
-      }
-    }
+    if (machine.child?.pid !== undefined && machine.child.exitCode === null) signalGroup(machine.child.pid, "SIGKILL");
   };
 
   const api = createServer((req, res) => {

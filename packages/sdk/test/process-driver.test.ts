@@ -2,17 +2,9 @@ import { existsSync } from "node:fs";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { git, subjects } from "@app-building/testkit";
+import { isAlive } from "@app-building/types/process";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createProject, ECHO_AGENT, type Project } from "./helpers/project.js";
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe("the process driver", () => {
   let project: Project;
@@ -93,7 +85,7 @@ describe("the process driver", () => {
     const state = await project.start();
     const result = await project.sdk.stopContainer(project.config, state.containerName, { timeoutMs: 30_000 });
     expect(result.containerName).toBe(state.containerName);
-    expect(alive(state.pid!)).toBe(false);
+    expect(isAlive(state.pid!)).toBe(false);
     expect((await project.config.registry.find(state.containerName))?.stoppedAt).not.toBeNull();
     await expect(project.sdk.createClient(state).status()).rejects.toBeInstanceOf(project.sdk.ContainerGoneError);
   });

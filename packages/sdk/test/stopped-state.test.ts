@@ -4,6 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { git, seedBareRepo } from "@app-building/testkit";
+import { signalGroup } from "@app-building/types/process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { packedProject } from "./helpers/paths.js";
 
@@ -217,7 +218,7 @@ describe("the CLI from the packed package", () => {
     const logs = start(["logs", name, "-f"], { cwd: dir, env });
     const [entry] = JSON.parse((await cli(["ls", "--json"], { cwd: dir, env })).stdout) as { pid: number }[];
     // No stop, no end of stream: the runtime and its agent are gone at once.
-    process.kill(-entry!.pid, "SIGKILL");
+    signalGroup(entry!.pid, "SIGKILL");
 
     const followed = await logs.done;
     expect(followed.code, followed.stderr).toBe(0);

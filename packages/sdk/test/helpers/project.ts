@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { signalGroup } from "@app-building/types/process";
 import type * as Sdk from "../../src/index.js";
 import { requireBuiltSdk } from "./paths.js";
 
@@ -48,13 +49,7 @@ export async function createProject(base: Partial<Sdk.ContainerConfig> = {}): Pr
     },
     async cleanup() {
       for (const state of project.started) {
-        if (state.pid !== undefined) {
-          try {
-            process.kill(-state.pid, "SIGKILL");
-          } catch {
-            // already gone
-          }
-        }
+        if (state.pid !== undefined) signalGroup(state.pid, "SIGKILL");
       }
       await rm(root, { recursive: true, force: true });
     },

@@ -1,7 +1,7 @@
-import { spawn } from "node:child_process";
 import { open } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { signalGroup, spawnGroup } from "@app-building/types/process";
 import type * as Sdk from "../../src/index.js";
 
 /**
@@ -14,14 +14,13 @@ export async function crashAndRestart(
   state: Sdk.AgentState,
   env: Record<string, string>,
 ): Promise<number> {
-  process.kill(-state.pid!, "SIGKILL");
+  signalGroup(state.pid!, "SIGKILL");
   while (await sdk.probeAlive(state, 200)) await sleep(10);
   const port = new URL(state.baseUrl).port;
   const dir = dirname(state.dataDir!);
   const out = await open(join(dir, "restart.out"), "a");
-  const child = spawn(process.execPath, [sdk.resolveRuntimeEntry()], {
+  const child = spawnGroup(process.execPath, [sdk.resolveRuntimeEntry()], {
     cwd: dir,
-    detached: true,
     stdio: ["ignore", out.fd, out.fd],
     env: {
       ...process.env,
