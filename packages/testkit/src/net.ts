@@ -17,39 +17,5 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** How {@link waitForHttp} waits. */
-export interface WaitForHttpOptions {
-  timeoutMs: number;
-  /** Pause between attempts (default 250 ms). */
-  intervalMs?: number;
-  /** Checked between attempts: return a reason to stop waiting (e.g. "the container exited"). */
-  giveUp?: () => string | null | Promise<string | null>;
-}
-
-/**
- * Polls `url` until it answers 2xx (a server coming up: `waitForHttp(`${url}/health`, ...)`);
- * throws, saying why and what the last attempt got, on timeout or when `giveUp` gives a reason.
- */
-export async function waitForHttp(
-  url: string,
-  { timeoutMs, intervalMs = 250, giveUp }: WaitForHttpOptions,
-): Promise<Response> {
-  const deadline = Date.now() + timeoutMs;
-  let last = "no answer yet";
-  for (;;) {
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(Math.min(5_000, timeoutMs)) });
-      if (response.ok) return response;
-      await response.body?.cancel();
-      last = `HTTP ${response.status}`;
-    } catch (error) {
-      last =
-        error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-    }
-    const reason = giveUp ? await giveUp() : null;
-    if (reason !== null) throw new Error(`stopped waiting for ${url}: ${reason} (last attempt: ${last})`);
-    if (Date.now() > deadline)
-      throw new Error(`${url} did not answer 2xx within ${timeoutMs / 1000} s (last attempt: ${last})`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
+// The suites wait for servers with the product's own wait, so there is one.
+export { HttpWaitError, waitForHttp, type WaitForHttpOptions } from "@app-building/types/wait-for-http";
