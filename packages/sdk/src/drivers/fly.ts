@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { containerStatusSchema } from "@app-building/types";
+import { HttpWaitError, waitForHttp } from "@app-building/types/wait-for-http";
 import {
   AppBuildingError,
   CapacityError,
@@ -35,25 +35,16 @@ export function flyApiFor(config: ContainerConfig): FlyMachinesApi {
   return new FlyMachinesApi(credentials(config).token, config.fly?.apiBaseUrl);
 }
 
-/** Polls `GET /health` on the machine (through the app URL and `fly-force-instance-id`) with a short backoff. */
-async function waitForHealthy(baseUrl: string, machineId: string, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  let delay = 20;
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(`${baseUrl}/health`, {
-        headers: { "fly-force-instance-id": machineId },
-        signal: AbortSignal.timeout(Math.max(500, Math.min(5_000, deadline - Date.now()))),
-      });
-      await response.body?.cancel();
-      if (response.ok) return true;
-    } catch {
-      // not listening yet
-    }
-    await sleep(delay);
-    delay = Math.min(delay * 2, 500);
+/** Waits for the machine's runtime to answer `GET /health` (through the app URL and `fly-force-instance-id`), with a short backoff; says why it did not. */
+async function waitForHealthy(baseUrl: string, machineId: string, timeoutMs: number): Promise<HttpWaitError | null> {
+  const options = { timeoutMs, intervalMs: 20, maxIntervalMs: 500, headers: { "fly-force-instance-id": machineId } };
+  try {
+    await (await waitForHttp(`${baseUrl}/health`, options)).body?.cancel();
+    return null;
+  } catch (error) {
+    if (error instanceof HttpWaitError) return error;
+    throw error;
   }
-  return false;
 }
 
 /**
@@ -134,8 +125,12 @@ export const flyDriver: Driver = {
     }
     const remainingMs = Math.max(0, deadline - Date.now());
     options.onProgress?.("waiting for the runtime", { timeoutMs, elapsedMs: Date.now() - waitStarted });
-    if (!(await waitForHealthy(baseUrl, machine.id, remainingMs))) {
-      return destroyAndFail(`The runtime on machine ${machine.id} did not answer within ${timeoutMs} ms`);
+    const unhealthy = await waitForHealthy(baseUrl, machine.id, remainingMs);
+    if (unhealthy !== null) {
+      return destroyAndFail(
+        `The runtime on machine ${machine.id} did not answer within ${timeoutMs} ms (last attempt: ${unhealthy.lastAttempt})`,
+        unhealthy,
+      );
     }
     const status = await fetch(`${baseUrl}/status`, {
       headers: { authorization: `Bearer ${token}`, "fly-force-instance-id": machine.id },
