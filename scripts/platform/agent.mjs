@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { loadBuilt } from "./built.mjs";
 
 /** @import { AgentState } from "../../packages/sdk/dist/index.js" */
 /** @import { PlatformSettings } from "./settings.mjs" */
@@ -18,20 +18,6 @@ import { pathToFileURL } from "node:url";
 // (AGENT_ENVIRONMENT_VARIABLES): the Claude Code config folder, a path on this machine,
 // which the process driver's agent can use.
 const PASSED_THROUGH_HERE = ["CLAUDE_CONFIG_DIR"];
-
-/**
- * Imports a workspace package's build output at run time: this module loads before the build.
- *
- * @param {PlatformSettings} settings
- * @param {string} path
- * @param {string} what
- * @returns {Promise<unknown>}
- */
-async function loadBuilt(settings, path, what) {
-  const entry = join(settings.root, path);
-  if (!existsSync(entry)) throw new Error(`${what} is not built (${entry} is missing): run npm start again`);
-  return import(pathToFileURL(entry).href);
-}
 
 /** @param {PlatformSettings} settings */
 const loadSdk = async (settings) =>

@@ -5,9 +5,11 @@ import { connect } from "node:net";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { loadBuilt } from "./built.mjs";
 
 /** @import { ChildProcess } from "node:child_process" */
 /** @import { PlatformSettings } from "./settings.mjs" */
+/** @typedef {typeof import("../../packages/types/dist/wait-for-http.js")} WaitForHttp */
 /**
  * @typedef {object} Program
  * @property {string} name the supervisord program name
@@ -275,45 +277,33 @@ export function portInUse(port) {
 }
 
 /**
- * Waits until supervisord says `program` is RUNNING and its health URL answers; fails at
- * once, with the program's log, when supervisord gives up on it.
+ * Waits until `program`'s health URL answers 2xx; fails at once, with the program's log,
+ * when supervisord gives up on it. Called after the build (it uses the built types package).
  *
  * @param {PlatformSettings} settings
  * @param {Program} program
  * @param {number} timeoutMs
  */
 export async function waitForProgram(settings, program, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  let last = "not started yet";
-  for (;;) {
-    const state = programStates(settings).get(program.name)?.state ?? "UNKNOWN";
-    if (state === "FATAL" || state === "EXITED" || state === "STOPPED") {
-      throw new Error(`supervisord reports ${program.name} ${state}`);
-    }
-    if (state === "RUNNING") {
-      try {
-        const response = await fetch(program.healthUrl, { signal: AbortSignal.timeout(2_000) });
-        await response.body?.cancel();
-        if (response.ok) return;
-        last = `${program.healthUrl} answered HTTP ${response.status}`;
-      } catch (error) {
-        last = `${program.healthUrl}: ${fetchFailure(error)}`;
-      }
-    } else {
-      last = `supervisord reports ${state}`;
-    }
-    if (Date.now() > deadline) throw new Error(`not healthy within ${Math.round(timeoutMs / 1000)} s (${last})`);
-    await sleep(150);
+  const { HttpWaitError, waitForHttp } = /** @type {WaitForHttp} */ (
+    await loadBuilt(settings, "packages/types/dist/wait-for-http.js", "the types package")
+  );
+  let state = "UNKNOWN";
+  const giveUp = () => {
+    state = programStates(settings).get(program.name)?.state ?? "UNKNOWN";
+    return state === "FATAL" || state === "EXITED" || state === "STOPPED" ? `supervisord reports ${state}` : null;
+  };
+  try {
+    const response = await waitForHttp(program.healthUrl, {
+      timeoutMs,
+      intervalMs: 150,
+      attemptTimeoutMs: 2_000,
+      giveUp,
+    });
+    await response.body?.cancel();
+  } catch (error) {
+    // The time is up: say whether supervisord ever got the program running.
+    if (!(error instanceof HttpWaitError) || !error.timedOut || state === "RUNNING") throw error;
+    throw new Error(`${error.message}; supervisord reports ${state}`, { cause: error });
   }
-}
-
-/**
- * Why a fetch failed: the system error's code (ECONNREFUSED, ...) fetch keeps as the cause.
- *
- * @param {unknown} error
- */
-function fetchFailure(error) {
-  if (!(error instanceof Error)) return String(error);
-  const cause = /** @type {NodeJS.ErrnoException | undefined} */ (error.cause);
-  return cause?.code ?? error.message;
 }
