@@ -57,6 +57,33 @@ describe("waitForHttp", () => {
     }
   });
 
+  it("keeps waiting while accept refuses a 2xx, and says what the last refusal was", async () => {
+    let attempts = 0;
+    const server = createServer((req, res) => {
+      attempts += 1;
+      res.writeHead(200).end(JSON.stringify({ release: attempts < 3 ? "old" : "new" }));
+    });
+    const url = await listen(server);
+    const fromRelease = (wanted: string) => async (response: Response) => {
+      const { release } = (await response.json()) as { release: string };
+      return release === wanted ? null : `answered from release ${release}, not ${wanted}`;
+    };
+    try {
+      await waitForHttp(`${url}/health`, { timeoutMs: 10_000, intervalMs: 5, accept: fromRelease("new") });
+      expect(attempts).toBe(3);
+      const never = await waitForHttp(`${url}/health`, {
+        timeoutMs: 300,
+        intervalMs: 20,
+        accept: fromRelease("newer"),
+      }).catch((error: unknown) => error);
+      expect(never).toBeInstanceOf(HttpWaitError);
+      expect((never as HttpWaitError).lastAttempt).toBe("answered from release new, not newer");
+      expect((never as HttpWaitError).timedOut).toBe(true);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it("stops at once, saying why, when giveUp gives a reason", async () => {
     const port = await closedPort();
     let checks = 0;

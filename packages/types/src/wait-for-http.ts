@@ -23,6 +23,12 @@ export interface WaitForHttpOptions {
   headers?: Record<string, string>;
   /** Checked between attempts: return a reason to stop waiting (e.g. "the container exited"). */
   giveUp?: () => string | null | Promise<string | null>;
+  /**
+   * Checked on each 2xx: return why it does not count yet (e.g. `answered from release
+   * A, not B`) to keep waiting, that text becoming the attempt's result; `null` accepts
+   * it. It may read the body; the response is then returned with its body read.
+   */
+  accept?: (response: Response) => string | null | Promise<string | null>;
 }
 
 /**
@@ -80,7 +86,7 @@ function failureOf(error: unknown): string {
  * ```
  */
 export async function waitForHttp(url: string, options: WaitForHttpOptions): Promise<Response> {
-  const { timeoutMs, intervalMs = 250, headers, giveUp } = options;
+  const { timeoutMs, intervalMs = 250, headers, giveUp, accept } = options;
   const maxIntervalMs = Math.max(intervalMs, options.maxIntervalMs ?? intervalMs);
   const attemptTimeoutMs = options.attemptTimeoutMs ?? 5_000;
   const deadline = Date.now() + timeoutMs;
@@ -92,9 +98,10 @@ export async function waitForHttp(url: string, options: WaitForHttpOptions): Pro
         headers,
         signal: AbortSignal.timeout(Math.max(500, Math.min(attemptTimeoutMs, deadline - Date.now()))),
       });
-      if (response.ok) return response;
-      await response.body?.cancel();
-      last = `HTTP ${response.status}`;
+      const refused = !response.ok ? `HTTP ${response.status}` : accept ? await accept(response) : null;
+      if (refused === null) return response;
+      if (!response.bodyUsed) await response.body?.cancel();
+      last = refused;
     } catch (error) {
       last = failureOf(error);
     }

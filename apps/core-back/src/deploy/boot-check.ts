@@ -1,9 +1,9 @@
 import { spawnGroup, terminate } from "@app-building/types/process";
+import { HttpWaitError, waitForHttp } from "@app-building/types/wait-for-http";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 
 /** How a boot check ended. */
 export type BootCheckResult = { ok: true; durationMs: number } | { ok: false; reason: string; output: string };
@@ -74,36 +74,32 @@ export async function bootCheck(request: BootCheckRequest): Promise<BootCheckRes
     state.exit = `could not start: ${error.message}`;
   });
   const url = `http://127.0.0.1:${port}${request.healthPath}`;
-  let last = "no answer yet";
+  const exitedAtBoot = (exit: string): string => `core-back of release ${request.releaseId} exited at boot (${exit})`;
   try {
-    for (;;) {
-      if (state.exit !== null) {
-        return {
-          ok: false,
-          reason: `core-back of release ${request.releaseId} exited at boot (${state.exit})`,
-          output,
-        };
-      }
-      try {
-        const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+    await waitForHttp(url, {
+      timeoutMs: request.timeoutMs,
+      intervalMs: 100,
+      attemptTimeoutMs: 1_000,
+      accept: async (response) => {
         const body = (await response.json().catch(() => null)) as { release?: unknown } | null;
-        if (response.ok && body?.release === request.releaseId) return { ok: true, durationMs: Date.now() - started };
-        last = response.ok
-          ? `answered from release ${typeof body?.release === "string" ? body.release : "(none)"}`
-          : `HTTP ${response.status}`;
-      } catch (error) {
-        last = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-      }
-      if (request.signal?.aborted === true) return { ok: false, reason: "the deploy was stopped", output };
-      if (Date.now() - started > request.timeoutMs) {
-        return {
-          ok: false,
-          reason: `core-back of release ${request.releaseId}: no answer on a spare port's ${request.healthPath} within ${Math.round(request.timeoutMs / 1000)} s (last: ${last})`,
-          output,
-        };
-      }
-      await sleep(100);
-    }
+        if (body?.release === request.releaseId) return null;
+        return `answered from release ${typeof body?.release === "string" ? body.release : "(none)"}`;
+      },
+      giveUp: () => {
+        if (state.exit !== null) return exitedAtBoot(state.exit);
+        return request.signal?.aborted === true ? "the deploy was stopped" : null;
+      },
+    });
+    return { ok: true, durationMs: Date.now() - started };
+  } catch (error) {
+    if (!(error instanceof HttpWaitError)) throw error;
+    // An exit seen only as the deadline passed is still an exit, reported as one.
+    const reason =
+      error.reason ??
+      (state.exit === null
+        ? `core-back of release ${request.releaseId}: no answer on a spare port's ${request.healthPath} within ${Math.round(request.timeoutMs / 1000)} s (last: ${error.lastAttempt})`
+        : exitedAtBoot(state.exit));
+    return { ok: false, reason, output };
   } finally {
     if (child.pid !== undefined && state.exit === null) {
       await terminate({ session: child.pid }, { graceMs: 3_000 });

@@ -13,10 +13,10 @@ afterEach(async () => {
 });
 
 /** A service on loopback that answers its health URL from RELEASE until `close()`. */
-async function healthyService(): Promise<{ baseUrl: string; close: () => void }> {
+async function healthyService(release = RELEASE): Promise<{ baseUrl: string; close: () => void }> {
   const live = createServer((_request, response) => {
     response.setHeader("content-type", "application/json");
-    response.end(JSON.stringify({ ok: true, release: RELEASE }));
+    response.end(JSON.stringify({ ok: true, release }));
   });
   server = live;
   await new Promise<void>((resolve) => live.listen(0, "127.0.0.1", resolve));
@@ -107,5 +107,69 @@ describe("gateService's settle window", () => {
       pollMs: 20,
     });
     expect(result).toMatchObject({ ok: true, pid: 4242 });
+  });
+});
+
+describe("gateService's wait for the new release", () => {
+  it("fails a service that answers only from another release, saying which, at the start timeout", async () => {
+    const service = await healthyService("20261201T000000000-old000");
+    const result = await gateService({
+      program: "console",
+      baseUrl: service.baseUrl,
+      check: { ...CHECK, startTimeoutMs: 300 },
+      release: RELEASE,
+      processState: () => Promise.resolve(running),
+      startedAt: Date.now(),
+      pollMs: 20,
+    });
+    expect(result).toEqual({
+      ok: false,
+      reason: `console: no answer on :${new URL(service.baseUrl).port}/health from release ${RELEASE} within 0.3 s (last: answered from release 20261201T000000000-old000, not ${RELEASE})`,
+      exited: false,
+    });
+  });
+
+  it("stops waiting as soon as this start's process exited, and says how", async () => {
+    const service = await healthyService("20261201T000000000-old000");
+    const startedAt = Date.now();
+    // This start's exit: an exit of a process started before the restart would not count.
+    const exitedNow = { ...exited, start: Math.floor(startedAt / 1000) };
+    let looks = 0;
+    const processState = (): Promise<ProcessState> => {
+      looks += 1;
+      return Promise.resolve(looks < 3 ? running : exitedNow);
+    };
+    const result = await gateService({
+      program: "console",
+      baseUrl: service.baseUrl,
+      check: CHECK,
+      release: RELEASE,
+      processState,
+      startedAt,
+      pollMs: 20,
+    });
+    expect(result).toEqual({
+      ok: false,
+      reason: `console exited with code 4 before it answered on :${new URL(service.baseUrl).port}/health`,
+      exited: true,
+    });
+    expect(looks).toBe(3);
+  });
+
+  it("stops waiting when the deploy is stopped", async () => {
+    const service = await healthyService("20261201T000000000-old000");
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const result = await gateService({
+      program: "console",
+      baseUrl: service.baseUrl,
+      check: CHECK,
+      release: RELEASE,
+      processState: () => Promise.resolve(running),
+      startedAt: Date.now(),
+      signal: controller.signal,
+      pollMs: 20,
+    });
+    expect(result).toEqual({ ok: false, reason: "the deploy was stopped", exited: false });
   });
 });

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ServiceCheck } from "@app-building/types";
+import { HttpWaitError, waitForHttp } from "@app-building/types/wait-for-http";
 
 /** What the gate needs to know about a supervised process. */
 export interface ProcessState {
@@ -53,6 +54,11 @@ async function probe(url: string): Promise<{ status: number; body: unknown } | {
 /** How long a gate waits for supervisord to see the exit of a process whose port closed. */
 const EXIT_NOTICE_MS = 1_000;
 
+/** `ms` in seconds as people write them: 15, 3.5, 0.3. */
+function seconds(ms: number): string {
+  return String(Math.round(ms / 100) / 10);
+}
+
 function hasStopped(state: ProcessState, pid: number): boolean {
   return state.pid !== pid || DOWN_STATES.has(state.statename);
 }
@@ -103,37 +109,44 @@ export async function gateService(target: GateTarget): Promise<GateResult> {
   const pollMs = target.pollMs ?? 100;
   const startedAtSeconds = Math.floor(startedAt / 1000);
   const healthUrl = `${baseUrl}${check.healthPath}`;
-  const deadline = startedAt + check.startTimeoutMs;
-  let last = "no answer yet";
-  let pid = 0;
-  for (;;) {
-    if (target.signal?.aborted === true) return { ok: false, reason: "the deploy was stopped", exited: false };
-    const state = await processState();
-    if (DOWN_STATES.has(state.statename) && state.start >= startedAtSeconds) {
-      return {
-        ok: false,
-        reason: `${exitedWhy(state, program)} before it answered on :${portOf(baseUrl)}${check.healthPath}`,
-        exited: true,
-      };
-    }
-    const answer = await probe(healthUrl);
-    if ("error" in answer) last = `connection: ${answer.error}`;
-    else if (answer.status !== 200) last = `HTTP ${answer.status}`;
-    else if (releaseOf(answer.body) !== release)
-      last = `answered from release ${releaseOf(answer.body) ?? "(none)"}, not ${release}`;
+  // Why the wait stopped before its time, when it did: the deploy was stopped, or this
+  // start's process exited.
+  let stoppedBy: { reason: string; exited: boolean } | undefined;
+  const giveUp = async (): Promise<string | null> => {
+    if (target.signal?.aborted === true) stoppedBy = { reason: "the deploy was stopped", exited: false };
     else {
-      pid = state.pid;
-      break;
+      const state = await processState();
+      if (DOWN_STATES.has(state.statename) && state.start >= startedAtSeconds) {
+        stoppedBy = {
+          reason: `${exitedWhy(state, program)} before it answered on :${portOf(baseUrl)}${check.healthPath}`,
+          exited: true,
+        };
+      }
     }
-    if (Date.now() >= deadline) {
-      return {
-        ok: false,
-        reason: `${program}: no answer on :${portOf(baseUrl)}${check.healthPath} from release ${release} within ${Math.round(check.startTimeoutMs / 1000)} s (last: ${last})`,
-        exited: false,
-      };
-    }
-    await sleep(pollMs);
+    return stoppedBy?.reason ?? null;
+  };
+  try {
+    await waitForHttp(healthUrl, {
+      timeoutMs: Math.max(0, startedAt + check.startTimeoutMs - Date.now()),
+      intervalMs: pollMs,
+      attemptTimeoutMs: 1_000,
+      accept: async (response) => {
+        const answered = releaseOf(await response.json().catch(() => null));
+        return answered === release ? null : `answered from release ${answered ?? "(none)"}, not ${release}`;
+      },
+      giveUp,
+    });
+  } catch (error) {
+    if (!(error instanceof HttpWaitError)) throw error;
+    if (stoppedBy !== undefined) return { ok: false, ...stoppedBy };
+    return {
+      ok: false,
+      reason: `${program}: no answer on :${portOf(baseUrl)}${check.healthPath} from release ${release} within ${seconds(check.startTimeoutMs)} s (last: ${error.lastAttempt})`,
+      exited: false,
+    };
   }
+  // The process that answered: one that stopped since is caught by the settle window.
+  const { pid } = await processState();
   const healthyAfterMs = Date.now() - startedAt;
   for (const path of check.smokePaths) {
     const answer = await probe(`${baseUrl}${path}`);
@@ -149,7 +162,7 @@ export async function gateService(target: GateTarget): Promise<GateResult> {
     if (hasStopped(state, pid)) {
       return {
         ok: false,
-        reason: `${program} stopped within its ${(check.settleMs / 1000).toFixed(1)} s settle window: ${exitedWhy(state, program)}`,
+        reason: `${program} stopped within its ${seconds(check.settleMs)} s settle window: ${exitedWhy(state, program)}`,
         exited: true,
       };
     }
@@ -161,14 +174,14 @@ export async function gateService(target: GateTarget): Promise<GateResult> {
       if (exit !== undefined) {
         return {
           ok: false,
-          reason: `${program} stopped within its ${(check.settleMs / 1000).toFixed(1)} s settle window: ${exitedWhy(exit, program)}`,
+          reason: `${program} stopped within its ${seconds(check.settleMs)} s settle window: ${exitedWhy(exit, program)}`,
           exited: true,
         };
       }
       const what = "error" in answer ? `connection: ${answer.error}` : `HTTP ${answer.status}`;
       return {
         ok: false,
-        reason: `${program} stopped answering on :${portOf(baseUrl)}${check.healthPath} within its ${(check.settleMs / 1000).toFixed(1)} s settle window (${what})`,
+        reason: `${program} stopped answering on :${portOf(baseUrl)}${check.healthPath} within its ${seconds(check.settleMs)} s settle window (${what})`,
         exited: false,
       };
     }
