@@ -33,6 +33,23 @@ describe("errorFromResponse", () => {
     expect(invalid).toMatchObject({ code: "invalid_body", status: 400, retryable: false });
   });
 
+  it("keeps a 403's own code, and blames the token only when the token was refused", () => {
+    const host = errorFromResponse(
+      failed(403, { error: "forbidden_host", message: "Host evil.test is not this server's address" }),
+    );
+    expect(host).toBeInstanceOf(AuthenticationError);
+    expect(host).toMatchObject({ code: "forbidden_host", status: 403 });
+    expect(host.message).toContain("Host evil.test is not this server's address");
+    expect(host.message).not.toContain("token");
+    const origin = errorFromResponse(failed(403, { error: "foreign_origin", message: "Origin refused" }));
+    expect(origin).toMatchObject({ code: "foreign_origin", status: 403 });
+    const token = errorFromResponse(failed(401, { error: "unauthorized", message: "bad token" }));
+    expect(token).toMatchObject({ code: "unauthorized", status: 401 });
+    expect(token.message).toContain("Check the token you passed.");
+    // No platform body at all: a refusal of the token is the likeliest reading.
+    expect(errorFromResponse(failed(401, "nope"))).toMatchObject({ code: "unauthorized" });
+  });
+
   it("marks server failures and Fly's transient answers retryable, and capacity errors as their own kind", () => {
     expect(errorFromResponse(failed(503, "upstream unavailable"))).toMatchObject({ retryable: true, status: 503 });
     expect(errorFromResponse(failed(503, "x"))).toBeInstanceOf(ServerError);

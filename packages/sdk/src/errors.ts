@@ -127,7 +127,10 @@ export class AppBuildingError extends Error {
 }
 
 /**
- * The token was missing or wrong (HTTP 401/403).
+ * The request was refused as unauthenticated or forbidden (HTTP 401/403). `code` is the
+ * server's: `unauthorized` (the token was missing or wrong), `forbidden`, or
+ * `forbidden_host` / `foreign_origin` (the server refused the `Host` or `Origin` the
+ * request came with, whatever its token).
  *
  * @example
  * ```ts
@@ -148,8 +151,8 @@ export class AppBuildingError extends Error {
  * ```
  */
 export class AuthenticationError extends AppBuildingError {
-  constructor(message: string, status = 401, cause?: unknown) {
-    super(message, { code: ERROR_CODES.unauthorized, status, cause });
+  constructor(message: string, status = 401, cause?: unknown, code: ErrorCode = ERROR_CODES.unauthorized) {
+    super(message, { code, status, cause });
   }
 }
 
@@ -411,7 +414,14 @@ export function errorFromResponse(response: FailedResponse): AppBuildingError {
   const text = `${request} failed (${status}): ${detail}`;
   const haystack = `${error ?? ""} ${message ?? ""}`;
   if (status === 401 || status === 403) {
-    return new AuthenticationError(`${text}. Check the token you passed.`, status);
+    // Only a refused token is the token's fault; a refused Host or Origin is not.
+    const tokenRefused = code === undefined || code === ERROR_CODES.unauthorized;
+    return new AuthenticationError(
+      tokenRefused ? `${text}. Check the token you passed.` : text,
+      status,
+      undefined,
+      code ?? ERROR_CODES.unauthorized,
+    );
   }
   if (status === 404) return new NotFoundError(text, status);
   if (status === 412 && /insufficient|capacity/i.test(haystack)) return new CapacityError(text, status);
