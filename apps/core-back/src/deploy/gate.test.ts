@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { gateService, type ProcessState } from "./gate.js";
+import { gateService, type GateResult, type GateTarget, type ProcessState } from "./gate.js";
 
 const RELEASE = "20261202T000000000-abcdef";
 const CHECK = { healthPath: "/health", smokePaths: [], startTimeoutMs: 2_000, settleMs: 600 };
@@ -30,6 +30,20 @@ async function healthyService(release = RELEASE): Promise<{ baseUrl: string; clo
   };
 }
 
+/** Gates the console at `baseUrl` for RELEASE, polling every 20 ms; `target` overrides the rest. */
+function gate(baseUrl: string, target: Partial<GateTarget> = {}): Promise<GateResult> {
+  return gateService({
+    program: "console",
+    baseUrl,
+    check: CHECK,
+    release: RELEASE,
+    processState: () => Promise.resolve(running),
+    startedAt: Date.now(),
+    pollMs: 20,
+    ...target,
+  });
+}
+
 const running: ProcessState = { statename: "RUNNING", pid: 4242, exitstatus: 0, start: Math.floor(Date.now() / 1000) };
 const exited: ProcessState = { ...running, statename: "EXITED", exitstatus: 4 };
 
@@ -49,15 +63,7 @@ describe("gateService's settle window", () => {
       closed = true;
       service.close();
     }, 200);
-    const result = await gateService({
-      program: "console",
-      baseUrl: service.baseUrl,
-      check: CHECK,
-      release: RELEASE,
-      processState,
-      startedAt: Date.now(),
-      pollMs: 20,
-    });
+    const result = await gate(service.baseUrl, { processState });
     expect(result).toEqual({
       ok: false,
       reason: "console stopped within its 0.6 s settle window: console exited with code 4",
@@ -77,15 +83,7 @@ describe("gateService's settle window", () => {
       closed = true;
       service.close();
     }, 200);
-    const result = await gateService({
-      program: "console",
-      baseUrl: service.baseUrl,
-      check: CHECK,
-      release: RELEASE,
-      processState,
-      startedAt: Date.now(),
-      pollMs: 20,
-    });
+    const result = await gate(service.baseUrl, { processState });
     expect(result.ok).toBe(false);
     expect(result).toMatchObject({ exited: false });
     expect(!result.ok && result.reason).toMatch(
@@ -97,15 +95,7 @@ describe("gateService's settle window", () => {
 
   it("passes a service that stays up and healthy for the whole window", async () => {
     const service = await healthyService();
-    const result = await gateService({
-      program: "console",
-      baseUrl: service.baseUrl,
-      check: CHECK,
-      release: RELEASE,
-      processState: () => Promise.resolve(running),
-      startedAt: Date.now(),
-      pollMs: 20,
-    });
+    const result = await gate(service.baseUrl);
     expect(result).toMatchObject({ ok: true, pid: 4242 });
   });
 });
@@ -113,15 +103,7 @@ describe("gateService's settle window", () => {
 describe("gateService's wait for the new release", () => {
   it("fails a service that answers only from another release, saying which, at the start timeout", async () => {
     const service = await healthyService("20261201T000000000-old000");
-    const result = await gateService({
-      program: "console",
-      baseUrl: service.baseUrl,
-      check: { ...CHECK, startTimeoutMs: 300 },
-      release: RELEASE,
-      processState: () => Promise.resolve(running),
-      startedAt: Date.now(),
-      pollMs: 20,
-    });
+    const result = await gate(service.baseUrl, { check: { ...CHECK, startTimeoutMs: 300 } });
     expect(result).toEqual({
       ok: false,
       reason: `console: no answer on :${new URL(service.baseUrl).port}/health from release ${RELEASE} within 0.3 s (last: answered from release 20261201T000000000-old000, not ${RELEASE})`,
@@ -139,15 +121,7 @@ describe("gateService's wait for the new release", () => {
       looks += 1;
       return Promise.resolve(looks < 3 ? running : exitedNow);
     };
-    const result = await gateService({
-      program: "console",
-      baseUrl: service.baseUrl,
-      check: CHECK,
-      release: RELEASE,
-      processState,
-      startedAt,
-      pollMs: 20,
-    });
+    const result = await gate(service.baseUrl, { processState, startedAt });
     expect(result).toEqual({
       ok: false,
       reason: `console exited with code 4 before it answered on :${new URL(service.baseUrl).port}/health`,
@@ -160,16 +134,7 @@ describe("gateService's wait for the new release", () => {
     const service = await healthyService("20261201T000000000-old000");
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
-    const result = await gateService({
-      program: "console",
-      baseUrl: service.baseUrl,
-      check: CHECK,
-      release: RELEASE,
-      processState: () => Promise.resolve(running),
-      startedAt: Date.now(),
-      signal: controller.signal,
-      pollMs: 20,
-    });
+    const result = await gate(service.baseUrl, { signal: controller.signal });
     expect(result).toEqual({ ok: false, reason: "the deploy was stopped", exited: false });
   });
 });
