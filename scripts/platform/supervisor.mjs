@@ -277,8 +277,8 @@ export function portInUse(port) {
 }
 
 /**
- * Waits until `program`'s health URL answers 2xx; fails at once, with the program's log,
- * when supervisord gives up on it. Called after the build (it uses the built types package).
+ * Waits until supervisord says `program` is RUNNING and its health URL answers 2xx; fails
+ * at once, with the program's log, when supervisord gives up on it. Called after the build (it uses the built types package).
  *
  * @param {PlatformSettings} settings
  * @param {Program} program
@@ -289,8 +289,9 @@ export async function waitForProgram(settings, program, timeoutMs) {
     await loadBuilt(settings, "packages/types/dist/wait-for-http.js", "the types package")
   );
   let state = "UNKNOWN";
+  const readState = () => (state = programStates(settings).get(program.name)?.state ?? "UNKNOWN");
   const giveUp = () => {
-    state = programStates(settings).get(program.name)?.state ?? "UNKNOWN";
+    readState();
     return state === "FATAL" || state === "EXITED" || state === "STOPPED" ? `supervisord reports ${state}` : null;
   };
   try {
@@ -298,6 +299,8 @@ export async function waitForProgram(settings, program, timeoutMs) {
       timeoutMs,
       intervalMs: 150,
       attemptTimeoutMs: 2_000,
+      // Up means both: supervisord counts it RUNNING (it outlived startsecs) and it answers.
+      accept: () => (readState() === "RUNNING" ? null : `answered, but supervisord reports ${state}`),
       giveUp,
     });
     await response.body?.cancel();
