@@ -12,8 +12,13 @@ export const MIN_SECRET_LENGTH = 4;
 export interface LineRedactor {
   /** Takes the next line (without its newline); returns the lines now safe to let out, redacted. */
   push(line: string): string[];
-  /** The end of the stream: returns the held line, if any, redacted. */
+  /**
+   * Lets the held line out (redacted), if any: at the end of the stream, or when no next
+   * line came soon enough to complete a secret split across the two.
+   */
   end(): string[];
+  /** Whether a line is held, its end possibly the start of a secret the next line completes. */
+  readonly holding: boolean;
 }
 
 /** Replaces every secret value in a string, and in JSON values, with `[REDACTED]`. */
@@ -88,7 +93,7 @@ export function createRedactor(secrets: Iterable<string>): Redactor {
     (a, b) => b.length - a.length,
   );
   if (values.length === 0) {
-    const lines = (): LineRedactor => ({ push: (line) => [line], end: () => [] });
+    const lines = (): LineRedactor => ({ push: (line) => [line], end: () => [], holding: false });
     return { text: (input) => input, json: (value) => value, lines };
   }
   const pattern = new RegExp(values.map(secretPattern).join("|"), "g");
@@ -135,6 +140,9 @@ export function createRedactor(secrets: Iterable<string>): Redactor {
         const rest = held === null ? [] : [held];
         held = null;
         return rest;
+      },
+      get holding() {
+        return held !== null;
       },
     };
   };

@@ -3,8 +3,17 @@ import { signalGroup, spawnGroup, terminate, type GroupRegistry } from "@app-bui
 import type { Redactor } from "../redact.js";
 
 /**
+ * How long a line whose end could be the start of a secret waits for the next line (a
+ * secret an agent wrapped comes in one write, or two close together): a quiet agent's last
+ * line still becomes an event.
+ */
+export const SPLIT_SECRET_HOLD_MS = 200;
+
+/**
  * Calls `onLine` for each complete line of a stream, and for a last unterminated one at the
- * end. With a redactor, lines are redacted first, a secret split across two lines included.
+ * end. With a redactor, lines are redacted first, a secret split across two lines included:
+ * a line that may end with the start of one is held until the next line, the end of the
+ * stream, or {@link SPLIT_SECRET_HOLD_MS}, whichever comes first.
  */
 export function splitLines(
   stream: NodeJS.ReadableStream,
@@ -12,19 +21,21 @@ export function splitLines(
   redactor?: Redactor,
 ): Promise<void> {
   const redacting = redactor?.lines();
+  let holdTimer: NodeJS.Timeout | undefined;
+  const release = (): void => {
+    clearTimeout(holdTimer);
+    if (redacting !== undefined) for (const out of redacting.end()) onRawLine(out);
+  };
   const onLine =
     redacting === undefined
       ? onRawLine
       : (line: string) => {
           for (const out of redacting.push(line)) onRawLine(out);
         };
-  const finish = (): void => {
-    if (redacting !== undefined) for (const out of redacting.end()) onRawLine(out);
-  };
   return new Promise((resolve) => {
     let rest = "";
     stream.setEncoding("utf8");
-    stream.on("data", (chunk: string) => {
+    const takeLines = (chunk: string): void => {
       let start = 0;
       let index = chunk.indexOf("\n");
       if (index === -1) {
@@ -41,14 +52,22 @@ export function splitLines(
         start = index + 1;
       }
       rest = chunk.slice(start);
+    };
+    stream.on("data", (chunk: string) => {
+      clearTimeout(holdTimer);
+      takeLines(chunk);
+      if (redacting?.holding === true) {
+        holdTimer = setTimeout(release, SPLIT_SECRET_HOLD_MS);
+        holdTimer.unref();
+      }
     });
     stream.on("end", () => {
       if (rest !== "") onLine(rest);
-      finish();
+      release();
       resolve();
     });
     stream.on("error", () => {
-      finish();
+      release();
       resolve();
     });
   });
