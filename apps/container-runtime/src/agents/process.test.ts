@@ -8,6 +8,14 @@ const SECRET = "sk-7f3a9c01d4e2b8";
 /** Lets the stream deliver what was written (setImmediate is not faked here). */
 const delivered = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** A stream of an agent's output, split into lines with SECRET redacted. */
+function follow(): { stream: PassThrough; lines: string[]; ended: Promise<void> } {
+  const stream = new PassThrough();
+  const lines: string[] = [];
+  const ended = splitLines(stream, (line) => lines.push(line), createRedactor([SECRET]));
+  return { stream, lines, ended };
+}
+
 describe("splitLines with a redactor", () => {
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
@@ -17,9 +25,7 @@ describe("splitLines with a redactor", () => {
   });
 
   it("lets out a quiet agent's last line whose end could start a secret, once the hold is over", async () => {
-    const stream = new PassThrough();
-    const lines: string[] = [];
-    const ended = splitLines(stream, (line) => lines.push(line), createRedactor([SECRET]));
+    const { stream, lines, ended } = follow();
     // Ends in "s", the first character of the secret: it could be a secret the agent wrapped.
     stream.write("working on: write the docs\n");
     await delivered();
@@ -35,9 +41,7 @@ describe("splitLines with a redactor", () => {
   });
 
   it("still redacts a secret split across two lines that come within the hold, and lets others through at once", async () => {
-    const stream = new PassThrough();
-    const lines: string[] = [];
-    const ended = splitLines(stream, (line) => lines.push(line), createRedactor([SECRET]));
+    const { stream, lines, ended } = follow();
     stream.write("plain line\n");
     await delivered();
     expect(lines).toEqual(["plain line"]);

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { releaseOf } from "./gate.js";
 
 /** How a boot check ended. */
 export type BootCheckResult = { ok: true; durationMs: number } | { ok: false; reason: string; output: string };
@@ -81,9 +82,8 @@ export async function bootCheck(request: BootCheckRequest): Promise<BootCheckRes
       intervalMs: 100,
       attemptTimeoutMs: 1_000,
       accept: async (response) => {
-        const body = (await response.json().catch(() => null)) as { release?: unknown } | null;
-        if (body?.release === request.releaseId) return null;
-        return `answered from release ${typeof body?.release === "string" ? body.release : "(none)"}`;
+        const answered = releaseOf(await response.json().catch(() => null));
+        return answered === request.releaseId ? null : `answered from release ${answered ?? "(none)"}`;
       },
       giveUp: () => {
         if (state.exit !== null) return exitedAtBoot(state.exit);

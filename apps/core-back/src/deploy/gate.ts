@@ -79,7 +79,8 @@ async function exitSeenWithin(
   }
 }
 
-function releaseOf(body: unknown): string | null {
+/** The release a health answer names, or null when it names none. */
+export function releaseOf(body: unknown): string | null {
   if (typeof body !== "object" || body === null) return null;
   const release = (body as { release?: unknown }).release;
   return typeof release === "string" ? release : null;
@@ -155,29 +156,22 @@ export async function gateService(target: GateTarget): Promise<GateResult> {
       return { ok: false, reason: `${program}: smoke path ${path} failed (${what})`, exited: false };
     }
   }
+  const stoppedInSettle = (state: ProcessState): GateResult => ({
+    ok: false,
+    reason: `${program} stopped within its ${seconds(check.settleMs)} s settle window: ${exitedWhy(state, program)}`,
+    exited: true,
+  });
   const settleEnd = Date.now() + check.settleMs;
   while (Date.now() < settleEnd) {
     await sleep(Math.min(pollMs * 2, Math.max(1, settleEnd - Date.now())));
     const state = await processState();
-    if (hasStopped(state, pid)) {
-      return {
-        ok: false,
-        reason: `${program} stopped within its ${seconds(check.settleMs)} s settle window: ${exitedWhy(state, program)}`,
-        exited: true,
-      };
-    }
+    if (hasStopped(state, pid)) return stoppedInSettle(state);
     const answer = await probe(healthUrl);
     if ("error" in answer || answer.status !== 200 || releaseOf(answer.body) !== release) {
       // A process that exits closes its port before supervisord has reaped it: give
       // supervisord a moment, so an exit is reported as the exit it is.
       const exit = await exitSeenWithin(processState, pid, EXIT_NOTICE_MS, pollMs);
-      if (exit !== undefined) {
-        return {
-          ok: false,
-          reason: `${program} stopped within its ${seconds(check.settleMs)} s settle window: ${exitedWhy(exit, program)}`,
-          exited: true,
-        };
-      }
+      if (exit !== undefined) return stoppedInSettle(exit);
       const what = "error" in answer ? `connection: ${answer.error}` : `HTTP ${answer.status}`;
       return {
         ok: false,
