@@ -113,7 +113,8 @@ try {
 
   const signIn = await fetch(`${consoleUrl}/sign-in`, {
     method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
+    // A browser names the page's origin on a form post; the console refuses one without it.
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: consoleUrl },
     body: new URLSearchParams(ADMIN).toString(),
     redirect: "manual",
   });

@@ -147,6 +147,35 @@ describe("pushing a message's commit", () => {
   });
 });
 
+describe("a new workspace without a remote", () => {
+  it("starts with one git command, init, and commits the first message on the push branch", async () => {
+    const workspace = tempDir("new-ws");
+    const counter = gitCounter();
+    const rt = await startRuntime({
+      PATH: counter.path,
+      AGENT: "command",
+      AGENT_COMMAND: AGENT,
+      PUSH_BRANCH: "agent/new",
+      DATA_DIR: tempDir("new-data"),
+      WORKSPACE_DIR: workspace,
+      HOME: tempDir("new-home"),
+    });
+    try {
+      expect(counter.commands()).toEqual(["init"]);
+      expect((await rt.api<{ revision: string | null }>("/status")).body.revision).toBeNull();
+      const sent = await rt.api<{ id: string }>("/message", { body: { prompt: "first file" } });
+      expect(await waitForMessage(rt, sent.body.id)).toMatchObject({ status: "done" });
+      expect(git(workspace, "symbolic-ref", "--short", "HEAD")).toBe("agent/new");
+      expect(subjects(workspace, "HEAD")).toEqual([`message ${sent.body.id}: first file`]);
+      expect((await rt.api<{ revision: string | null }>("/status")).body.revision).toBe(
+        git(workspace, "rev-parse", "HEAD"),
+      );
+    } finally {
+      await rt.kill();
+    }
+  });
+});
+
 describe("a push branch someone else moved", () => {
   it("is fetched and merged once the remote refuses the push, then pushed again, so both sides' work lands", async () => {
     const bare = bareRepo();

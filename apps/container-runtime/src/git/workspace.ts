@@ -138,6 +138,7 @@ export class GitWorkspace {
   async prepare(): Promise<void> {
     const { dir, repoUrl, cloneBranch, pushBranch } = this.#o;
     mkdirSync(dir, { recursive: true });
+    let initialized = false;
     if (!existsSync(join(dir, ".git"))) {
       if (repoUrl !== undefined && readdirSync(dir).length > 0) {
         throw new Error(
@@ -151,8 +152,18 @@ export class GitWorkspace {
         await this.#git(["clone", ...branch, "--", repoUrl, dir]);
       } else {
         await this.#git(["init", "-q", "-b", pushBranch, dir]);
+        initialized = true;
       }
     }
+    // A repository `init -b` just made is on the push branch already, with no commits to read.
+    if (initialized) this.#revision = null;
+    else await this.#checkOutPushBranch();
+    this.#o.log(`workspace ready on branch ${pushBranch} at ${this.#revision ?? "(no commits yet)"}`);
+  }
+
+  /** Checks out the push branch (the local one, else the remote's, else a new one) and reads the revision. */
+  async #checkOutPushBranch(): Promise<void> {
+    const { repoUrl, pushBranch } = this.#o;
     const current = (await this.#git(["symbolic-ref", "--short", "-q", "HEAD"], { reject: false })).stdout.trim();
     if (current !== pushBranch) {
       const local = await this.#git(["rev-parse", "--verify", "-q", `refs/heads/${pushBranch}`], { reject: false });
@@ -166,7 +177,6 @@ export class GitWorkspace {
       }
     }
     await this.#refreshRevision();
-    this.#o.log(`workspace ready on branch ${pushBranch} at ${this.#revision ?? "(no commits yet)"}`);
   }
 
   /**

@@ -1,5 +1,4 @@
-import { liveMembers, readStat, terminate } from "@app-building/types/process";
-import { readFileSync } from "node:fs";
+import { liveMembers, readCommandLine, readStat, terminate } from "@app-building/types/process";
 import { recoverReleases } from "./release-recovery.js";
 import type { DeployRecord } from "./repository.js";
 import { appendLogLine } from "./runner.js";
@@ -46,12 +45,7 @@ export async function recoverAtBoot(
  * group of its own inside it, so the session, not turbo's group, holds the whole build.
  */
 function looksLikeOrphanedBuild(sid: number): boolean {
-  let cmdline: string | undefined;
-  try {
-    cmdline = readFileSync(`/proc/${sid}/cmdline`, "utf8");
-  } catch {
-    cmdline = undefined;
-  }
-  if (cmdline !== undefined && cmdline !== "") return cmdline.includes("turbo") && readStat(sid)?.session === sid;
+  const args = readCommandLine(sid) ?? [];
+  if (args.length > 0) return args.some((arg) => arg.includes("turbo")) && readStat(sid)?.session === sid;
   return liveMembers({ session: sid }).length > 0;
 }

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync, watch, type FSWatcher } from "node:fs";
+import { existsSync, watch, type FSWatcher } from "node:fs";
 import { mkdir, open, rm, type FileHandle } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { isAlive, spawnGroup, terminate } from "@app-building/types/process";
+import { isAlive, readCommandLine, spawnGroup, terminate } from "@app-building/types/process";
 import { ConfigurationError, ContainerStartError, SDK_ERROR_CODES, TimeoutError } from "../errors.js";
 import type { AgentState, ContainerConfig, RepoOptions } from "../state.js";
 import { readyTimeoutFor, type Driver, type StartOptions } from "./driver.js";
@@ -57,13 +57,8 @@ function processContainerDir(config: ContainerConfig, containerName: string): st
 /** True when `pid` is still a Node process running a runtime entry point (pids get reused). */
 export function isRuntimeProcess(pid: number): boolean {
   if (!isAlive(pid)) return false;
-  try {
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-    return cmdline.includes("main.js");
-  } catch {
-    // No /proc (macOS): trust the pid.
-    return true;
-  }
+  // No /proc (macOS): trust the pid.
+  return readCommandLine(pid)?.some((arg) => arg.includes("main.js")) ?? true;
 }
 
 /**

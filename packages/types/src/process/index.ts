@@ -4,5 +4,5 @@ export { isAlive } from "./alive.js";
 export { createGroupRegistry, type GroupRegistry } from "./registry.js";
 export { liveMembers, signalGroup, signalSet, type ProcessSet } from "./signal.js";
 export { spawnGroup, type SpawnGroupOptions } from "./spawn.js";
-export { listProcesses, readStat, type ProcStat } from "./stat.js";
+export { listProcesses, readCommandLine, readStat, type ProcStat } from "./stat.js";
 export { KILL_WITHIN_MS, terminate, type TerminateOptions } from "./terminate.js";

@@ -48,6 +48,28 @@ export function readStat(pid: number): ProcStat | undefined {
 }
 
 /**
+ * A process's arguments as `/proc/<pid>/cmdline` holds them: `undefined` when it is gone
+ * or there is no `/proc` (macOS), and `[]` for a zombie (its memory is already freed).
+ *
+ * @example
+ * ```ts
+ * import { readCommandLine } from "@app-building/types/process";
+ * const pid = Number(process.argv[2]);
+ * const runsTurbo = readCommandLine(pid)?.some((arg) => arg.includes("turbo")) ?? false;
+ * ```
+ */
+export function readCommandLine(pid: number): string[] | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+  } catch {
+    return undefined;
+  }
+  // Arguments end in NUL; a process that rewrote its title may drop the last one.
+  return text === "" ? [] : text.replace(/\0$/, "").split("\0");
+}
+
+/**
  * Every process `/proc` lists, zombies included; `undefined` when there is no `/proc`.
  *
  * @example
