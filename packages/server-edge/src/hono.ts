@@ -81,11 +81,14 @@ const DRAIN_LIMIT = 16 * 1024 * 1024;
  * ```
  */
 export function edgeBodyLimit(maxBytes: number): MiddlewareHandler {
-  return bodyLimit({
+  const limit = bodyLimit({
     maxSize: maxBytes,
     onError: async (c) => {
       await drainRequest(c, DRAIN_LIMIT);
       throw new EdgeError(refusals.payloadTooLarge(maxBytes));
     },
   });
+  // A GET or HEAD request has no body to limit (Fetch gives it none); asking for it would
+  // make the Node adapter build a whole Request, with its AbortSignal, for every call.
+  return (c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limit(c, next));
 }
