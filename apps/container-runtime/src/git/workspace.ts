@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { execa } from "execa";
+import { run } from "@app-building/types/process";
 import type { Redactor } from "../redact.js";
 import { commitPathspec, embeddedRepositories } from "./own-files.js";
 
@@ -90,14 +90,12 @@ export class GitWorkspace {
       env.GIT_TOKEN = this.#o.token;
       config.push("-c", "credential.helper=", "-c", `credential.helper=${CREDENTIAL_HELPER}`);
     }
-    const result = await execa("git", [...config, ...args], {
+    const result = await run("git", [...config, ...args], {
       cwd: existsSync(this.#o.dir) ? this.#o.dir : undefined,
-      env,
-      reject: false,
-      stdin: "ignore",
+      env: { ...process.env, ...env },
     });
     if (result.exitCode !== 0 && options.reject !== false) {
-      throw new GitError(args, result.exitCode, result.stderr);
+      throw new GitError(args, result.exitCode ?? undefined, result.stderr || (result.failure ?? ""));
     }
     return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode ?? 1 };
   }

@@ -1,4 +1,4 @@
-import { execa } from "execa";
+import { run } from "@app-building/types/process";
 import { loadBuildScopes, unmatchedFilters, type BuildScopes, type WorkspacePackage } from "@app-building/types";
 import { z } from "zod";
 
@@ -17,17 +17,13 @@ export async function listWorkspacePackages(
   workspaceDir: string,
   env: Record<string, string | undefined>,
 ): Promise<WorkspacePackage[]> {
-  const result = await execa(turboBin, ["ls", "--output=json"], {
+  const result = await run(turboBin, ["ls", "--output=json"], {
     cwd: workspaceDir,
     env: { ...env, TURBO_NO_UPDATE_NOTIFIER: "1", TURBO_TELEMETRY_DISABLED: "1" },
-    extendEnv: false,
-    reject: false,
-    timeout: 60_000,
+    timeoutMs: 60_000,
   });
-  if (result.exitCode !== 0) {
-    throw new ScopeValidationError(
-      `"turbo ls" failed in ${workspaceDir} (exit ${result.exitCode ?? "none"}): ${result.stderr || result.shortMessage}`,
-    );
+  if (result.failure !== undefined) {
+    throw new ScopeValidationError(`"turbo ls" failed in ${workspaceDir} (${result.failure}): ${result.stderr}`);
   }
   const text = result.stdout.slice(result.stdout.indexOf("{"));
   const parsed = turboLsSchema.safeParse(JSON.parse(text));

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { execa } from "execa";
+import { run } from "@app-building/types/process";
 import { ConfigurationError, SDK_ERROR_CODES } from "../errors.js";
 import type { ContainerConfig, DriverName, RepoOptions } from "../state.js";
 
@@ -49,10 +49,8 @@ export async function existingWorkspace(
   // Only a checkout's own root counts, as in the runtime: a subdirectory of one gets a repository of its own.
   if (repo.repoUrl !== "" || repo.pushBranch !== "" || !existsSync(join(dir, ".git"))) return { dir, repo };
   // Reading the branch name is harmless even in a checkout another user owns (the docker case).
-  const branch = await execa("git", ["-c", `safe.directory=${dir}`, "symbolic-ref", "--short", "-q", "HEAD"], {
+  const branch = await run("git", ["-c", `safe.directory=${dir}`, "symbolic-ref", "--short", "-q", "HEAD"], {
     cwd: dir,
-    reject: false,
-    stdin: "ignore",
   });
   const current = branch.exitCode === 0 ? branch.stdout.trim() : "";
   return { dir, repo: current === "" ? repo : { ...repo, pushBranch: current } };

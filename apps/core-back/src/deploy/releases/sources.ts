@@ -1,7 +1,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { lstat, readFile, readlink } from "node:fs/promises";
 import { join } from "node:path";
-import { execa } from "execa";
+import { run } from "@app-building/types/process";
 
 /** A snapshot that could not be taken (git failed, a file could not be copied). */
 export class SnapshotError extends Error {
@@ -12,15 +12,9 @@ const GIT_ENV = { GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0" };
 
 /** Runs git in `cwd` with no terminal prompts; throws a {@link SnapshotError} when it fails. */
 export async function git(cwd: string, args: string[], env: Record<string, string | undefined>): Promise<string> {
-  const result = await execa("git", args, {
-    cwd,
-    env: { ...env, ...GIT_ENV },
-    extendEnv: false,
-    reject: false,
-    stripFinalNewline: false,
-  });
-  if (result.exitCode !== 0) {
-    throw new SnapshotError(`git ${args[0]} failed in ${cwd}: ${result.stderr || result.shortMessage}`);
+  const result = await run("git", args, { cwd, env: { ...env, ...GIT_ENV } });
+  if (result.failure !== undefined) {
+    throw new SnapshotError(`git ${args[0]} failed in ${cwd} (${result.failure}): ${result.stderr}`);
   }
   return result.stdout;
 }
