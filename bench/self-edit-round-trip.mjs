@@ -14,7 +14,12 @@ import { ROOT, freePort } from "./core-back-harness.mjs";
 import { median } from "./stats.mjs";
 
 /** @import { Deploy, SelfDeployResponse } from "../packages/types/dist/index.js" */
-/** @typedef {{ totalMs: number, queueMs: number, buildMs: number, restartMs: number, answerToServedMs: number }} Sample */
+/**
+ * @typedef {{
+ *   totalMs: number, queueMs: number, buildMs: number, restartMs: number, answerToServedMs: number,
+ *   bootCheckMs: number, untilHealthyMs: number, settleMs: number
+ * }} Sample
+ */
 
 const rounds = Number(process.argv[2] ?? 5);
 const BRAND_FILE = join("apps", "console", "src", "views", "brand.ts");
@@ -108,6 +113,11 @@ try {
     const row = /** @type {Deploy} */ (
       await (await fetch(`${coreBack}/deploy/${answer.deployId}`, { headers: { cookie } })).json()
     );
+    // The restart phase's parts, as the deploy's own log states them: core-back's boot check
+    // on a spare port, the console's restart until it answers from the new release, and the
+    // settle window it must then stay healthy for.
+    const log = await (await fetch(`${coreBack}/deploy/${answer.deployId}/log`, { headers: { cookie } })).text();
+    const logged = (/** @type {RegExp} */ pattern) => Number(pattern.exec(log)?.[1] ?? NaN);
     // NaN for a time the deploy does not have, as Date.parse(null) gives.
     const at = (/** @type {string | null} */ iso) => (iso === null ? NaN : Date.parse(iso));
     const sample = {
@@ -116,6 +126,9 @@ try {
       buildMs: at(row.buildEndedAt) - at(row.startedAt),
       restartMs: at(row.endedAt) - at(row.buildEndedAt),
       answerToServedMs: served - answered,
+      bootCheckMs: logged(/booted and answered in (\d+) ms/),
+      untilHealthyMs: logged(/console answered from release \S+ after (\d+) ms/),
+      settleMs: logged(/and stayed healthy (\d+) ms/),
     };
     // Round 0 warms the caches (the first build of a fresh copy) and is not counted.
     if (round > 0) samples.push(sample);
@@ -127,14 +140,18 @@ try {
     build: med("buildMs"),
     restart: med("restartMs"),
     answerToServed: med("answerToServedMs"),
+    restartParts: { bootCheck: med("bootCheckMs"), untilHealthy: med("untilHealthyMs"), settle: med("settleMs") },
   };
   const result = {
     benchmark: "self-edit-round-trip",
     rounds,
     medianMs,
     samples: samples.map((s) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, Math.round(v)]))),
-    target: { restartMs: 2000 },
-    meetsTarget: medianMs.restart <= 2000,
+    // The whole restart phase holds the boot check and the settle window (3.5 s in
+    // build-scopes.json, longer than a console that exits after 3 s), so it cannot be
+    // <= 2 s; the part a restart itself costs, until the new release answers, can.
+    target: { restartMs: 2000, untilHealthyMs: 2000 },
+    meetsTarget: { restart: medianMs.restart <= 2000, untilHealthy: medianMs.restartParts.untilHealthy <= 2000 },
   };
   console.log(JSON.stringify(result, null, 2));
 } finally {
