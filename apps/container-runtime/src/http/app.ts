@@ -99,8 +99,9 @@ export function createApp(deps: AppDeps): Hono {
     return c.json(task);
   });
 
-  const openapi = buildOpenApi();
-  app.get("/openapi.json", (c) => c.json(openapi));
+  // Built at the first request, not at start-up: few callers ask, and a start is on every container's clock.
+  let openapi: Record<string, unknown> | undefined;
+  app.get("/openapi.json", (c) => c.json((openapi ??= buildOpenApi())));
 
   return app;
 }
