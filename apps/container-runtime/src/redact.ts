@@ -101,7 +101,32 @@ export function createRedactor(secrets: Iterable<string>): Redactor {
   // the longest text a secret's prefix can take: every character as a nested \u escape
   const tailWindow = values[0]!.length * 12;
   const replace = (match: string): string => (match.includes("\n") ? match.replace(/[^\r\n]+/g, REDACTED) : REDACTED);
+  // Text without a backslash can hold a secret only in plain form, perhaps broken by line
+  // breaks. So when no secret is in it with every line break taken out, and no line's end is
+  // the start of one, neither pattern needs to run: V8 compiles patterns this large when
+  // first used (tens of milliseconds, on every start) and the agent's plain lines skip them.
+  const flat = (value: string): string => value.replace(/[\r\n]/g, "");
+  const plain = values.map(flat);
+  const breakFirst = values.some((value) => /^[\r\n]/.test(value));
+  const mayHoldSecret = (input: string): boolean => {
+    if (input.includes("\\")) return true;
+    const flattened = flat(input);
+    return plain.some((value) => flattened.includes(value));
+  };
+  const mayEndInPrefix = (input: string): boolean => {
+    if (breakFirst || input.includes("\\")) return true;
+    const flattened = flat(input);
+    const last = flattened.at(-1);
+    if (last === undefined) return false;
+    return plain.some((value) => {
+      for (let end = value.indexOf(last); end !== -1; end = value.indexOf(last, end + 1)) {
+        if (flattened.endsWith(value.slice(0, end + 1))) return true;
+      }
+      return false;
+    });
+  };
   const text = (input: string): string => {
+    if (!mayHoldSecret(input)) return input;
     pattern.lastIndex = 0;
     return pattern.test(input) ? input.replace(pattern, replace) : input;
   };
@@ -132,7 +157,8 @@ export function createRedactor(secrets: Iterable<string>): Redactor {
           current = text(line);
         }
         held = null;
-        if (heldTail.test(current.slice(-tailWindow))) held = current;
+        const tail = current.slice(-tailWindow);
+        if (mayEndInPrefix(tail) && heldTail.test(tail)) held = current;
         else out.push(current);
         return out;
       },
